@@ -1,0 +1,116 @@
+"""The command line: thin click commands that turn flags into calls of build() and verify()."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from . import __version__
+from .errors import PublishError
+
+FORMAT_CHOICES = ("pdf", "epub", "docx")
+
+
+def _human(size: int) -> str:
+    for unit in ("B", "KiB", "MiB"):
+        if size < 1024 or unit == "MiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024  # type: ignore[assignment]
+    return str(size)
+
+
+def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
+    """Run a command; a PublishError becomes `path:line: message` and exit 1."""
+    try:
+        return action()
+    except PublishError as exc:
+        if ctx.obj.get("debug"):
+            raise
+        click.echo(f"{exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("interrupted; the previous outputs are unchanged", err=True)
+        sys.exit(130)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="publish")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Turn a Markdown article into a print PDF, an EPUB and a Word DOCX, metadata and notice intact."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Output folder.")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to build (repeatable); default: all.")
+@click.option("--theme", "-t", default=None, help="Theme name or path to a theme folder; default: default.")
+@click.option("--paper", type=click.Choice(("a4", "letter")), default=None, help="Paper size for the PDF and DOCX (overrides the theme).")
+@click.option("--pdf-variant", default=None, help="A WeasyPrint PDF variant such as pdf/a-3b or pdf/ua-1.")
+@click.option("--verify/--no-verify", default=True, show_default=True, help="Read every output back and check it after building.")
+@click.pass_context
+def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
+          paper: str | None, pdf_variant: str | None, verify: bool) -> None:
+    """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
+    from .pipeline import Output
+    from .pipeline import build as run_build
+
+    def report(result: Output) -> None:
+        click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s")
+
+    def action() -> None:
+        started = time.perf_counter()
+        options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper}
+        results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report)
+        if verify:
+            from .verify import verify_outputs
+
+            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None)
+            if not report_.ok:
+                click.echo(report_.table(), err=True)
+                raise PublishError("verification failed: an output lost text or metadata (see the table above)")
+            click.echo(f"verified {len(results)} file(s): every field and paragraph found")
+        click.echo(f"done in {time.perf_counter() - started:.2f}s")
+
+    _run(ctx, action)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Folder of the outputs to check.")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to check (repeatable); default: all.")
+@click.pass_context
+def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...]) -> None:
+    """Read the outputs back and check every paragraph, metadata field and the notice."""
+    from .verify import verify_outputs
+
+    def action() -> None:
+        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None)
+        click.echo(result.table())
+        if not result.ok:
+            raise PublishError(f"verification failed: {result.summary()}")
+
+    _run(ctx, action)
+
+
+@main.command()
+@click.pass_context
+def themes(ctx: click.Context) -> None:
+    """List the available themes: name, then description."""
+    from . import themes as themes_mod
+
+    def action() -> None:
+        for name, folder in sorted(themes_mod.available(Path.cwd()).items()):
+            try:
+                description = themes_mod.load(str(folder)).description
+            except PublishError as exc:
+                description = f"(broken: {exc})"
+            click.echo(f"{name}  {description}")
+
+    _run(ctx, action)

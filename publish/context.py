@@ -1,0 +1,138 @@
+"""What every format shows of the metadata: the title block and end matter, as text and as HTML."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup
+
+from .model import Document, Metadata, Rich
+from .writers.html import rich_html
+
+_MONTHS = [
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+]
+_NAMESPACE = uuid.UUID("9b0f3a52-4f36-5a1e-9d8c-5075626c6973")
+
+
+def format_date(date: dt.date, pattern: str) -> str:
+    """A date for display, independent of the machine's locale."""
+    month = _MONTHS[date.month - 1]
+    return pattern.format(day=date.day, month=month, month_abbr=month[:3], year=date.year, iso=date.isoformat())
+
+
+def build_date(meta: Metadata) -> dt.datetime:
+    """The timestamp written into files: SOURCE_DATE_EPOCH, else the article's date, else 1980-01-01."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    if meta.date is not None:
+        return dt.datetime(meta.date.year, meta.date.month, meta.date.day)
+    return dt.datetime(1980, 1, 1)
+
+
+def identifier(meta: Metadata) -> str:
+    """The `identifier` field, or a UUIDv5 derived from title and date (stable across builds)."""
+    if meta.identifier:
+        return meta.identifier
+    seed = f"{meta.title.text}\n{meta.date.isoformat() if meta.date else ''}"
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, seed)}"
+
+
+@dataclass
+class Field:
+    """One metadata value as plain text and as inline HTML."""
+
+    text: str
+    html: Markup
+
+
+@dataclass
+class View:
+    """The template context: metadata ready to show, plus labels and options."""
+
+    title: Field
+    subtitle: Field | None
+    short_title: str
+    authors: list[str]
+    date_iso: str | None
+    date_display: str | None
+    lang: str
+    publisher: str | None
+    rights: Field | None
+    identifier: str
+    keywords: list[str]
+    description: str | None
+    source_name: str | None
+    source_url: str | None
+    source_display: str | None
+    source_line: str | None
+    credits: list[Field]
+    contact: Field | None
+    labels: dict[str, str]
+    options: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _field(value: Rich | None) -> Field | None:
+    if value is None:
+        return None
+    return Field(value.text, rich_html(value) or Markup(""))
+
+
+def source_display_url(url: str | None) -> str | None:
+    """A URL as a reader would write it: without scheme, www. or trailing slash."""
+    if not url:
+        return None
+    bare = url.split("://", 1)[-1].rstrip("/")
+    return bare
+
+
+def make_view(doc: Document, options: dict[str, Any]) -> View:
+    """Everything the title block and end matter show, computed once for every format."""
+    meta = doc.meta
+    labels = dict(options["labels"])
+    source_line = None
+    shown = source_display_url(meta.source.url) if meta.source else None
+    if meta.source:
+        source_line = f"{labels['source']} {meta.source.name}" + (f" ({shown})" if shown else "")
+    title = _field(meta.title)
+    assert title is not None
+    return View(
+        title=title,
+        subtitle=_field(meta.subtitle),
+        short_title=meta.short_title or meta.title.text,
+        authors=list(meta.authors),
+        date_iso=meta.date.isoformat() if meta.date else None,
+        date_display=format_date(meta.date, options["date_format"]) if meta.date else None,
+        lang=meta.lang,
+        publisher=meta.publisher,
+        rights=_field(meta.rights),
+        identifier=identifier(meta),
+        keywords=list(meta.keywords),
+        description=meta.description,
+        source_name=meta.source.name if meta.source else None,
+        source_url=meta.source.url if meta.source else None,
+        source_display=shown,
+        source_line=source_line,
+        credits=[f for f in (_field(c) for c in meta.credits) if f is not None],
+        contact=_field(meta.contact),
+        labels=labels,
+        options=options,
+    )
+
+
+def content_hash(*parts: bytes) -> str:
+    """A short, stable digest of some bytes."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.hexdigest()

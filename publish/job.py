@@ -1,0 +1,23 @@
+"""What every writer is given: the document, its theme, the shared view, its assets and options."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .assets import Asset
+from .context import View
+from .model import Document
+from .themes import Theme
+
+
+@dataclass
+class Job:
+    """One document to write in one theme; writers read it and return the file's bytes."""
+
+    doc: Document
+    theme: Theme
+    view: View
+    assets: dict[str, Asset]
+    project: Path
+    options: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,114 @@
+"""The document model: one tree of blocks and inlines, each block knowing its source line.
+
+Block kinds: heading(level), paragraph, figure(src, title; children = caption),
+bullet_list, ordered_list(start), list_item, blockquote, code_block(info; text),
+table(align; children = thead/tbody of rows of cells), thematic_break, div(class).
+Inline kinds: text, emph, strong, strike, code, link(href, title), image(src, title),
+softbreak, hardbreak, footnote_ref(n).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+
+@dataclass
+class Node:
+    """One block or inline of the tree."""
+
+    kind: str
+    children: list[Node] = field(default_factory=list)
+    text: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every node below it, depth first."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+def plain_text(nodes: list[Node]) -> str:
+    """The text a reader sees, without markup: soft breaks become spaces."""
+    parts: list[str] = []
+    for node in nodes:
+        if node.kind in ("text", "code"):
+            parts.append(node.text)
+        elif node.kind in ("softbreak", "hardbreak"):
+            parts.append(" " if node.kind == "softbreak" else "\n")
+        elif node.kind == "footnote_ref":
+            continue
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+@dataclass
+class Rich:
+    """A metadata value written in inline Markdown: its inlines and its plain text."""
+
+    text: str
+    inlines: list[Node]
+    line: int | None = None
+
+
+@dataclass
+class Source:
+    """The outlet an article was first published by."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass
+class Metadata:
+    """What the article says about itself (the front matter), validated."""
+
+    title: Rich
+    subtitle: Rich | None = None
+    short_title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    date: _dt.date | None = None
+    lang: str = "en"
+    publisher: str | None = None
+    rights: Rich | None = None
+    identifier: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    description: str | None = None
+    cover_image: str | None = None
+    source: Source | None = None
+    credits: list[Rich] = field(default_factory=list)
+    contact: Rich | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Footnote:
+    """A footnote's number, label and blocks."""
+
+    n: int
+    label: str
+    blocks: list[Node]
+    line: int | None = None
+
+
+@dataclass
+class Document:
+    """A whole article: metadata, body blocks, footnotes, and where it came from."""
+
+    path: Path
+    root: Path
+    meta: Metadata
+    blocks: list[Node]
+    footnotes: list[Footnote] = field(default_factory=list)
+    source_bytes: bytes = b""
+
+    def images(self) -> list[Node]:
+        """Every image and figure node, in reading order."""
+        found = []
+        for block in self.blocks + [b for f in self.footnotes for b in f.blocks]:
+            found.extend(n for n in block.walk() if n.kind in ("image", "figure"))
+        return found

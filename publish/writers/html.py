@@ -1,0 +1,232 @@
+"""Model to HTML: the body, the footnotes and the themed page that the PDF and EPUB writers reuse."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html import escape
+from typing import TYPE_CHECKING, Callable
+
+from markupsafe import Markup
+
+from ..model import Document, Footnote, Node, Rich
+
+if TYPE_CHECKING:
+    from ..job import Job
+
+#: How footnotes are written: ``print`` floats them to the page foot (CSS
+#: ``float: footnote``), ``epub`` uses EPUB 3 noterefs and asides, ``end`` an ordered list.
+FOOTNOTE_STYLES = ("print", "epub", "end")
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII id for a heading."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    return slug[:60] or "section"
+
+
+@dataclass
+class Heading:
+    """A heading in the outline: level, id, plain text."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class HtmlRenderer:
+    """Renders blocks and inlines as XHTML-compatible markup."""
+
+    footnotes: str = "end"
+    image_url: Callable[[Node], str] = lambda node: str(node.attrs.get("src", ""))
+    notes: dict[int, Footnote] = field(default_factory=dict)
+    headings: list[Heading] = field(default_factory=list)
+    _ids: set[str] = field(default_factory=set)
+
+    # -- inlines -------------------------------------------------------------
+    def inlines(self, nodes: list[Node]) -> str:
+        return "".join(self.inline(n) for n in nodes)
+
+    def inline(self, node: Node) -> str:
+        kind = node.kind
+        if kind == "text":
+            return escape(node.text, quote=False)
+        if kind == "code":
+            return f"<code>{escape(node.text, quote=False)}</code>"
+        if kind == "softbreak":
+            return "\n"
+        if kind == "hardbreak":
+            return "<br/>\n"
+        if kind in ("emph", "strong", "strike"):
+            tag = {"emph": "em", "strong": "strong", "strike": "del"}[kind]
+            return f"<{tag}>{self.inlines(node.children)}</{tag}>"
+        if kind == "link":
+            href = str(node.attrs.get("href", ""))
+            title = node.attrs.get("title")
+            title_attr = f' title="{escape(title)}"' if title else ""
+            return f'<a href="{escape(href)}"{title_attr}>{self.inlines(node.children)}</a>'
+        if kind == "image":
+            return self.image(node, inline=True)
+        if kind == "footnote_ref":
+            return self.footnote_ref(int(node.attrs["n"]))
+        return escape(node.text, quote=False)
+
+    def image(self, node: Node, inline: bool) -> str:
+        alt = escape(" ".join(_text(node.children).split()))
+        src = escape(self.image_url(node))
+        cls = ' class="inline"' if inline else ""
+        return f'<img src="{src}" alt="{alt}"{cls}/>'
+
+    def footnote_ref(self, n: int) -> str:
+        if self.footnotes == "print" and n in self.notes:
+            body = " ".join(self.block_inner(b) for b in self.notes[n].blocks)
+            return f'<span class="footnote" id="fn{n}">{body}</span>'
+        if self.footnotes == "epub":
+            return (
+                f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="fnref{n}" '
+                f'href="#fn{n}">{n}</a>'
+            )
+        return f'<sup class="noteref"><a id="fnref{n}" href="#fn{n}" role="doc-noteref">{n}</a></sup>'
+
+    # -- blocks --------------------------------------------------------------
+    def blocks(self, nodes: list[Node]) -> str:
+        return "\n".join(self.block(n) for n in nodes)
+
+    def block_inner(self, node: Node) -> str:
+        """A block's content without its paragraph wrapper (for inline footnotes)."""
+        if node.kind == "paragraph":
+            return self.inlines(node.children)
+        return self.block(node)
+
+    def block(self, node: Node) -> str:
+        kind = node.kind
+        if kind == "paragraph":
+            if node.attrs.get("tight"):
+                return self.inlines(node.children)
+            return f"<p>{self.inlines(node.children)}</p>"
+        if kind == "heading":
+            level = int(node.attrs["level"])
+            text = " ".join(_text(node.children).split())
+            ident = self._unique(slugify(text))
+            self.headings.append(Heading(level, ident, text))
+            return f'<h{level} id="{ident}">{self.inlines(node.children)}</h{level}>'
+        if kind == "figure":
+            credit = node.attrs.get("title")
+            caption = self.inlines(node.children)
+            if credit:
+                caption += f' <span class="credit">{escape(str(credit))}</span>'
+            return f'<figure>{self.image(node, inline=False)}<figcaption>{caption}</figcaption></figure>'
+        if kind == "bullet_list":
+            return f"<ul>\n{self.blocks(node.children)}\n</ul>"
+        if kind == "ordered_list":
+            start = int(node.attrs.get("start", 1))
+            start_attr = f' start="{start}"' if start != 1 else ""
+            return f"<ol{start_attr}>\n{self.blocks(node.children)}\n</ol>"
+        if kind == "list_item":
+            return f"<li>{self.blocks(node.children)}</li>"
+        if kind == "blockquote":
+            return f"<blockquote>\n{self.blocks(node.children)}\n</blockquote>"
+        if kind == "code_block":
+            info = node.attrs.get("info")
+            cls = f' class="language-{escape(str(info))}"' if info else ""
+            return f"<pre><code{cls}>{escape(node.text, quote=False)}</code></pre>"
+        if kind == "thematic_break":
+            return "<hr/>"
+        if kind == "div":
+            cls = node.attrs.get("class") or ""
+            cls_attr = f' class="{escape(cls)}"' if cls else ""
+            return f"<div{cls_attr}>\n{self.blocks(node.children)}\n</div>"
+        if kind == "table":
+            return f"<table>\n{self.blocks(node.children)}\n</table>"
+        if kind in ("thead", "tbody"):
+            return f"<{kind}>\n{self.blocks(node.children)}\n</{kind}>"
+        if kind == "row":
+            return f"<tr>{''.join(self.block(c) for c in node.children)}</tr>"
+        if kind == "cell":
+            tag = "th" if node.attrs.get("header") else "td"
+            align = node.attrs.get("align")
+            style = f' style="text-align: {align}"' if align else ""
+            return f"<{tag}{style}>{self.inlines(node.children)}</{tag}>"
+        return f"<p>{escape(_text([node]), quote=False)}</p>"
+
+    def endnotes(self, notes: list[Footnote]) -> str:
+        """The footnotes section (empty for print, where notes float to the page foot)."""
+        if not notes or self.footnotes == "print":
+            return ""
+        if self.footnotes == "epub":
+            items = []
+            for note in notes:
+                back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩</a>'
+                items.append(
+                    f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="fn{note.n}">'
+                    f'<p class="note-number">{note.n}.</p>{self.blocks(note.blocks)}{back}</aside>'
+                )
+            return '<section class="footnotes" epub:type="footnotes" role="doc-endnotes">\n' + "\n".join(items) + "\n</section>"
+        items = []
+        for note in notes:
+            back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩</a>'
+            items.append(f'<li id="fn{note.n}">{self.blocks(note.blocks)}{back}</li>')
+        return '<section class="footnotes" role="doc-endnotes">\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>"
+
+    def _unique(self, ident: str) -> str:
+        candidate, i = ident, 1
+        while candidate in self._ids:
+            i += 1
+            candidate = f"{ident}-{i}"
+        self._ids.add(candidate)
+        return candidate
+
+
+def _text(nodes: list[Node]) -> str:
+    from ..model import plain_text
+
+    return plain_text(nodes)
+
+
+@dataclass
+class RenderedBody:
+    """The article body as HTML, with the outline and footnotes it produced."""
+
+    body: Markup
+    notes: Markup
+    headings: list[Heading]
+
+
+def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str]) -> RenderedBody:
+    """Render the document's blocks and footnotes in the given footnote style."""
+    renderer = HtmlRenderer(footnotes=footnotes, image_url=image_url, notes={f.n: f for f in doc.footnotes})
+    body = renderer.blocks(doc.blocks)
+    notes = renderer.endnotes(doc.footnotes)
+    return RenderedBody(Markup(body), Markup(notes), renderer.headings)
+
+
+def rich_html(value: Rich | None) -> Markup | None:
+    """A metadata value's inline Markdown as HTML."""
+    if value is None:
+        return None
+    return Markup(HtmlRenderer().inlines(value.inlines))
+
+
+def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[Node], str], head_extra: str = "") -> tuple[str, RenderedBody]:
+    """The whole themed article page as XHTML, and the body it was made from."""
+    from jinja2 import TemplateError
+
+    from ..errors import ThemeError
+
+    rendered = render_body(job.doc, footnotes, image_url)
+    template_path = job.theme.find("templates/article.html")
+    try:
+        template = job.theme.html_env().get_template("article.html")
+        page = template.render(
+            meta=job.view,
+            body=rendered.body,
+            notes=rendered.notes,
+            target=target,
+            head_extra=Markup(head_extra),
+        )
+    except TemplateError as exc:
+        lineno = getattr(exc, "lineno", None)
+        raise ThemeError(f"cannot render the template: {exc}", template_path, lineno) from None
+    return page, rendered
