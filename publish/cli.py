@@ -1,6 +1,7 @@
 """The command line: thin click commands that turn flags into calls of build() and verify()."""
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,12 @@ def main(ctx: click.Context, debug: bool) -> None:
     """Turn a Markdown article into a print PDF, an EPUB and a Word DOCX, metadata and notice intact."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("publish")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 @main.command()

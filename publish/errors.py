@@ -1,6 +1,7 @@
 """The one error family: every expected failure is a PublishError with a path and line."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 
@@ -38,3 +39,11 @@ class OutputError(PublishError):
 
 class VerifyError(PublishError):
     """An output lost text or metadata that the article has."""
+
+
+_warnings = logging.getLogger("publish")
+
+
+def warn(message: str, path: str | Path | None = None, line: int | None = None) -> None:
+    """Report something the user should fix that does not stop the build (``path:line: warning: ...``)."""
+    _warnings.warning("%s", str(PublishError(f"warning: {message}", path, line)))

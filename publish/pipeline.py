@@ -80,6 +80,8 @@ def build(
             raise OutputError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
     ordered = [f for f in FORMATS if f in wanted]
     loaded = theme if isinstance(theme, Theme) else load(str(theme) if theme else None, project_dir)
+    if options and options.get("paper"):
+        loaded.options["paper"] = options["paper"]
     jobs = [prepare(source, loaded, project_dir, options) for source in source_paths]
     out_dir = Path(out)
     try:
