@@ -78,7 +78,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
         if verify:
             from .verify import verify_outputs
 
-            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None)
+            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme)
             if not report_.ok:
                 click.echo(report_.table(), err=True)
                 raise PublishError("verification failed: an output lost text or metadata (see the table above)")
@@ -92,13 +92,14 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Folder of the outputs to check.")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to check (repeatable); default: all.")
+@click.option("--theme", "-t", default=None, help="The theme the outputs were built with (it decides date and label texts).")
 @click.pass_context
-def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...]) -> None:
+def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None) -> None:
     """Read the outputs back and check every paragraph, metadata field and the notice."""
     from .verify import verify_outputs
 
     def action() -> None:
-        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None)
+        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme)
         click.echo(result.table())
         if not result.ok:
             raise PublishError(f"verification failed: {result.summary()}")

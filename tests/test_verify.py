@@ -1,0 +1,100 @@
+"""`publish verify` passes on fresh builds and names the format and field of every loss."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from conftest import ARTICLE, ROOT
+from publish.verify import layout_key, verify_outputs
+
+
+@pytest.fixture()
+def copy(article_build, tmp_path) -> Path:
+    for fmt in ("pdf", "epub", "docx"):
+        shutil.copy(article_build / f"article.{fmt}", tmp_path / f"article.{fmt}")
+    return tmp_path
+
+
+def _rewrite_zip(path: Path, member: str, edit) -> None:
+    with zipfile.ZipFile(path) as source:
+        items = [(info, source.read(info.filename)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, data in items:
+            target.writestr(info, edit(data) if info.filename == member else data)
+
+
+def _problems(out: Path) -> list[str]:
+    return verify_outputs([ARTICLE], out).problems
+
+
+def test_verify_passes_on_a_fresh_build(article_build):
+    report = verify_outputs([ARTICLE], article_build)
+    assert report.ok, report.table()
+    assert set(report.rows["rights"].values()) == {"ok"}
+
+
+def test_verify_fails_when_the_notice_is_removed_from_the_docx_body(copy):
+    notice = "caixinglobal.com is the English-language online news portal"
+
+    def drop_notice(xml: bytes) -> bytes:
+        paragraphs = re.findall(rb"<w:p[ >].*?</w:p>", xml, flags=re.S)
+        hit = [p for p in paragraphs if notice.encode() in p]
+        assert hit, "the notice paragraph is in document.xml before damage"
+        return xml.replace(hit[0], b"")
+
+    _rewrite_zip(copy / "article.docx", "word/document.xml", drop_notice)
+    assert any(p.startswith("docx: rights missing") for p in _problems(copy))
+
+
+def test_verify_fails_when_dc_rights_is_removed_from_the_opf(copy):
+    def drop_rights(xml: bytes) -> bytes:
+        damaged = re.sub(rb"<dc:rights[^>]*>.*?</dc:rights>", b"", xml, flags=re.S)
+        assert damaged != xml
+        return damaged
+
+    _rewrite_zip(copy / "article.epub", "EPUB/content.opf", drop_rights)
+    problems = _problems(copy)
+    assert any(p.startswith("epub: rights missing") for p in problems), problems
+
+
+def test_verify_fails_when_the_pdf_title_is_changed_in_info(copy):
+    writer = PdfWriter(clone_from=str(copy / "article.pdf"))
+    writer.add_metadata({"/Title": "Another title"})
+    writer.write(str(copy / "article.pdf"))
+    problems = _problems(copy)
+    assert any(p.startswith("pdf: title differs") for p in problems), problems
+
+
+def test_verify_fails_when_the_pdf_last_page_is_removed(copy):
+    reader = PdfReader(str(copy / "article.pdf"))
+    assert len(reader.pages) >= 2
+    writer = PdfWriter(clone_from=reader)
+    writer.remove_page(len(writer.pages) - 1)
+    writer.write(str(copy / "article.pdf"))
+    problems = _problems(copy)
+    assert any(p.startswith("pdf: body missing") for p in problems), problems
+    assert any(p.startswith("pdf: rights missing") for p in problems), problems
+
+
+def test_layout_key_ignores_layout_but_not_typography():
+    assert layout_key("recipro\u2010\ncal  tar\u00adiff") == layout_key("reciprocal tariff")
+    assert layout_key("ﬁrm") == layout_key("firm")
+    assert layout_key("“tough”") != layout_key('"tough"')
+    assert layout_key("naraichal – stock") != layout_key("naraichal - stock")
+
+
+def test_verify_command_prints_a_table_and_exits_1_on_loss(copy):
+    (copy / "article.epub").unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "verify", "--out", str(copy)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "field" in result.stdout and "pdf" in result.stdout
+    assert "epub: file missing" in result.stdout + result.stderr
