@@ -1,157 +1,154 @@
-"""Model to DOCX through python-docx: named styles from the theme, real hyperlinks, properties."""
+"""Model to DOCX through python-docx: named theme styles, real lists, footnotes and hyperlinks, properties."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field, replace
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from docx import Document as new_document
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu, Mm, Pt, Twips
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from ..context import build_date
 from ..errors import OutputError
 from ..job import Job
-from ..model import Node
+from ..model import Node, plain_text
 from ..zipfiles import normalize
+from . import docx_parts as parts
+from . import docx_styles as styles
+from .docx_xml import PPR_ORDER, element, put
+from .html import slugify
 
-CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_PROPS_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
-
-#: Paragraph styles publish adds to Word's built-in ones: name -> (based on, settings).
-CUSTOM_STYLES: dict[str, tuple[str, dict[str, Any]]] = {
-    "Kicker": ("Normal", {"bold": True, "accent": True, "size": 0.8, "caps": True}),
-    "Date": ("Normal", {"muted": True, "size": 0.9}),
-    "Source Line": ("Normal", {"muted": True, "size": 0.9}),
-    "Source Code": ("Normal", {"mono": True, "size": 0.85}),
-    "Contact": ("Normal", {"size": 0.85}),
-    "Notice": ("Normal", {"italic": True, "size": 0.85, "border": True}),
-    "Credit": ("Normal", {"muted": True, "italic": True, "size": 0.85}),
-    "End Matter": ("Normal", {"muted": True, "size": 0.85}),
-}
+_FAMILY = {"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}
 
 
-def _rgb(hex_colour: str) -> RGBColor:
-    return RGBColor.from_string(hex_colour.lstrip("#").upper())
+@dataclass(frozen=True)
+class Ctx:
+    """Where a block sits: its default paragraph style, left indent (twips), and list level."""
+
+    style: str = "Body Text"
+    left: int = 0
+    level: int = -1
+    in_note: bool = False
+
+
+@dataclass
+class Story:
+    """A place blocks are appended to: the body (before its section properties) or one footnote."""
+
+    element: Any
+    part: Any
+    style_ids: dict[str, str]
+    anchor: Any = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+
+    def _insert(self, child: Any) -> None:
+        if self.anchor is not None:
+            self.anchor.addprevious(child)
+        else:
+            self.element.append(child)
+
+    def add_paragraph(self, style: str) -> Paragraph:
+        p = element("w:p")
+        self._insert(p)
+        para = Paragraph(p, self)  # type: ignore[arg-type]
+        p.get_or_add_pPr().style = self.style_ids[style]  # python-docx's by-name lookup scans styles.xml each time
+        self.paragraphs.append(para)
+        return para
+
+    def add_table(self, rows: int, cols: int, width: int) -> Table:
+        tbl = CT_Tbl.new_tbl(rows, cols, Emu(width))
+        self._insert(tbl)
+        return Table(tbl, self)  # type: ignore[arg-type]
 
 
 class DocxWriter:
-    """Walks the model and appends styled paragraphs to a python-docx Document."""
+    """Walks the model and appends paragraphs in named styles to a python-docx Document."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.options = job.theme.options
-        self.docx = new_document()
-        self.notes: list[tuple[int, list[Node]]] = []
+        # a theme's docx/reference.docx (pandoc's --reference-doc convention) wins over the options
+        self.reference = getattr(job.theme, "reference_docx", None)
+        self.docx = self._open_template()
+        self.numbering = parts.Numbering(self.docx)
+        self.notes_part: Any = None
+        self.notes: list[tuple[int, int]] = []  # (footnote id, model footnote number) in reference order
+        self.bookmarks: set[str] = set()
+        self._bookmark_id = 0
+        body = self.docx.element.body
+        for child in list(body):  # the template's own content (python-docx's is one empty paragraph)
+            if child.tag != qn("w:sectPr"):
+                body.remove(child)
+        parts.drop_body_relationships(self.docx)
+        self.style_ids: dict[str, str] = {}  # style name -> id, filled once the styles are set up
+        self.body = Story(body, self.docx.part, self.style_ids, anchor=body.find(qn("w:sectPr")))
+        base = float(self.options["font_size"])
+        self.quote_step = round(base * 1.5 * 20)
 
-    # -- styles --------------------------------------------------------------
-    def setup_styles(self) -> None:
-        opts = self.options
-        styles = self.docx.styles
-        base = float(opts["font_size"])
-        body_font, heading_font, mono_font = opts["font_body"][0], opts["font_heading"][0], opts["font_mono"][0]
-        normal = styles["Normal"]
-        normal.font.name = body_font
-        normal.font.size = Pt(base)
-        normal.font.color.rgb = _rgb(opts["color_text"])
-        normal.paragraph_format.space_after = Pt(base * 0.5)
-        normal.paragraph_format.line_spacing = float(opts["line_height"]) / 1.15
-        body = styles["Body Text"]
-        body.font.name = body_font
-        body.paragraph_format.space_after = Pt(base * 0.6)
-        title = styles["Title"]
-        title.font.name = heading_font
-        title.font.size = Pt(base * float(opts["heading_scale"][0]) * 1.25)
-        title.font.color.rgb = _rgb(opts["color_text"])
-        title.font.bold = True
-        subtitle = styles["Subtitle"]
-        subtitle.font.name = heading_font
-        subtitle.font.italic = True
-        for level in range(1, 5):
-            heading = styles[f"Heading {level}"]
-            heading.font.name = heading_font
-            heading.font.size = Pt(base * float(opts["heading_scale"][level - 1]))
-            heading.font.color.rgb = _rgb(opts["color_accent"] if level == 1 else opts["color_text"])
-        caption = styles["Caption"]
-        caption.font.color.rgb = _rgb(opts["color_muted"])
-        caption.font.size = Pt(base * 0.85)
-        caption.font.bold = False
-        caption.font.italic = True
-        for name, (based_on, settings) in CUSTOM_STYLES.items():
-            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-            style.base_style = styles[based_on]
-            style.quick_style = True
-            font = style.font
-            font.size = Pt(base * settings.get("size", 1.0))
-            font.bold = settings.get("bold")
-            font.italic = settings.get("italic")
-            font.all_caps = settings.get("caps")
-            if settings.get("mono"):
-                font.name = mono_font
-            if settings.get("accent"):
-                font.color.rgb = _rgb(opts["color_accent"])
-            elif settings.get("muted"):
-                font.color.rgb = _rgb(opts["color_muted"])
-            if settings.get("border"):
-                _paragraph_border(style.element, opts["color_accent"])
-        link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
-        link.font.underline = True
-        link.font.color.rgb = _rgb(opts["color_accent"])
-        code = styles.add_style("Verbatim Char", WD_STYLE_TYPE.CHARACTER)
-        code.font.name = mono_font
-        self._set_language()
-
-    def _set_language(self) -> None:
-        defaults = self.docx.styles.element.find(qn("w:docDefaults"))
-        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
-        if rpr is None:
-            return
-        lang = rpr.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), self.job.view.lang)
-        lang.set(qn("w:eastAsia"), self.job.view.lang if self.job.view.lang.startswith(("zh", "ja", "ko")) else "zh-CN")
+    def _open_template(self) -> Any:
+        if self.reference is None:
+            return new_document()
+        try:
+            return new_document(str(self.reference))
+        except Exception as exc:  # python-docx raises its own types for a broken package
+            raise OutputError(f"cannot use the Word reference document: {exc}", self.reference) from None
 
     # -- page ----------------------------------------------------------------
     def setup_page(self) -> None:
-        section = self.docx.sections[0]
+        section = self.docx.sections[-1]
         if self.options["paper"] == "letter":
             section.page_width, section.page_height = Mm(215.9), Mm(279.4)
         else:
             section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(25)
-        section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+        if self.reference is None:
+            section.left_margin = section.right_margin = Mm(25)
+            section.top_margin, section.bottom_margin = Mm(25), Mm(25)
+            section.header_distance = section.footer_distance = Mm(12)
+        # the first page carries the title block, so it has no running head or foot (as in the PDF)
         section.different_first_page_header_footer = True
-        header = section.header.paragraphs[0]
-        header.text = self.job.view.short_title
-        header.style = self.docx.styles["Header"]
-        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        footer = section.footer.paragraphs[0]
-        footer.style = self.docx.styles["Footer"]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        labels = self.job.view.labels
+        _empty(section.first_page_header, "Header")
+        _empty(section.first_page_footer, "Footer")
+        view = self.job.view
+        header = _empty(section.header, "Header")
+        header.add_run(view.short_title)
+        footer = _empty(section.footer, "Footer")
+        labels = view.labels
+        if view.publisher:
+            footer.add_run(f"{view.publisher}  \u00b7  ")
         footer.add_run(f"{labels['page']} ")
-        field = OxmlElement("w:fldSimple")
-        field.set(qn("w:instr"), "PAGE")
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = "1"
+        self._field(footer, "PAGE", "1")
+        footer.add_run(f" {labels['of']} ")
+        self._field(footer, "NUMPAGES", "1")
+
+    @staticmethod
+    def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
+        field_el = element("w:fldSimple", instr=f" {instruction} \\* MERGEFORMAT ")
+        run = element("w:r")
+        text = element("w:t")
+        text.text = shown
         run.append(text)
-        field.append(run)
-        footer._p.append(field)
-        if self.job.view.publisher:
-            footer.add_run(f" · {self.job.view.publisher}")
+        field_el.append(run)
+        paragraph._p.append(field_el)
+
+    @property
+    def text_width(self) -> int:
+        section = self.docx.sections[0]
+        return int(section.page_width - section.left_margin - section.right_margin)
+
+    @property
+    def text_height(self) -> int:
+        section = self.docx.sections[0]
+        return int(section.page_height - section.top_margin - section.bottom_margin)
 
     # -- inlines -------------------------------------------------------------
-    def inlines(self, paragraph: Any, nodes: list[Node], fmt: frozenset[str] = frozenset()) -> None:
+    def inlines(self, paragraph: Paragraph, nodes: list[Node], ctx: Ctx, fmt: frozenset[str] = frozenset()) -> None:
         for node in nodes:
             kind = node.kind
             if kind == "text":
@@ -163,16 +160,15 @@ class DocxWriter:
             elif kind == "hardbreak":
                 paragraph.add_run().add_break()
             elif kind in ("emph", "strong", "strike"):
-                self.inlines(paragraph, node.children, fmt | {kind})
+                self.inlines(paragraph, node.children, ctx, fmt | {kind})
             elif kind == "link":
-                self._hyperlink(paragraph, str(node.attrs.get("href", "")), node.children, fmt)
+                self._hyperlink(paragraph, str(node.attrs.get("href", "")), node.attrs.get("title"), node.children, ctx, fmt)
             elif kind == "image":
                 self._picture(paragraph, node, inline=True)
             elif kind == "footnote_ref":
-                run = paragraph.add_run(str(node.attrs["n"]))
-                run.font.superscript = True
+                self._footnote_ref(paragraph, int(node.attrs["n"]), ctx)
 
-    def _run(self, paragraph: Any, text: str, fmt: frozenset[str]) -> Any:
+    def _run(self, paragraph: Paragraph, text: str, fmt: frozenset[str]) -> Any:
         run = paragraph.add_run(text)
         if "emph" in fmt:
             run.italic = True
@@ -181,155 +177,255 @@ class DocxWriter:
         if "strike" in fmt:
             run.font.strike = True
         if "code" in fmt:
-            run.style = self.docx.styles["Verbatim Char"]
+            run._r.get_or_add_rPr().style = self.style_ids["Verbatim Char"]
         return run
 
-    def _hyperlink(self, paragraph: Any, href: str, children: list[Node], fmt: frozenset[str]) -> None:
+    def _hyperlink(self, paragraph: Paragraph, href: str, title: Any, children: list[Node], ctx: Ctx, fmt: frozenset[str]) -> None:
         if not href:
-            self.inlines(paragraph, children, fmt)
+            self.inlines(paragraph, children, ctx, fmt)
             return
+        link = element("w:hyperlink")
         if href.startswith("#"):
-            link = OxmlElement("w:hyperlink")
-            link.set(qn("w:anchor"), href[1:])
+            link.set(qn("w:anchor"), _bookmark_name(href[1:]))
         else:
-            rid = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
-            link = OxmlElement("w:hyperlink")
-            link.set(qn("r:id"), rid)
+            link.set(qn("r:id"), paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True))
+        if title:
+            link.set(qn("w:tooltip"), str(title))
+        link.set(qn("w:history"), "1")
+        before = set(paragraph._p)
+        self.inlines(paragraph, children, ctx, fmt)
+        added = [child for child in paragraph._p if child not in before]
         paragraph._p.append(link)
-        start = len(paragraph.runs)
-        self.inlines(paragraph, children, fmt)
-        # move the runs just added into the hyperlink element, styled as links
-        for run in paragraph.runs[start:]:
-            run.style = self.docx.styles["Hyperlink"]
-            link.append(run._r)
+        for child in added:  # the runs just written move into the hyperlink, in the Hyperlink style
+            if child.tag == qn("w:r") and child.find(qn("w:footnoteReference")) is None:
+                rpr = child.get_or_add_rPr()
+                rpr.style = self.style_ids["Hyperlink"]
+            link.append(child)
 
-    def _picture(self, paragraph: Any, node: Node, inline: bool) -> None:
+    def _footnote_ref(self, paragraph: Paragraph, n: int, ctx: Ctx) -> None:
+        if ctx.in_note:  # Word has no footnotes inside footnotes
+            self._run(paragraph, str(n), frozenset()).font.superscript = True
+            return
+        ident = len(self.notes) + 1
+        self.notes.append((ident, n))
+        run = paragraph.add_run()
+        run._r.get_or_add_rPr().style = self.style_ids["Footnote Reference"]
+        run._r.append(element("w:footnoteReference", id=str(ident)))
+
+    def _picture(self, paragraph: Paragraph, node: Node, inline: bool) -> None:
         asset = self.job.assets[str(node.attrs["src"])]
-        section = self.docx.sections[0]
-        width = section.page_width - section.left_margin - section.right_margin
         run = paragraph.add_run()
         try:
             shape = run.add_picture(io.BytesIO(asset.data))
         except Exception as exc:  # python-docx raises its own types for unreadable images
             raise OutputError(f"cannot embed image '{asset.src}' in the DOCX: {exc}", self.job.doc.path, node.line) from None
-        if inline:
-            shape.height, shape.width = Pt(12), int(shape.width * Pt(12) / max(shape.height, 1))
-        elif shape.width > width:
-            shape.height = int(shape.height * width / shape.width)
-            shape.width = width
-        alt = " ".join("".join(n.text for n in node.walk() if n.kind == "text").split())
+        width, height = int(shape.width), max(int(shape.height), 1)
+        if inline:  # an image inside text is as tall as the line, at most (as the print CSS)
+            target_h = min(height, int(Pt(float(self.options["font_size"]) * 1.2)))
+            target_w = int(width * target_h / height)
+        else:  # figures are as wide as the text, never taller than most of the page
+            target_w = self.text_width
+            target_h = int(height * target_w / width)
+            if target_h > self.text_height * 0.7:
+                target_h = int(self.text_height * 0.7)
+                target_w = int(width * target_h / height)
+        shape.width, shape.height = Emu(target_w), Emu(target_h)
+        for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes an eighth of an inch
+            shape._inline.set(side, "0")
+        alt = " ".join(plain_text(node.children).split())
         doc_pr = shape._inline.find(qn("wp:docPr"))
         if doc_pr is not None:
             doc_pr.set("descr", alt)
+            if node.attrs.get("title"):
+                doc_pr.set("title", str(node.attrs["title"]))
 
     # -- blocks --------------------------------------------------------------
-    def paragraph(self, style: str, nodes: list[Node] | None = None, text: str | None = None) -> Any:
-        para = self.docx.add_paragraph(style=self.docx.styles[style])
+    def paragraph(self, story: Story, style: str, nodes: list[Node] | None = None, text: str | None = None,
+                  ctx: Ctx = Ctx()) -> Paragraph:
+        para = story.add_paragraph(style)
+        if ctx.left != _style_left(style, self.quote_step):
+            para.paragraph_format.left_indent = Twips(ctx.left)
         if text is not None:
             self._run(para, text, frozenset())
         if nodes:
-            self.inlines(para, nodes)
+            self.inlines(para, nodes, ctx)
         return para
 
-    def blocks(self, nodes: list[Node], context: dict[str, Any] | None = None) -> None:
+    def blocks(self, story: Story, nodes: list[Node], ctx: Ctx) -> None:
         for node in nodes:
-            self.block(node, context or {})
+            self.block(story, node, ctx)
 
-    def block(self, node: Node, ctx: dict[str, Any]) -> None:
+    def block(self, story: Story, node: Node, ctx: Ctx) -> None:
         kind = node.kind
         if kind == "paragraph":
-            style = ctx.get("para_style", "Body Text")
-            self.paragraph(style, node.children)
+            self.paragraph(story, ctx.style, node.children, ctx=ctx)
         elif kind == "heading":
-            self.paragraph(f"Heading {min(int(node.attrs['level']), 9)}", node.children)
+            para = self.paragraph(story, f"Heading {min(int(node.attrs['level']), 4)}", node.children, ctx=replace(ctx, left=0))
+            if not ctx.in_note:
+                self._bookmark(para, slugify(" ".join(plain_text(node.children).split())))
         elif kind == "figure":
-            para = self.docx.add_paragraph(style=self.docx.styles["Normal"])
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            para.paragraph_format.keep_with_next = True
-            self._picture(para, node, inline=False)
-            caption = self.paragraph("Caption", node.children)
-            if node.attrs.get("title"):
-                self._run(caption, " " + str(node.attrs["title"]), frozenset())
+            self.figure(story, node, ctx)
         elif kind in ("bullet_list", "ordered_list"):
-            depth = ctx.get("depth", 0) + 1
-            base = "List Bullet" if kind == "bullet_list" else "List Number"
-            style = base if depth == 1 else f"{base} {min(depth, 3)}"
-            for item in node.children:
-                first = True
-                for child in item.children:
-                    if child.kind == "paragraph":
-                        self.paragraph(style if first else f"List Continue{'' if depth == 1 else ' ' + str(min(depth, 3))}", child.children)
-                        first = False
-                    else:
-                        self.block(child, {**ctx, "depth": depth})
+            self.list(story, node, ctx)
         elif kind == "blockquote":
-            self.blocks(node.children, {**ctx, "para_style": "Quote"})
+            self.blocks(story, node.children, replace(ctx, style="Quote", left=ctx.left + self.quote_step))
         elif kind == "code_block":
-            for line in node.text.rstrip("\n").split("\n"):
-                self.paragraph("Source Code", text=line)
+            para = self.paragraph(story, "Source Code", ctx=ctx)
+            lines = node.text.rstrip("\n").split("\n")
+            for i, line in enumerate(lines):
+                run = para.add_run(line)
+                if i < len(lines) - 1:
+                    run.add_break()
         elif kind == "thematic_break":
-            para = self.paragraph("Body Text", text="* * *")
-            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.paragraph(story, "Thematic Break", text="* * *", ctx=replace(ctx, left=0))
         elif kind == "div":
-            style = {"caption": "Caption", "notice": "Notice"}.get(str(node.attrs.get("class")), ctx.get("para_style", "Body Text"))
-            self.blocks(node.children, {**ctx, "para_style": style})
+            style = {"caption": "Caption", "notice": "Notice"}.get(str(node.attrs.get("class")), ctx.style)
+            self.blocks(story, node.children, replace(ctx, style=style))
         elif kind == "table":
-            self.table(node)
+            self.table(story, node, ctx)
 
-    def table(self, node: Node) -> None:
-        rows = [row for section in node.children for row in section.children]
+    def figure(self, story: Story, node: Node, ctx: Ctx) -> None:
+        para = self.paragraph(story, "Figure", ctx=replace(ctx, left=0))
+        self._picture(para, node, inline=False)
+        caption = self.paragraph(story, "Caption", node.children, ctx=replace(ctx, left=0))
+        if node.attrs.get("title"):
+            self._run(caption, " " + str(node.attrs["title"]), frozenset({"emph"}))
+
+    def list(self, story: Story, node: Node, ctx: Ctx) -> None:
+        ordered = node.kind == "ordered_list"
+        num_id = self.numbering.new_list(ordered, int(node.attrs.get("start", 1) or 1))
+        level = min(ctx.level + 1, 8)
+        # in a footnote the items keep the note's small text; elsewhere Word's own list styles
+        style = ctx.style if ctx.in_note else ("List Number" if ordered else "List Bullet")
+        # where this list's text starts; outside any list, the numbering definition sets the indent
+        outer = ctx.left if ctx.level < 0 else ctx.left - styles.LIST_INDENT * (ctx.level + 1)
+        text_left = outer + styles.LIST_INDENT * (level + 1)
+        inner = replace(ctx, style=ctx.style if ctx.in_note else _continue_style(level), left=text_left, level=level)
+        count = len(story.paragraphs)
+        for item in node.children:
+            first, rest = (item.children[0], item.children[1:]) if item.children else (None, [])
+            para = story.add_paragraph(style)
+            num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+            num_pr.get_or_add_ilvl().val = level
+            num_pr.get_or_add_numId().val = num_id
+            if outer:
+                ind = element("w:ind", left=str(text_left), hanging=str(styles.LIST_INDENT))
+                put(para._p.get_or_add_pPr(), ind, PPR_ORDER)
+            if first is not None and first.kind == "paragraph":
+                self.inlines(para, first.children, inner)
+            elif first is not None:
+                rest = [first, *rest]
+            self.blocks(story, rest, inner)
+        if ctx.level < 0 and not ctx.in_note and len(story.paragraphs) > count:
+            # list items sit close together; the paragraph after the list gets body spacing (CSS list margin)
+            last = story.paragraphs[-1]
+            last.paragraph_format.space_after = self.docx.styles["Body Text"].paragraph_format.space_after
+
+    def table(self, story: Story, node: Node, ctx: Ctx) -> None:
+        rows = [(section.kind, row) for section in node.children for row in section.children]
         if not rows:
             return
-        cols = max(len(r.children) for r in rows)
-        table = self.docx.add_table(rows=len(rows), cols=cols)
-        table.style = self.docx.styles["Light List"]
-        for r, row in enumerate(rows):
+        cols = max(len(row.children) for _, row in rows)
+        table = story.add_table(len(rows), cols, self.text_width)
+        table.style = styles.TABLE_STYLE
+        cell_ctx = replace(ctx, style="Table Text", left=0)
+        for r, (section, row) in enumerate(rows):
+            if section == "thead":  # repeats on every page, and tells readers (pandoc too) it is a header
+                tr_pr = table.rows[r]._tr.get_or_add_trPr()
+                tr_pr.append(element("w:tblHeader"))
             for c, cell in enumerate(row.children):
                 para = table.cell(r, c).paragraphs[0]
-                self.inlines(para, cell.children, frozenset({"strong"}) if cell.attrs.get("header") else frozenset())
+                para._p.get_or_add_pPr().style = self.style_ids["Table Text"]
+                self.inlines(para, cell.children, cell_ctx)
                 if cell.attrs.get("align") in _ALIGN:
                     para.alignment = _ALIGN[cell.attrs["align"]]
+            for c in range(len(row.children), cols):
+                table.cell(r, c).paragraphs[0]._p.get_or_add_pPr().style = self.style_ids["Table Text"]
+
+    def _bookmark(self, para: Paragraph, slug: str) -> None:
+        name, i = _bookmark_name(slug), 1
+        while name in self.bookmarks:
+            i += 1
+            name = _bookmark_name(f"{slug}-{i}")
+        self.bookmarks.add(name)
+        start = element("w:bookmarkStart", id=str(self._bookmark_id), name=name)
+        end = element("w:bookmarkEnd", id=str(self._bookmark_id))
+        self._bookmark_id += 1
+        ppr = para._p.pPr
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            para._p.insert(0, start)
+        para._p.append(end)
+
+    # -- footnotes -----------------------------------------------------------
+    def footnotes(self) -> None:
+        if not self.notes:
+            parts.drop_footnotes(self.docx)
+            return
+        self.notes_part = parts.add_footnotes_part(self.docx)
+        by_number = {note.n: note for note in self.job.doc.footnotes}
+        for ident, n in self.notes:
+            note_el = parts.new_footnote(self.notes_part, ident)
+            story = Story(note_el, self.notes_part, self.style_ids)
+            note = by_number.get(n)
+            blocks = note.blocks if note else []
+            ctx = Ctx(style="Footnote Text", in_note=True)
+            if not blocks or blocks[0].kind != "paragraph":
+                self.paragraph(story, "Footnote Text", ctx=ctx)
+            self.blocks(story, blocks, ctx)
+            first = story.paragraphs[0]
+            mark = element("w:r")
+            mark_pr = element("w:rPr")
+            mark_pr.append(element("w:rStyle", val=self.style_ids["Footnote Reference"]))
+            mark.append(mark_pr)
+            mark.append(element("w:footnoteRef"))
+            space = element("w:r")
+            text = element("w:t")
+            text.set(qn("xml:space"), "preserve")
+            text.text = " "
+            space.append(text)
+            anchor = first._p.pPr
+            if anchor is not None:
+                anchor.addnext(mark)
+            else:
+                first._p.insert(0, mark)
+            mark.addnext(space)
 
     # -- article -------------------------------------------------------------
     def title_block(self) -> None:
-        view = self.job.view
+        view, meta, story = self.job.view, self.job.doc.meta, self.body
         if view.source_name:
-            self.paragraph("Kicker", text=view.source_name)
-        self.paragraph("Title", view.title and self.job.doc.meta.title.inlines)
-        if self.job.doc.meta.subtitle:
-            self.paragraph("Subtitle", self.job.doc.meta.subtitle.inlines)
+            self.paragraph(story, "Kicker", text=view.source_name)
+        self.paragraph(story, "Title", meta.title.inlines)
+        if meta.subtitle:
+            self.paragraph(story, "Subtitle", meta.subtitle.inlines)
         if view.authors:
-            self.paragraph("Source Line", text=", ".join(view.authors))
+            self.paragraph(story, "Author", text=", ".join(view.authors))
         if view.date_display:
-            self.paragraph("Date", text=view.date_display)
+            self.paragraph(story, "Date", text=view.date_display)
         if view.source_line:
-            para = self.paragraph("Source Line", text=f"{view.labels['source']} ")
+            para = self.paragraph(story, "Source Line", text=f"{view.labels['source']} ")
+            name = [Node("text", text=view.source_name or "")]
             if view.source_url:
-                self._hyperlink(para, view.source_url, [Node("text", text=view.source_name or "")], frozenset())
+                self._hyperlink(para, view.source_url, None, name, Ctx(), frozenset())
             else:
-                self._run(para, view.source_name or "", frozenset())
+                self.inlines(para, name, Ctx())
             if view.source_display:
                 self._run(para, f" ({view.source_display})", frozenset())
 
     def end_matter(self) -> None:
-        meta, view = self.job.doc.meta, self.job.view
-        if self.job.doc.footnotes:
-            self.paragraph("Heading 2", text="Notes")
-            for note in self.job.doc.footnotes:
-                para = self.paragraph("End Matter", text=f"{note.n}. ")
-                for block in note.blocks:
-                    if block.kind == "paragraph":
-                        self.inlines(para, block.children)
+        meta, view, story = self.job.doc.meta, self.job.view, self.body
         if meta.contact:
-            self.paragraph("Contact", meta.contact.inlines)
+            self.paragraph(story, "Contact", meta.contact.inlines)
         if meta.rights:
-            self.paragraph("Notice", meta.rights.inlines)
+            self.paragraph(story, "Notice", meta.rights.inlines)
         for credit in meta.credits:
-            self.paragraph("Credit", credit.inlines)
+            self.paragraph(story, "Credit", credit.inlines)
         if view.publisher:
-            self.paragraph("End Matter", text=f"{view.labels['publisher']} {view.publisher}")
+            self.paragraph(story, "End Matter", text=f"{view.labels['publisher']} {view.publisher}")
         if view.keywords:
-            self.paragraph("End Matter", text=f"{view.labels['keywords']} {', '.join(view.keywords)}")
+            self.paragraph(story, "End Matter", text=f"{view.labels['keywords']} {', '.join(view.keywords)}")
 
     def properties(self) -> None:
         view = self.job.view
@@ -337,17 +433,16 @@ class DocxWriter:
         core = self.docx.core_properties
         core.title = view.title.text
         core.author = "; ".join(view.authors) or (view.publisher or "")
-        core.subject = view.description or (view.source_line or "")
+        core.subject = (view.subtitle.text if view.subtitle else None) or view.description or (view.source_line or "")
         core.keywords = ", ".join(view.keywords)
         core.comments = view.description or ""
         core.language = view.lang
         core.identifier = view.identifier
-        core.category = ""
         core.last_modified_by = view.publisher or ""
         core.created = when
         core.modified = when
         core.revision = 1
-        custom = {
+        parts.custom_properties(self.docx, {
             "Rights": view.rights.text if view.rights else None,
             "Source": view.source_name,
             "SourceURL": view.source_url,
@@ -355,54 +450,72 @@ class DocxWriter:
             "Contact": view.contact.text if view.contact else None,
             "Date": view.date_iso,
             "Credits": "; ".join(c.text for c in view.credits) or None,
-        }
-        props = []
-        pid = 2
-        for name, value in custom.items():
-            if value:
-                props.append(
-                    f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" name="{name}">'
-                    f"<vt:lpwstr>{xml_escape(value)}</vt:lpwstr></property>"
-                )
-                pid += 1
-        xml = (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" '
-            'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-            + "".join(props)
-            + "</Properties>"
-        )
-        package = self.docx.part.package
-        part = Part(PackURI("/docProps/custom.xml"), CUSTOM_PROPS_CT, xml.encode("utf-8"), package)
-        package.relate_to(part, CUSTOM_PROPS_RT)
+        })
+        parts.app_properties(self.docx, view.publisher)
 
     def render(self) -> bytes:
-        self.setup_styles()
+        opts = self.options
+        styles.setup(self.docx, opts, self.job.view.lang, only_missing=self.reference is not None)
+        self.style_ids.update((style.name, style.style_id) for style in self.docx.styles)
+        if self.reference is None:
+            self.numbering.restyle(self.docx, "List Bullet", self.numbering.new_list(False))
+            self.numbering.restyle(self.docx, "List Number", self.numbering.new_list(True))
+        parts.tune_settings(self.docx, self.job.view.lang)
+        parts.drop_template_leftovers(self.docx)
+        parts.font_table(self.docx, {
+            styles.first_font(opts[key]): (_fallback(opts[key]), _FAMILY.get(opts[key][-1], "roman"))
+            for key in ("font_body", "font_heading", "font_mono", "font_cjk")
+        })
         self.setup_page()
-        # python-docx's template starts with one empty paragraph: drop it
-        body = self.docx.element.body
-        for p in body.findall(qn("w:p")):
-            body.remove(p)
+        if self.reference is None:
+            styles.header_tabs(self.docx, self.text_width // 635)  # EMU to twips
         self.title_block()
-        self.blocks(self.job.doc.blocks)
+        self.blocks(self.body, self.job.doc.blocks, Ctx())
         self.end_matter()
+        self.footnotes()
         self.properties()
+        stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
+        parts.number_drawings(stories)
         out = io.BytesIO()
         self.docx.save(out)
         return normalize(out.getvalue(), build_date(self.job.doc.meta), first=("[Content_Types].xml",))
 
 
-def _paragraph_border(style_element: Any, colour: str) -> None:
-    ppr = style_element.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
-        edge = OxmlElement(f"w:{side}")
-        edge.set(qn("w:val"), "single")
-        edge.set(qn("w:sz"), "4")
-        edge.set(qn("w:space"), "4")
-        edge.set(qn("w:color"), colour.lstrip("#").upper())
-        borders.append(edge)
-    ppr.append(borders)
+def _empty(header_footer: Any, style: str) -> Paragraph:
+    """A header or footer of its own, emptied of the template's content: one paragraph in ``style``."""
+    header_footer.is_linked_to_previous = False
+    root = header_footer._element
+    for child in list(root):
+        root.remove(child)
+    para = header_footer.add_paragraph()
+    para.style = style
+    return para
+
+
+def _style_left(style: str, quote_step: int) -> int:
+    """The left indent (twips) a paragraph style gives by itself."""
+    if style == "Quote":
+        return quote_step
+    if style.startswith("List Continue"):
+        depth = int(style.rsplit(" ", 1)[-1]) if style[-1].isdigit() else 1
+        return styles.LIST_INDENT * depth
+    return 0
+
+
+def _continue_style(level: int) -> str:
+    """The style of a list item's later paragraphs at a level (0-based)."""
+    return "List Continue" if level == 0 else f"List Continue {min(level + 1, 3)}"
+
+
+def _bookmark_name(slug: str) -> str:
+    """A Word bookmark name for a heading id: starts with a letter, at most 40 characters."""
+    name = slug if slug[:1].isalpha() else f"h_{slug}"
+    return name[:40]
+
+
+def _fallback(fonts: list[str]) -> str | None:
+    named = [f for f in fonts if f not in ("serif", "sans-serif", "monospace")]
+    return named[1] if len(named) > 1 else None
 
 
 def write(job: Job) -> bytes:

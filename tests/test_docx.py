@@ -1,0 +1,388 @@
+"""The DOCX writer: named styles, real lists, footnotes and hyperlinks, properties, read back by python-docx, pandoc and LibreOffice."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from publish.pipeline import build
+
+ROOT = Path(__file__).resolve().parent.parent
+CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
+LISTS_NOTES = ROOT / "tests" / "fixtures" / "docx" / "lists-notes.md"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NS = {
+    "w": W,
+    "r": R,
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+HYPERLINK_RT = f"{R}/hyperlink"
+
+
+def _build(source: Path, out: Path) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        [result] = build([source], formats=["docx"], out=out, project=ROOT)
+    return result.path
+
+
+@pytest.fixture(scope="module")
+def constructs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(CONSTRUCTS, tmp_path_factory.mktemp("docx"))
+
+
+@pytest.fixture(scope="module")
+def constructs_doc(constructs: Path) -> docx.document.Document:
+    """The every-construct build opened once with python-docx."""
+    return docx.Document(str(constructs))
+
+
+@pytest.fixture(scope="module")
+def lists_notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _build(LISTS_NOTES, tmp_path_factory.mktemp("docx-lists"))
+
+
+def _part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as package:
+        return etree.fromstring(package.read(name))
+
+
+def _rels(path: Path, name: str) -> dict[str, etree._Element]:
+    return {rel.get("Id"): rel for rel in _part(path, name).findall("rel:Relationship", NS)}
+
+
+def _style_of(document: docx.document.Document, startswith: str) -> str:
+    for para in document.paragraphs:
+        if para.text.startswith(startswith):
+            return para.style.name
+    raise AssertionError(f"no paragraph starts with {startswith!r}")
+
+
+# -- named styles ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [
+        ("The Example Review", "Kicker"),
+        ("Every Construct", "Title"),
+        ("A fixture that uses", "Subtitle"),
+        ("Ada Example, Bo Sample", "Author"),
+        ("15 Mar 2024", "Date"),
+        ("Reprinted from", "Source Line"),
+        ("Headings and paragraphs", "Heading 2"),
+        ("A third-level heading", "Heading 3"),
+        ("A fourth-level heading", "Heading 4"),
+        ("A paragraph with", "Body Text"),
+        ("A bullet item", "List Bullet"),
+        ("first", "List Number"),
+        ("deeper bullet", "List Bullet"),
+        ("An ordered list starting at three", "List Number"),
+        ("def greet", "Source Code"),
+        ("An outer quotation.", "Quote"),
+        ("A nested quotation inside it.", "Quote"),
+        ("A red square", "Caption"),
+        ("* * *", "Thematic Break"),
+        ("Contact editor", "Contact"),
+        ("© 2024 Test Press", "Notice"),
+        ("Diagram: Test Press", "Credit"),
+        ("Published by", "End Matter"),
+    ],
+)
+def test_named_style_on_each_kind_of_paragraph(constructs_doc: docx.document.Document, text: str, style: str) -> None:
+    assert _style_of(constructs_doc, text) == style
+
+
+def test_heading_1_figure_table_and_character_styles(constructs_doc: docx.document.Document, lists_notes: Path) -> None:
+    assert _style_of(docx.Document(str(lists_notes)), "A first-level heading") == "Heading 1"
+    document = constructs_doc
+    figure = [p for p in document.paragraphs if p._p.xpath(".//w:drawing")]
+    assert [p.style.name for p in figure] == ["Figure"]
+    [table] = document.tables
+    assert table.style.name == "Article Table"
+    assert {p.style.name for row in table.rows for cell in row.cells for p in cell.paragraphs} == {"Table Text"}
+    assert [c.text for c in table.rows[0].cells] == ["Left", "Centre", "Right"]
+    assert table.rows[0]._tr.xpath("./w:trPr/w:tblHeader")
+    runs = {run.text: run.style.name for p in document.paragraphs for run in p.iter_inner_content() if hasattr(run, "style")}
+    assert runs["inline code"] == "Verbatim Char"
+    links = [r.style.name for p in document.paragraphs for h in p.hyperlinks for r in h.runs]
+    assert links and set(links) == {"Hyperlink"}
+
+
+def test_styles_take_the_theme_fonts_and_colours(constructs_doc: docx.document.Document) -> None:
+    styles = constructs_doc.styles
+    assert styles["Normal"].font.name == "Charis SIL"
+    assert styles["Heading 2"].font.name == "Charis SIL"
+    fonts = styles["Heading 2"].element.rPr.rFonts
+    assert fonts.get(f"{{{W}}}asciiTheme") is None, "a theme font would win over the named font"
+    assert str(styles["Hyperlink"].font.color.rgb) == "8B1E1E"
+    assert styles["Source Code"].font.name == "DejaVu Sans Mono"
+    assert styles["Footnote Reference"].font.superscript is True
+
+
+# -- footnotes -------------------------------------------------------------------
+def test_footnotes_part_holds_the_notes_and_the_body_references_them(constructs: Path) -> None:
+    notes = _part(constructs, "word/footnotes.xml")
+    special = {n.get(f"{{{W}}}type"): n.get(f"{{{W}}}id") for n in notes.findall("w:footnote", NS) if n.get(f"{{{W}}}type")}
+    assert special == {"separator": "-1", "continuationSeparator": "0"}
+    real = [n for n in notes.findall("w:footnote", NS) if not n.get(f"{{{W}}}type")]
+    assert [n.get(f"{{{W}}}id") for n in real] == ["1", "2"]
+    text = ["".join(n.itertext()) for n in real]
+    assert "The first footnote, with emphasis." in text[0]
+    assert "It has a second paragraph." in text[1]
+    for note in real:
+        assert note.xpath("./w:p[1]/w:r[1][w:rPr/w:rStyle/@w:val='FootnoteReference']/w:footnoteRef", namespaces=NS)
+        assert set(note.xpath("./w:p/w:pPr/w:pStyle/@w:val", namespaces=NS)) == {"FootnoteText"}
+    body = _part(constructs, "word/document.xml")
+    refs = body.xpath("//w:r[w:rPr/w:rStyle/@w:val='FootnoteReference']/w:footnoteReference/@w:id", namespaces=NS)
+    assert refs == ["1", "2"]
+    assert "Notes" not in [p.text for p in docx.Document(str(constructs)).paragraphs], "no end-notes list any more"
+    rels = _rels(constructs, "word/_rels/document.xml.rels")
+    assert any(r.get("Type").endswith("/footnotes") for r in rels.values())
+    settings = _part(constructs, "word/settings.xml")
+    assert settings.xpath("w:footnotePr/w:footnote/@w:id", namespaces=NS) == ["-1", "0"]
+
+
+def test_links_inside_footnotes_relate_from_the_footnotes_part(lists_notes: Path) -> None:
+    notes = _part(lists_notes, "word/footnotes.xml")
+    rels = _rels(lists_notes, "word/_rels/footnotes.xml.rels")
+    targets = [rels[rid].get("Target") for rid in notes.xpath("//w:hyperlink/@r:id", namespaces=NS)]
+    assert targets == ["https://example.com/note", "mailto:ed@example.com"]
+
+
+# -- hyperlinks ------------------------------------------------------------------
+def test_hyperlinks_are_external_relationships(constructs: Path) -> None:
+    body = _part(constructs, "word/document.xml")
+    rels = _rels(constructs, "word/_rels/document.xml.rels")
+    links = body.xpath("//w:hyperlink", namespaces=NS)
+    found = {}
+    for link in links:
+        rel = rels[link.get(f"{{{R}}}id")]
+        assert rel.get("Type") == HYPERLINK_RT and rel.get("TargetMode") == "External"
+        found[rel.get("Target")] = "".join(link.itertext())
+    assert found["https://www.w3.org/"] == "link to the W3C"
+    assert found["mailto:bo@example.org"] == "bo@example.org"
+    assert found["mailto:ada@example.org"] == "ada@example.org"
+    assert found["https://example.org/review"] == "The Example Review"
+
+
+# -- lists -----------------------------------------------------------------------
+def _list_items(path: Path) -> list[tuple[str, int, int]]:
+    """(text, numId, ilvl) of every numbered body paragraph."""
+    items = []
+    for p in _part(path, "word/document.xml").xpath("//w:body/w:p[w:pPr/w:numPr]", namespaces=NS):
+        num_id = int(p.xpath("string(w:pPr/w:numPr/w:numId/@w:val)", namespaces=NS))
+        level = int(p.xpath("string(w:pPr/w:numPr/w:ilvl/@w:val)", namespaces=NS))
+        items.append(("".join(p.itertext()), num_id, level))
+    return items
+
+
+def _starts(path: Path) -> dict[int, tuple[str, int | None]]:
+    """numId -> (format of level 0, startOverride of level 0)."""
+    numbering = _part(path, "word/numbering.xml")
+    formats = {
+        a.get(f"{{{W}}}abstractNumId"): a.xpath("string(w:lvl[@w:ilvl='0']/w:numFmt/@w:val)", namespaces=NS)
+        for a in numbering.findall("w:abstractNum", NS)
+    }
+    starts = {}
+    for num in numbering.findall("w:num", NS):
+        abstract = num.xpath("string(w:abstractNumId/@w:val)", namespaces=NS)
+        override = num.xpath("string(w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val)", namespaces=NS)
+        starts[int(num.get(f"{{{W}}}numId"))] = (formats[abstract], int(override) if override else None)
+    return starts
+
+
+def test_lists_nest_with_ilvl_and_use_real_numbering(constructs: Path) -> None:
+    items = _list_items(constructs)
+    levels = {text: level for text, _, level in items}
+    assert levels == {
+        "A bullet item": 0, "A bullet with a nested ordered list:": 0, "first": 1, "second": 1,
+        "deeper bullet": 2, "A last bullet": 0, "An ordered list starting at three": 0, "and going on to four": 0,
+    }
+    starts = _starts(constructs)
+    by_text = {text: starts[num_id] for text, num_id, _ in items}
+    assert by_text["A bullet item"][0] == "bullet"
+    assert by_text["first"] == ("decimal", 1)
+    assert by_text["An ordered list starting at three"] == ("decimal", 3)
+
+
+def test_each_ordered_list_restarts_at_its_own_start(lists_notes: Path) -> None:
+    items = _list_items(lists_notes)
+    num = {text: num_id for text, num_id, _ in items}
+    starts = _starts(lists_notes)
+    assert starts[num["one"]] == ("decimal", 1)
+    assert starts[num["nested, starts at one"]] == ("decimal", 1)
+    assert starts[num["a second nested list, starts at one again"]] == ("decimal", 1)
+    assert starts[num["five"]] == ("decimal", 5)
+    distinct = {num["one"], num["nested, starts at one"], num["a second nested list, starts at one again"], num["five"]}
+    assert len(distinct) == 4, "every list needs its own w:num to restart"
+    assert num["one"] == num["three"] and num["five"] == num["six"]
+
+
+# -- images, header and footer -------------------------------------------------
+def test_image_is_embedded_at_text_width_with_alt_text(constructs: Path, constructs_doc: docx.document.Document) -> None:
+    document = constructs_doc
+    [shape] = document.inline_shapes
+    section = document.sections[0]
+    assert shape.width == section.page_width - section.left_margin - section.right_margin
+    doc_pr = shape._inline.find("wp:docPr", NS)
+    assert doc_pr.get("descr") == "A red square and a blue circle on a striped ground"
+    with zipfile.ZipFile(constructs) as package:
+        assert any(name.startswith("word/media/") for name in package.namelist())
+
+
+def test_running_head_and_foot_skip_the_first_page(constructs_doc: docx.document.Document) -> None:
+    section = constructs_doc.sections[0]
+    assert section.different_first_page_header_footer
+    assert section.header.paragraphs[0].text == "Every Construct: A “Test” Document – With Dashes"
+    assert section.header.paragraphs[0].style.name == "Header"
+    footer = section.footer.paragraphs[0]
+    assert "Test Press" in footer.text
+    assert [f.strip().split()[0] for f in footer._p.xpath("w:fldSimple/@w:instr")] == ["PAGE", "NUMPAGES"]
+    assert not "".join(p.text for p in section.first_page_header.paragraphs).strip()
+    assert not "".join(p.text for p in section.first_page_footer.paragraphs).strip()
+
+
+# -- metadata --------------------------------------------------------------------
+def test_core_and_custom_properties_and_language(constructs: Path, constructs_doc: docx.document.Document) -> None:
+    core = constructs_doc.core_properties
+    assert core.title == "Every Construct: A “Test” Document – With Dashes"
+    assert core.author == "Ada Example; Bo Sample"
+    assert core.subject == "A fixture that uses every Markdown construct publish supports"
+    assert core.keywords == "testing, typography, EPUB"
+    assert core.comments.startswith("A document exercising headings")
+    assert core.language == "en-GB"
+    assert core.identifier == "urn:isbn:9780000000002"
+    assert core.created == core.modified == dt.datetime(2024, 3, 15, tzinfo=dt.timezone.utc)
+    custom = _part(constructs, "docProps/custom.xml")
+    ns = {"cp": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"}
+    props = {p.get("name"): "".join(p.itertext()) for p in custom.findall("cp:property", ns)}
+    assert props["Rights"] == "© 2024 Test Press. Reprinted with permission – all rights reserved."
+    assert props["Source"] == "The Example Review"
+    assert props["Publisher"] == "Test Press"
+    assert props["Contact"] == "Contact editor Ada Example (ada@example.org)"
+    assert props["Credits"] == "Diagram: Test Press"
+    styles = _part(constructs, "word/styles.xml")
+    assert styles.xpath("string(w:docDefaults/w:rPrDefault/w:rPr/w:lang/@w:val)", namespaces=NS) == "en-GB"
+    with zipfile.ZipFile(constructs) as package:
+        assert "docProps/thumbnail.jpeg" not in package.namelist()
+        assert b"Microsoft" not in package.read("docProps/app.xml")
+
+
+# -- read back -------------------------------------------------------------------
+def _pandoc_ast(path: Path) -> dict:
+    import pypandoc
+
+    return json.loads(pypandoc.convert_file(str(path), "json", format="docx"))
+
+
+def _walk(node: object):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _plain(node: object) -> str:
+    parts = []
+    for item in _walk(node):
+        if item.get("t") == "Str":
+            parts.append(item["c"])
+        elif item.get("t") in ("Space", "SoftBreak"):
+            parts.append(" ")
+    return "".join(parts)
+
+
+def test_pandoc_reads_back_text_structure_notes_and_links(constructs: Path) -> None:
+    ast = _pandoc_ast(constructs)
+    blocks = ast["blocks"]
+    headers = [(b["c"][0], _plain(b["c"][2])) for b in blocks if b["t"] == "Header"]
+    assert headers[:3] == [(2, "Headings and paragraphs"), (3, "A third-level heading"), (4, "A fourth-level heading")]
+    text = _plain(blocks)
+    assert "Straight “quotes” become curly – and double hyphens" in text
+    assert "中美经贸磋商取得基本共识。" in text
+    bullet = next(b for b in blocks if b["t"] == "BulletList")
+    nested = [n for n in _walk(bullet["c"]) if n.get("t") == "OrderedList"]
+    assert nested and [n for n in _walk(nested[0]["c"]) if n.get("t") == "BulletList"]
+    ordered = [b for b in blocks if b["t"] == "OrderedList"]
+    assert [o["c"][0][0] for o in ordered] == [3]
+    [table] = [b for b in blocks if b["t"] == "Table"]
+    cells = [_plain(c) for c in _walk(table) if c.get("t") == "Plain" or c.get("t") == "Para"]
+    assert cells == ["Left", "Centre", "Right", "a", "b", "1.00", "long cell text", "em", "22.50"]
+    notes = [n for n in _walk(blocks) if n.get("t") == "Note"]
+    assert [_plain(n["c"]) for n in notes] == [
+        "The first footnote, with emphasis.", "The second footnote.It has a second paragraph.",
+    ]
+    links = {n["c"][2][0] for n in _walk(blocks) if n.get("t") == "Link"}
+    assert {"https://www.w3.org/", "mailto:bo@example.org", "https://example.org/review"} <= links
+    assert [n["c"][2][0] for n in _walk(blocks) if n.get("t") == "Image"] == ["media/image1.png"]
+
+
+def test_libreoffice_converts_it(constructs: Path, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(constructs)],
+        check=True, capture_output=True, timeout=180,
+    )
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(tmp_path / "constructs.pdf"))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Every Construct" in text and "The first footnote, with" in text and "Page 2 of 2" in text
+
+
+# -- determinism -----------------------------------------------------------------
+def test_two_builds_are_byte_identical(constructs: Path, tmp_path: Path) -> None:
+    again = _build(CONSTRUCTS, tmp_path)
+    assert again.read_bytes() == constructs.read_bytes()
+    with zipfile.ZipFile(again) as package:
+        assert {info.date_time for info in package.infolist()} == {(2024, 3, 15, 0, 0, 0)}
+
+
+# -- a theme's reference document ---------------------------------------------
+def test_a_themes_reference_docx_keeps_its_styles_and_gains_the_missing_ones(constructs: Path, tmp_path: Path) -> None:
+    from publish.themes import Theme
+
+    if not hasattr(Theme, "reference_docx"):
+        pytest.skip("this themes.py does not look for docx/reference.docx")
+    with zipfile.ZipFile(constructs) as package:
+        members = {name: package.read(name) for name in package.namelist()}
+    styles = etree.fromstring(members["word/styles.xml"])
+    [heading] = styles.xpath("w:style[@w:styleId='Heading2']", namespaces=NS)
+    heading.find("w:rPr/w:color", NS).set(f"{{{W}}}val", "00AA00")
+    for kicker in styles.xpath("w:style[@w:styleId='Kicker']", namespaces=NS):
+        styles.remove(kicker)
+    members["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8", standalone=True)
+    theme = tmp_path / "restyled"
+    (theme / "docx").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: restyled\nextends: default\n", "utf-8")
+    with zipfile.ZipFile(theme / "docx" / "reference.docx", "w") as package:
+        for name, data in members.items():
+            package.writestr(name, data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        [result] = build([LISTS_NOTES], formats=["docx"], theme=str(theme), out=tmp_path / "out", project=ROOT)
+    document = docx.Document(str(result.path))
+    assert str(document.styles["Heading 2"].font.color.rgb) == "00AA00", "the reference's own look wins"
+    assert document.styles["Kicker"].font.all_caps, "styles the reference lacks come from the options"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Lists and Notes" in text and "Every Construct" not in text and "A paragraph with" not in text
+    with zipfile.ZipFile(result.path) as package:
+        names = package.namelist()
+    assert len(names) == len(set(names)) and "word/media/image1.png" not in names
+    notes = _part(result.path, "word/footnotes.xml")
+    assert len(notes.xpath("w:footnote[not(@w:type)]", namespaces=NS)) == 2
+    assert "The first footnote" not in "".join(notes.itertext())
