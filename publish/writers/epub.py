@@ -1,62 +1,291 @@
-"""Model to EPUB 3 through ebooklib: the themed XHTML page, e-reader CSS, nav, NCX and OPF metadata."""
+"""Model to EPUB 3 through ebooklib: the themed XHTML page, e-reader CSS, nav, NCX, cover and OPF metadata."""
 from __future__ import annotations
 
 import io
-import posixpath
+import re
+from dataclasses import dataclass, field
 
 from ebooklib import epub
 from lxml import etree
 
-from ..context import build_date
-from ..errors import OutputError
+from ..assets import Asset
+from ..context import View, build_date
+from ..errors import OutputError, warn
 from ..job import Job
-from ..model import Node
+from ..model import Document, Node, plain_text
 from ..zipfiles import normalize
 from .html import Heading, render_page
 
 CHAPTER = "article.xhtml"
+COVER_PAGE = "cover.xhtml"
+NAV = "nav.xhtml"
+NCX = "toc.ncx"
 STYLESHEET = "css/epub.css"
+END_MATTER = "end-matter"
+#: What ``dcterms:conformsTo`` says when the content meets EPUB Accessibility 1.1.
+CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
+
+_XHTML = "http://www.w3.org/1999/xhtml"
+_OPS = "http://www.idpf.org/2007/ops"
+_NCX = "http://www.daisy.org/z3986/2005/ncx/"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_EPUB_TYPE = f"{{{_OPS}}}type"
+_HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
+#: Labels the e-reader shows in the nav; a theme may translate them through its ``labels`` option.
+_LABELS = {
+    "contents": "Contents",
+    "landmarks": "Landmarks",
+    "cover": "Cover",
+    "end_matter": "Notice, credits and contact",
+}
 
 
-def _toc(headings: list[Heading], title: str) -> list:
-    """Nest the headings under the article's title, following their levels."""
-    root: list = []
-    stack: list[tuple[int, list]] = [(0, root)]
+# -- what goes into the package ------------------------------------------------
+@dataclass
+class Image:
+    """One image file of the package: its manifest id, path inside EPUB/ and bytes."""
+
+    id: str
+    href: str
+    asset: Asset
+    properties: list[str] = field(default_factory=list)
+
+
+def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
+    """Every image the article uses (and its cover), one manifest item per distinct file,
+    by source path; and the cover's item, or None when the article gives no ``cover-image``."""
+    by_name: dict[str, Image] = {}
+    by_src: dict[str, Image] = {}
+    for src, asset in sorted(job.assets.items()):
+        stem = asset.name.rsplit(".", 1)[0]
+        image = by_name.setdefault(asset.name, Image(id=f"img-{stem}", href=f"images/{asset.name}", asset=asset))
+        by_src[src] = image
+    cover = by_src.get(job.doc.meta.cover_image) if job.doc.meta.cover_image else None
+    if cover is not None:
+        cover.properties.append("cover-image")
+    return by_src, cover
+
+
+def images_without_alt(doc: Document) -> list[Node]:
+    """Images and figures whose alt text (the words between ``![`` and ``]``) is empty."""
+    return [node for node in doc.images() if not " ".join(plain_text(node.children).split())]
+
+
+def warn_missing_alt(doc: Document) -> None:
+    """One build-time warning, naming the line, for each image without alt text."""
+    for node in images_without_alt(doc):
+        warn(
+            f"image '{node.attrs.get('src', '')}' has no alt text: write a description between ![ and ], "
+            "or e-readers cannot describe it (the EPUB then does not claim alternativeText)",
+            doc.path,
+            node.line,
+        )
+
+
+def _labels(view: View) -> dict[str, str]:
+    return {key: str(view.labels.get(key, default)) for key, default in _LABELS.items()}
+
+
+# -- accessibility ---------------------------------------------------------------
+def _luminance(colour: str) -> float | None:
+    match = _HEX.match(colour) if isinstance(colour, str) else None
+    if match is None:
+        return None
+    channels = [int(match.group(1)[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def readable_on_white(colour: str) -> bool:
+    """True when a ``#rrggbb`` text colour has at least WCAG AA contrast (4.5:1) on white."""
+    lum = _luminance(colour)
+    return lum is not None and 1.05 / (lum + 0.05) >= 4.5
+
+
+@dataclass
+class Accessibility:
+    """The schema.org accessibility metadata that is true of this content."""
+
+    access_modes: list[str]
+    sufficient: list[str]
+    features: list[str]
+    hazards: list[str]
+    summary: str
+    conforms_to: str | None = None
+    certified_by: str | None = None
+
+
+def accessibility(job: Job, has_cover: bool) -> Accessibility:
+    """Describe the package as it is: text with (or without) images, alt text where given,
+    structure and navigation from the nav document, no hazards. Conformance is claimed only when
+    every image has alt text, the theme's text colours reach 4.5:1 on white, and there is a
+    publisher to name as the party that certifies it (EPUB Accessibility 1.1 requires one)."""
+    doc, view = job.doc, job.view
+    images = doc.images()
+    missing = images_without_alt(doc)
+    visual = bool(images) or has_cover
+    described = visual and not missing
+    modes = ["textual", "visual"] if visual else ["textual"]
+    sufficient = ["textual"] if not visual or described else []
+    if visual:
+        sufficient.append("textual,visual")
+    features = ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    if described:
+        features.append("alternativeText")
+    colours = [job.theme.options.get(key) for key in ("color_text", "color_accent")]
+    contrast_ok = all(readable_on_white(c) for c in colours if c is not None)
+    conforms = not missing and contrast_ok and bool(view.publisher)
+    parts = [
+        "A single reflowable article whose text adapts to the reader's font, size and colours.",
+        "Headings, a table of contents and landmarks give structured navigation, "
+        "and the reading order follows the original article.",
+    ]
+    if doc.footnotes:
+        parts.append("Footnotes are linked to and from the text.")
+    if visual and described:
+        parts.append("Every image has a text description.")
+    elif visual:
+        parts.append(f"Images without a text description: {len(missing)} of {len(images)}.")
+    if conforms:
+        parts.append(
+            f"{view.publisher} self-certifies conformance with {CONFORMANCE}; "
+            "alt text, language, structure and colour contrast were checked when the file was built."
+        )
+    return Accessibility(
+        access_modes=modes,
+        sufficient=sufficient,
+        features=features,
+        hazards=["none"],
+        summary=" ".join(parts),
+        conforms_to=CONFORMANCE if conforms else None,
+        certified_by=view.publisher if conforms else None,
+    )
+
+
+# -- documents written here ------------------------------------------------------
+@dataclass
+class Entry:
+    """One line of the table of contents and the entries nested under it."""
+
+    label: str
+    href: str
+    children: list[Entry] = field(default_factory=list)
+
+
+def outline(headings: list[Heading], view: View, end_matter: bool = True) -> list[Entry]:
+    """The title, then the headings nested by level, then the end matter (notice, credits, contact)."""
+    top: list[Entry] = []
+    stack: list[tuple[int, list[Entry]]] = [(0, top)]
     for heading in headings:
+        if not heading.text.strip():
+            continue  # an empty heading names nothing to go to (and an empty nav link is invalid)
         while stack[-1][0] >= heading.level:
             stack.pop()
-        children: list = []
-        link = epub.Link(f"{CHAPTER}#{heading.id}", heading.text, heading.id)
-        stack[-1][1].append((link, children))
-        stack.append((heading.level, children))
-
-    def simplify(items: list) -> list:
-        return [link if not kids else (epub.Section(link.title, link.href), simplify(kids)) for link, kids in items]
-
-    return [epub.Link(CHAPTER, title, "article")] + simplify(root)
+        entry = Entry(heading.text, f"{CHAPTER}#{heading.id}")
+        stack[-1][1].append(entry)
+        stack.append((heading.level, entry.children))
+    tail = [Entry(_labels(view)["end_matter"], f"{CHAPTER}#{END_MATTER}")] if end_matter else []
+    return [Entry(view.title.text, CHAPTER), *top, *tail]
 
 
-def write(job: Job) -> bytes:
-    """Render the article to EPUB bytes."""
-    view = job.view
-    images = {src: f"images/{asset.name}" for src, asset in job.assets.items()}
+def _depth(entries: list[Entry]) -> int:
+    return max((1 + _depth(e.children) for e in entries), default=0)
 
-    def image_url(node: Node) -> str:
-        return images[str(node.attrs["src"])]
 
-    head = f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>'
-    page, rendered = render_page(job, target="epub", footnotes="epub", image_url=image_url, head_extra=head)
-    try:
-        etree.fromstring(page.encode("utf-8"))
-    except etree.XMLSyntaxError as exc:
-        raise OutputError(f"the theme's article.html does not give well-formed XHTML: {exc}", job.theme.find("templates/article.html")) from None
+def _xhtml_root(view: View, title: str) -> tuple[etree._Element, etree._Element]:
+    root = etree.Element(f"{{{_XHTML}}}html", nsmap={None: _XHTML, "epub": _OPS})
+    root.set("lang", view.lang)
+    root.set(_XML_LANG, view.lang)
+    head = etree.SubElement(root, f"{{{_XHTML}}}head")
+    etree.SubElement(head, f"{{{_XHTML}}}meta", charset="utf-8")
+    etree.SubElement(head, f"{{{_XHTML}}}title").text = title
+    etree.SubElement(head, f"{{{_XHTML}}}link", rel="stylesheet", type="text/css", href=STYLESHEET)
+    return root, etree.SubElement(root, f"{{{_XHTML}}}body")
 
-    book = epub.EpubBook()
+
+def _serialize(root: etree._Element) -> bytes:
+    body = etree.tostring(root, encoding="utf-8", pretty_print=True)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n' + body
+
+
+def nav_document(view: View, entries: list[Entry], landmarks: list[tuple[str, str, str]]) -> bytes:
+    """nav.xhtml: the table of contents and the landmarks (epub:type, href, label)."""
+    labels = _labels(view)
+    root, body = _xhtml_root(view, labels["contents"])
+    body.set("class", "nav")
+    toc = etree.SubElement(body, f"{{{_XHTML}}}nav", {_EPUB_TYPE: "toc", "id": "toc", "role": "doc-toc"})
+    etree.SubElement(toc, f"{{{_XHTML}}}h1").text = labels["contents"]
+
+    def add(parent: etree._Element, items: list[Entry]) -> None:
+        ol = etree.SubElement(parent, f"{{{_XHTML}}}ol")
+        for item in items:
+            li = etree.SubElement(ol, f"{{{_XHTML}}}li")
+            etree.SubElement(li, f"{{{_XHTML}}}a", href=item.href).text = item.label
+            if item.children:
+                add(li, item.children)
+
+    add(toc, entries)
+    marks = etree.SubElement(
+        body, f"{{{_XHTML}}}nav", {_EPUB_TYPE: "landmarks", "id": "landmarks", "aria-label": labels["landmarks"]}
+    )
+    etree.SubElement(marks, f"{{{_XHTML}}}h1").text = labels["landmarks"]
+    ol = etree.SubElement(marks, f"{{{_XHTML}}}ol")
+    for kind, href, label in landmarks:
+        li = etree.SubElement(ol, f"{{{_XHTML}}}li")
+        etree.SubElement(li, f"{{{_XHTML}}}a", {_EPUB_TYPE: kind, "href": href}).text = label
+    return _serialize(root)
+
+
+def ncx_document(view: View, entries: list[Entry]) -> bytes:
+    """toc.ncx for EPUB 2 reading systems: the same outline, with play order and depth."""
+    root = etree.Element(f"{{{_NCX}}}ncx", nsmap={None: _NCX}, version="2005-1")
+    root.set(_XML_LANG, view.lang)
+    head = etree.SubElement(root, f"{{{_NCX}}}head")
+    metas = {"dtb:uid": view.identifier, "dtb:depth": str(_depth(entries)), "dtb:totalPageCount": "0", "dtb:maxPageNumber": "0"}
+    for name, content in metas.items():
+        etree.SubElement(head, f"{{{_NCX}}}meta", name=name, content=content)
+    etree.SubElement(etree.SubElement(root, f"{{{_NCX}}}docTitle"), f"{{{_NCX}}}text").text = view.title.text
+    for author in view.authors:
+        etree.SubElement(etree.SubElement(root, f"{{{_NCX}}}docAuthor"), f"{{{_NCX}}}text").text = author
+    nav_map = etree.SubElement(root, f"{{{_NCX}}}navMap")
+    order = 0
+
+    def add(parent: etree._Element, items: list[Entry]) -> None:
+        nonlocal order
+        for item in items:
+            order += 1
+            point = etree.SubElement(parent, f"{{{_NCX}}}navPoint", id=f"np-{order}", playOrder=str(order))
+            etree.SubElement(etree.SubElement(point, f"{{{_NCX}}}navLabel"), f"{{{_NCX}}}text").text = item.label
+            etree.SubElement(point, f"{{{_NCX}}}content", src=item.href)
+            add(point, item.children)
+
+    add(nav_map, entries)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def cover_document(view: View, image: Image) -> bytes:
+    """cover.xhtml: the cover image alone, scaled to the screen by the stylesheet."""
+    label = _labels(view)["cover"]
+    root, body = _xhtml_root(view, label)
+    body.set("class", "cover-page")
+    section = etree.SubElement(body, f"{{{_XHTML}}}section", {_EPUB_TYPE: "cover", "class": "cover"})
+    etree.SubElement(section, f"{{{_XHTML}}}img", {"src": image.href, "alt": f"{label}: {view.title.text}", "role": "doc-cover"})
+    return _serialize(root)
+
+
+# -- the package -------------------------------------------------------------------
+def _metadata(book: epub.EpubBook, view: View, a11y: Accessibility) -> None:
+    """Dublin Core, the reprint's credits and contact, and accessibility metadata in the OPF."""
     book.set_identifier(view.identifier)
-    book.set_title(view.title.text)
+    book.title = view.title.text
+    book.add_metadata("DC", "title", view.title.text, {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if view.subtitle:
+        book.add_metadata("DC", "title", view.subtitle.text, {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(view.lang)
     for i, author in enumerate(view.authors):
-        book.add_author(author, uid=f"creator{i}")
+        book.add_author(author, role="aut", uid=f"creator{i}")
     if view.date_iso:
         book.add_metadata("DC", "date", view.date_iso)
     if view.publisher:
@@ -64,33 +293,91 @@ def write(job: Job) -> bytes:
     if view.rights:
         book.add_metadata("DC", "rights", view.rights.text)
     if view.source_name:
-        book.add_metadata("DC", "source", view.source_url or view.source_name)
+        book.add_metadata("DC", "source", f"{view.source_name} ({view.source_url})" if view.source_url else view.source_name)
     if view.description:
         book.add_metadata("DC", "description", view.description)
     for keyword in view.keywords:
         book.add_metadata("DC", "subject", keyword)
+    for credit in view.credits:
+        book.add_metadata(None, "meta", credit.text, {"property": "schema:creditText"})
+    if view.contact:
+        book.add_metadata(None, "meta", view.contact.text, {"property": "schema:contactPoint"})
+    for mode in a11y.access_modes:
+        book.add_metadata(None, "meta", mode, {"property": "schema:accessMode"})
+    for modes in a11y.sufficient:
+        book.add_metadata(None, "meta", modes, {"property": "schema:accessModeSufficient"})
+    for feature in a11y.features:
+        book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
+    for hazard in a11y.hazards:
+        book.add_metadata(None, "meta", hazard, {"property": "schema:accessibilityHazard"})
+    book.add_metadata(None, "meta", a11y.summary, {"property": "schema:accessibilitySummary", _XML_LANG: "en"})
+    if a11y.conforms_to and a11y.certified_by:
+        book.add_metadata(None, "meta", a11y.conforms_to, {"property": "dcterms:conformsTo", "id": "conformance"})
+        book.add_metadata(None, "meta", a11y.certified_by, {"refines": "#conformance", "property": "a11y:certifiedBy"})
 
-    css = epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css", content=job.theme.css("epub").encode("utf-8"))
-    book.add_item(css)
-    chapter = epub.EpubItem(uid="article", file_name=CHAPTER, media_type="application/xhtml+xml", content=page.encode("utf-8"))
-    book.add_item(chapter)
-    for src, asset in sorted(job.assets.items()):
-        book.add_item(epub.EpubItem(uid=f"img-{asset.name.split('.')[0]}", file_name=images[src], media_type=asset.media_type, content=asset.data))
 
-    book.toc = _toc(rendered.headings, view.title.text)
-    book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav()
-    nav.add_link(href=posixpath.relpath(STYLESHEET), rel="stylesheet", type="text/css")
-    book.add_item(nav)
-    book.spine = [chapter]
-    book.guide = [
-        {"href": CHAPTER, "title": view.title.text, "type": "text"},
-    ]
+def _item(uid: str, name: str, media_type: str, content: bytes, properties: list[str] | None = None) -> epub.EpubItem:
+    item = epub.EpubItem(uid=uid, file_name=name, media_type=media_type, content=content)
+    item.properties = list(properties or [])
+    return item
+
+
+def _page(job: Job, images: dict[str, Image]) -> tuple[bytes, list[Heading], bool]:
+    """The article page, its headings, and whether it has a non-empty end matter to point at."""
+
+    def image_url(node: Node) -> str:
+        return images[str(node.attrs["src"])].href
+
+    head = f'<link rel="stylesheet" type="text/css" href="{STYLESHEET}"/>'
+    page, rendered = render_page(job, target="epub", footnotes="epub", image_url=image_url, head_extra=head)
+    data = page.encode("utf-8")
+    try:
+        root = etree.fromstring(data)
+    except etree.XMLSyntaxError as exc:
+        template = job.theme.find("templates/article.html")
+        raise OutputError(f"the theme's article.html does not give well-formed XHTML: {exc}", template) from None
+    end = root.find(f".//*[@id='{END_MATTER}']")
+    return data, rendered.headings, end is not None and bool("".join(end.itertext()).strip())
+
+
+def write(job: Job) -> bytes:
+    """Render the article to EPUB bytes: the same input always gives the same bytes."""
+    view = job.view
+    labels = _labels(view)
+    warn_missing_alt(job.doc)
+    images, cover = package_images(job)
+    page, headings, has_end_matter = _page(job, images)
+    a11y = accessibility(job, has_cover=cover is not None)
+
+    book = epub.EpubBook()
+    _metadata(book, view, a11y)
+    book.add_item(_item("style", STYLESHEET, "text/css", job.theme.css("epub").encode("utf-8")))
+    spine: list[epub.EpubItem] = []
+    landmarks: list[tuple[str, str, str]] = []
+    if cover is not None:
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
+        spine.append(book.add_item(_item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(view, cover))))
+        landmarks.append(("cover", COVER_PAGE, labels["cover"]))
+        book.guide.append({"href": COVER_PAGE, "title": labels["cover"], "type": "cover"})
+    spine.append(book.add_item(_item("article", CHAPTER, "application/xhtml+xml", page)))
+    for image in sorted({i.id: i for i in images.values()}.values(), key=lambda i: i.id):
+        book.add_item(_item(image.id, image.href, image.asset.media_type, image.asset.data, image.properties))
+    entries = outline(headings, view, end_matter=has_end_matter)
+    # No "toc" landmark: it would point at nav.xhtml, which is not (and need not be) in the spine.
+    landmarks.append(("bodymatter", CHAPTER, view.title.text))
+    if has_end_matter:
+        landmarks.append(("backmatter", f"{CHAPTER}#{END_MATTER}", labels["end_matter"]))
+    book.add_item(_item("nav", NAV, "application/xhtml+xml", nav_document(view, entries, landmarks), ["nav"]))
+    book.add_item(_item("ncx", NCX, "application/x-dtbncx+xml", ncx_document(view, entries)))
+    book.spine = spine
+    book.guide.append({"href": CHAPTER, "title": view.title.text, "type": "text"})
+
     out = io.BytesIO()
-    writer = epub.EpubWriter(out, book, {"mtime": build_date(job.doc.meta), "epub3_landmark": True, "plugins": []})
+    when = build_date(job.doc.meta)
+    writer = epub.EpubWriter(out, book, {"mtime": when, "epub3_landmark": False, "epub3_pages": False, "plugins": []})
     writer.process()
     try:
         writer.write()
-    except (IOError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         raise OutputError(f"could not write the EPUB: {exc}", job.doc.path) from None
-    return normalize(out.getvalue(), build_date(job.doc.meta))
+    return normalize(out.getvalue(), when)

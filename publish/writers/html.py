@@ -158,10 +158,13 @@ class HtmlRenderer:
         if self.footnotes == "epub":
             items = []
             for note in notes:
-                back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩</a>'
+                back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩\ufe0e</a>'
+                content = self.blocks(note.blocks)
+                # the back-link ends the note's last paragraph, not a line of its own
+                content = content[:-4] + back + "</p>" if content.endswith("</p>") else content + back
                 items.append(
                     f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="fn{note.n}">'
-                    f'<p class="note-number">{note.n}.</p>{self.blocks(note.blocks)}{back}</aside>'
+                    f'<p class="note-number">{note.n}.</p>{content}</aside>'
                 )
             return '<section class="footnotes" epub:type="footnotes" role="doc-endnotes">\n' + "\n".join(items) + "\n</section>"
         items = []
