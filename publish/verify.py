@@ -182,7 +182,7 @@ META_KEYS: dict[str, dict[str, str]] = {
     "source": {"pdf": "source", "epub": "source", "docx": "source"},
     "keywords": {"pdf": "keywords", "epub": "subject", "docx": "keywords"},
     "credits": {"pdf": "credits", "epub": "schema:creditText", "docx": "credits"},
-    "contact": {"pdf": "contact", "epub": "contact", "docx": "contact"},
+    "contact": {"pdf": "contact", "epub": "schema:contactPoint", "docx": "contact"},
     "rights": {"pdf": "rights", "epub": "rights", "docx": "rights"},
     "rights (XMP)": {"pdf": "xmp:rights"},
 }

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 #: How footnotes are written: ``print`` floats them to the page foot (CSS
 #: ``float: footnote``), ``epub`` uses EPUB 3 noterefs and asides, ``end`` an ordered list.
 FOOTNOTE_STYLES = ("print", "epub", "end")
+#: Element ids the theme templates use (title block, end matter, notes section).
+RESERVED_IDS = frozenset({"title-block", "end-matter", "footnotes", "cover"})
 
 
 def slugify(text: str) -> str:
@@ -200,6 +202,9 @@ class RenderedBody:
 def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str]) -> RenderedBody:
     """Render the document's blocks and footnotes in the given footnote style."""
     renderer = HtmlRenderer(footnotes=footnotes, image_url=image_url, notes={f.n: f for f in doc.footnotes})
+    # ids the templates and footnotes use: a heading must never take one of them
+    renderer._ids.update(RESERVED_IDS)
+    renderer._ids.update(f"{prefix}{f.n}" for f in doc.footnotes for prefix in ("fn", "fnref"))
     body = renderer.blocks(doc.blocks)
     notes = renderer.endnotes(doc.footnotes)
     return RenderedBody(Markup(body), Markup(notes), renderer.headings)

@@ -1,0 +1,33 @@
+"""The shared HTML writer: escaping, heading ids and figures."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from publish.reader import read_document
+from publish.writers.html import render_body
+
+
+def _body(tmp_path: Path, markdown: str, footnotes: str = "epub") -> str:
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: T\n---\n" + markdown, "utf-8")
+    return str(render_body(read_document(source), footnotes, lambda node: "img.png").body)
+
+
+def test_heading_ids_never_collide_with_template_or_footnote_ids(tmp_path):
+    body = _body(tmp_path, "## End matter\n\n## Fn1\n\n## Fn1\n\nText.[^1]\n\n[^1]: Note.\n")
+    assert 'id="end-matter"' not in body
+    assert 'id="fn1"' not in body
+    assert body.count('id="fn1-') == 2
+
+
+def test_raw_html_and_template_syntax_are_escaped_text(tmp_path):
+    body = _body(tmp_path, "<script>alert(1)</script> {{ 7*7 }} <img src=x onerror=alert(1)>\n")
+    assert "<script" not in body and "<img src=x" not in body
+    assert "&lt;script&gt;" in body and "{{ 7*7 }}" in body
+
+
+def test_image_alone_in_its_paragraph_becomes_a_figure_with_caption_and_credit(tmp_path):
+    body = _body(tmp_path, '![A *red* square](sq.png "Photo: Agency")\n')
+    assert body.startswith("<figure>")
+    assert "<figcaption>A <em>red</em> square" in body
+    assert '<span class="credit">Photo: Agency</span>' in body
