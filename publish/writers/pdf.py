@@ -1,25 +1,54 @@
-"""Model to PDF through WeasyPrint: the themed HTML page, print CSS, native metadata and XMP."""
+"""Model to PDF through WeasyPrint: the themed page and print CSS, embedded fonts, outline, tags,
+links, Info dictionary, one XMP packet, and the Markdown source attached for PDF/A-3."""
 from __future__ import annotations
 
-import base64
+import calendar
+import contextlib
+import datetime as dt
+import difflib
 import hashlib
-import logging
+import os
+import re
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
+from urllib.request import url2pathname
 from xml.sax.saxutils import escape as xml_escape
 
-from weasyprint import CSS, HTML
+import pydyf
+from weasyprint import CSS, HTML, Attachment
+from weasyprint.pdf import VARIANTS
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from ..context import build_date
 from ..errors import OutputError
+from ..fonts import warn_missing_glyphs
 from ..job import Job
 from ..model import Node
 from .html import render_page
 
-#: Variants WeasyPrint can produce; ``None`` is a plain tagged PDF.
-PDF_VARIANTS = ("pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/a-4u", "pdf/ua-1", "pdf/ua-2")
 MAX_FETCH_BYTES = 32 * 1024 * 1024
+#: WeasyPrint's own debugging variant is not a publishing format.
+_HIDDEN_VARIANTS = {"debug"}
+
+
+def pdf_variants() -> list[str]:
+    """The PDF variants WeasyPrint can write (``pdf/a-3b``, ``pdf/ua-1``, ...), sorted."""
+    return sorted(v for v in VARIANTS if v not in _HIDDEN_VARIANTS)
+
+
+def check_variant(value: str | None) -> str | None:
+    """A variant name as WeasyPrint spells it, or a PublishError naming the valid ones."""
+    if value is None or not str(value).strip():
+        return None
+    wanted = str(value).strip().lower()
+    known = pdf_variants()
+    if wanted in known:
+        return wanted
+    near = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+    hint = f"did you mean '{near[0]}'? " if near else ""
+    raise OutputError(f"unknown PDF variant '{value}'; {hint}choose from {', '.join(known)}")
 
 
 class ConfinedFetcher(URLFetcher):
@@ -35,8 +64,6 @@ class ConfinedFetcher(URLFetcher):
             return super().fetch(url, headers)
         if not url.startswith("file:"):
             raise ValueError(f"publish does not fetch {url.split(':', 1)[0]} URLs")
-        from urllib.request import url2pathname
-
         path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file://"))).resolve()
         if not any(path == root or root in path.parents for root in self._roots):
             raise ValueError(f"refusing to read {path.name}: outside the project and theme")
@@ -45,37 +72,57 @@ class ConfinedFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
+def _date_iso(job: Job) -> str | None:
+    """The date written as CreationDate and ModDate: the article's, else SOURCE_DATE_EPOCH's; never the clock."""
+    if job.view.date_iso:
+        return job.view.date_iso
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return None
+
+
+def _subject(job: Job) -> str | None:
+    view = job.view
+    return view.description or (view.subtitle.text if view.subtitle else None)
+
+
 def _meta_tags(job: Job) -> str:
+    """The <meta> tags WeasyPrint turns into Author, Subject, Keywords, Creator and the dates."""
     view = job.view
     tags = [f'<meta name="author" content="{escape(a)}"/>' for a in view.authors]
     if view.keywords:
         tags.append(f'<meta name="keywords" content="{escape(", ".join(view.keywords))}"/>')
-    if view.description:
-        tags.append(f'<meta name="description" content="{escape(view.description)}"/>')
-    if view.date_iso:
-        tags.append(f'<meta name="dcterms.created" content="{view.date_iso}"/>')
-        tags.append(f'<meta name="dcterms.modified" content="{view.date_iso}"/>')
+    subject = _subject(job)
+    if subject:
+        tags.append(f'<meta name="description" content="{escape(subject)}"/>')
+    date = _date_iso(job)
+    if date:
+        tags.append(f'<meta name="dcterms.created" content="{date}"/>')
+        tags.append(f'<meta name="dcterms.modified" content="{date}"/>')
     tags.append('<meta name="generator" content="publish"/>')
-    custom = {
+    return "\n".join(tags)
+
+
+def custom_info(job: Job) -> dict[str, str]:
+    """The Info dictionary keys a reprint adds (WeasyPrint would lowercase them, so we write them)."""
+    view = job.view
+    values = {
         "Rights": view.rights.text if view.rights else None,
         "Source": view.source_name,
         "SourceURL": view.source_url,
         "Publisher": view.publisher,
         "Contact": view.contact.text if view.contact else None,
-        "Identifier": view.identifier,
-        "Language": view.lang,
-        "Date": view.date_iso,
         "Credits": "; ".join(c.text for c in view.credits) or None,
+        "Identifier": view.identifier,
     }
-    tags.extend(f'<meta name="{k}" content="{escape(v)}"/>' for k, v in custom.items() if v)
-    return "\n".join(tags)
+    return {key: value for key, value in values.items() if value}
 
 
-def _xmp(job: Job) -> bytes:
-    """Dublin Core fields WeasyPrint does not write itself: rights, source, publisher, language, date."""
+def xmp_description(job: Job) -> str:
+    """Dublin Core fields WeasyPrint does not write itself, as one rdf:Description."""
     view = job.view
-    dc = "http://purl.org/dc/elements/1.1/"
-    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
     parts = []
     if view.rights:
         parts.append(f'<dc:rights><rdf:Alt><rdf:li xml:lang="x-default">{xml_escape(view.rights.text)}</rdf:li></rdf:Alt></dc:rights>')
@@ -92,63 +139,117 @@ def _xmp(job: Job) -> bytes:
         items = "".join(f"<rdf:li>{xml_escape(k)}</rdf:li>" for k in view.keywords)
         parts.append(f"<dc:subject><rdf:Bag>{items}</rdf:Bag></dc:subject>")
     return (
-        f'<rdf:RDF xmlns:rdf="{rdf}" xmlns:dc="{dc}"><rdf:Description rdf:about="">'
-        + "".join(parts)
-        + "</rdf:Description></rdf:RDF>"
-    ).encode("utf-8")
+        '<rdf:Description rdf:about="" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/">' + "".join(parts) + "</rdf:Description>"
+    )
+
+
+_XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>\s*")
+
+
+def merge_xmp(packet: bytes, description: str) -> bytes:
+    """WeasyPrint's XMP packet with our description inside its one rdf:RDF (one RDF per packet,
+    as XMP readers expect), and without the XML declaration WeasyPrint leaves mid-packet."""
+    packet = _XML_DECLARATION.sub(b"", packet)
+    end = packet.find(b"</rdf:RDF>")
+    if end < 0:
+        raise OutputError("WeasyPrint wrote an XMP packet without rdf:RDF; cannot add the Dublin Core fields")
+    return packet[:end] + description.encode("utf-8") + packet[end:]
+
+
+def _finisher(job: Job) -> Any:
+    description = xmp_description(job)
+    info = custom_info(job)
+
+    def finish(document: Any, pdf: Any) -> None:
+        for key, value in info.items():
+            pdf.info[key] = pydyf.String(value)
+        if "Metadata" not in pdf.catalog:
+            # WeasyPrint writes XMP only for PDF/A, PDF/UA and PDF/X; write it for plain PDFs too.
+            document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
+        stream = pdf.objects[int(_bytes(pdf.catalog["Metadata"]).split()[0])]
+        stream.stream = [merge_xmp(b"".join(_bytes(part) for part in stream.stream), description)]
+        if "AF" in pdf.catalog:
+            # WeasyPrint 70 lists each PDF/A-3 attachment twice (name tree and file spec).
+            unique = list(dict.fromkeys(_bytes(ref) for ref in pdf.catalog["AF"]))
+            pdf.catalog["AF"] = pydyf.Array(unique)
+
+    return finish
+
+
+def _bytes(part: Any) -> bytes:
+    return part if isinstance(part, bytes) else str(part).encode("utf-8")
+
+
+@contextlib.contextmanager
+def reproducible_fonts(job: Job) -> Iterator[None]:
+    """Font subsets with a fixed timestamp: fontTools stamps each subset's `head` table with
+    SOURCE_DATE_EPOCH, else the clock; give it the article's date unless the caller set one."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(calendar.timegm(build_date(job.doc.meta).timetuple()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _source_attachment(job: Job) -> Attachment:
+    return Attachment(
+        string=job.doc.source_bytes,
+        name=job.doc.path.name,
+        description="Markdown source of this article",
+        relationship="Source",
+    )
+
+
+def _identifier(page: str, sheets: list[tuple[str, Path]], variant: str | None) -> bytes:
+    """The PDF's /ID: a digest of what was rendered, so it changes with the content and only then."""
+    digest = hashlib.sha256(page.encode("utf-8"))
+    for text, _ in sheets:
+        digest.update(text.encode("utf-8"))
+    digest.update(str(variant).encode())
+    return digest.hexdigest()[:32].encode()
 
 
 def write(job: Job) -> bytes:
     """Render the article to PDF bytes."""
+    variant = check_variant(job.options.get("pdf_variant"))
+    warn_missing_glyphs(job.doc, job.theme.chain)
     assets = job.assets
 
     def image_url(node: Node) -> str:
         return assets[str(node.attrs["src"])].path.as_uri()
 
     page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job))
-    roots = [job.project, job.doc.root, *job.theme.chain]
-    fetcher = ConfinedFetcher(roots)
-    stylesheets = [
-        CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher)
-        for text, folder in job.theme.stylesheets("print")
-    ]
-    variant = job.options.get("pdf_variant")
-    xmp = "data:application/rdf+xml;base64," + base64.b64encode(_xmp(job)).decode()
-    identifier = hashlib.sha256(job.doc.source_bytes + job.view.identifier.encode()).hexdigest()[:32].encode()
-
-    def finish(document: Any, pdf: Any) -> None:
-        # WeasyPrint writes XMP only for PDF/A and PDF/UA; write it for plain PDFs too.
-        if not variant:
-            document.metadata.include_in_pdf(pdf, None, None, None, compress=True)
-
-    attachments = []
-    if variant and variant.startswith("pdf/a-3"):
-        from weasyprint import Attachment
-
-        attachments.append(
-            Attachment(
-                string=job.doc.source_bytes,
-                name=job.doc.path.name,
-                description="Markdown source of this article",
-                relationship="Source",
-            )
-        )
-    weasy_logger = logging.getLogger("weasyprint")
+    fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
+    sheets = job.theme.stylesheets("print")
+    attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
     try:
-        document = HTML(string=page, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher).render(
-            stylesheets=stylesheets
-        )
-        data = document.write_pdf(
-            finisher=finish,
-            pdf_tags=True,
-            custom_metadata=True,
-            xmp_metadata=[xmp],
-            pdf_variant=variant,
-            pdf_identifier=identifier,
-            attachments=attachments or None,
-        )
+        # Inside: loading @font-face fonts rewrites them (WOFF to TrueType) and stamps them too.
+        with reproducible_fonts(job):
+            font_config = FontConfiguration()  # the theme's @font-face rules load only through it
+            stylesheets = [
+                CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=font_config)
+                for text, folder in sheets
+            ]
+            html = HTML(string=page, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher)
+            document = html.render(
+                stylesheets=stylesheets,
+                font_config=font_config,
+                presentational_hints=True,
+                pdf_variant=variant,
+                pdf_tags=True,
+            )
+            data = document.write_pdf(
+                finisher=_finisher(job),
+                pdf_tags=True,
+                pdf_variant=variant,
+                pdf_identifier=_identifier(page, sheets, variant),
+                attachments=attachments or None,
+            )
     except (ValueError, TypeError) as exc:
         raise OutputError(f"WeasyPrint could not write the PDF: {exc}", job.doc.path) from None
-    del weasy_logger
     assert isinstance(data, bytes)
     return data

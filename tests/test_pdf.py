@@ -1,0 +1,336 @@
+"""The PDF: page setup, running header and footer, fonts, outline, links, tags, metadata, variants, reproducibility."""
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from publish import fonts
+from publish.errors import PublishError
+from publish.pipeline import build
+from publish.reader import read_document
+from publish.writers import pdf as pdf_writer
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "pdf" / "reprint.md"
+THEME = ROOT / "themes" / "default"
+HYPHENS = ("-", "\u2010")  # WeasyPrint writes its hyphenation points as U+2010
+
+
+def _build(out: Path, **options: Any) -> Path:
+    build([FIXTURE], formats=["pdf"], out=out, project=ROOT, options=options or None)
+    return out / "reprint.pdf"
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def logged() -> list[logging.LogRecord]:
+    """What WeasyPrint and publish log while the A4 fixture builds."""
+    return []
+
+
+@pytest.fixture(scope="module")
+def a4(tmp_path_factory: pytest.TempPathFactory, logged: list[logging.LogRecord]) -> Path:
+    handler = _Records()
+    loggers = [logging.getLogger("weasyprint"), logging.getLogger("publish")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        return _build(tmp_path_factory.mktemp("a4"))
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+        logged.extend(handler.records)
+
+
+@pytest.fixture(scope="module")
+def reader(a4: Path) -> PdfReader:
+    return PdfReader(str(a4))
+
+
+@pytest.fixture(scope="module")
+def pdfa3(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
+    return PdfReader(str(_build(tmp_path_factory.mktemp("pdfa3"), pdf_variant="pdf/a-3b")))
+
+
+def _lines(reader: PdfReader, page: int) -> list[str]:
+    return [line.strip() for line in (reader.pages[page].extract_text() or "").splitlines() if line.strip()]
+
+
+def _outline(items: list[Any], depth: int = 1) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for item in items:
+        if isinstance(item, list):
+            found.extend(_outline(item, depth + 1))
+        else:
+            found.append((depth, item.title))
+    return found
+
+
+def _uris(reader: PdfReader) -> set[str]:
+    uris = set()
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            action = annot.get_object().get("/A") or {}
+            if action.get("/S") == "/URI":
+                uris.add(str(action["/URI"]))
+    return uris
+
+
+# -- page ------------------------------------------------------------------
+def test_two_pages_with_a_running_header_and_page_n_of_m_after_the_first(reader):
+    count = len(reader.pages)
+    assert count >= 2
+    first, second = _lines(reader, 0), _lines(reader, 1)
+    assert not any(line.startswith("Page 1 of") for line in first), "page 1 has no footer"
+    assert first[0] == "Coastal Affairs Quarterly", "page 1 opens with the title block (kicker first)"
+    assert f"Page 2 of {count}" in second
+    assert "Harbour Cities Rethink Their Waterfronts" in second  # the short title, as running header
+    assert f"Page {count} of {count}" in _lines(reader, count - 1)
+
+
+def test_a4_by_default_and_letter_on_request(reader, tmp_path):
+    width, height = (float(v) for v in reader.pages[0].mediabox[2:])
+    assert (round(width, 1), round(height, 1)) == (595.3, 841.9)
+    letter = PdfReader(str(_build(tmp_path, paper="letter")))
+    assert [float(v) for v in letter.pages[0].mediabox[2:]] == [612, 792]
+    assert "Page 2 of" in letter.pages[1].extract_text()
+
+
+def test_page_one_is_drawn(a4):
+    pdfium = pytest.importorskip("pypdfium2")
+    image = pdfium.PdfDocument(str(a4))[0].render(scale=0.5).to_pil().convert("L")
+    dark = sum(image.histogram()[:128])
+    assert dark > 0.02 * image.width * image.height, "page 1 is (nearly) blank"
+
+
+# -- typography ------------------------------------------------------------
+def test_the_theme_fonts_are_embedded(reader):
+    names, embedded = set(), []
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            names.add(str(font["/BaseFont"]).split("+", 1)[-1])
+            embedded.append(any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")))
+    assert all(embedded)
+    assert {"Charis-SIL", "Charis-SIL-Bold", "Charis-SIL-Italic"} <= names, names
+
+
+def test_the_theme_ships_its_fonts_with_their_licence():
+    folder = THEME / "fonts"
+    files = sorted(p.name for p in folder.glob("CharisSIL-*.woff"))
+    assert files == ["CharisSIL-Bold.woff", "CharisSIL-BoldItalic.woff", "CharisSIL-Italic.woff", "CharisSIL-Regular.woff"]
+    assert "SIL Open Font License" in (folder / "OFL.txt").read_text("utf-8")
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 3 * 1024 * 1024
+
+
+def _between(lines: list[str], first: str, stop: str) -> list[str]:
+    """The lines from the one starting with `first` up to (not including) the one starting with `stop`."""
+    begin = next(i for i, line in enumerate(lines) if line.startswith(first))
+    end = next(i for i, line in enumerate(lines) if i > begin and line.startswith(stop))
+    return lines[begin:end]
+
+
+def test_the_body_is_hyphenated_but_never_the_notice_or_the_title(reader):
+    lines = [line for i in range(len(reader.pages)) for line in _lines(reader, i)]
+    assert any(line.endswith(HYPHENS) for line in lines), "the body should hyphenate"
+    meta = read_document(FIXTURE).meta
+    assert meta.rights is not None
+    notice = _between(lines, "Reproduced under licence", "Diagram:")
+    title = _between(lines, "Harbour Cities Rethink", "Engineers, planners")
+    assert len(notice) >= 3 and len(title) >= 2, "both wrap over several lines"
+    assert not [line for line in notice + title if line.endswith(HYPHENS)]
+    assert " ".join(notice) == re.sub(r"\s+", " ", meta.rights.text), "the notice is verbatim"
+
+
+def test_greek_gets_real_glyphs_and_no_warning():
+    doc = read_document(FIXTURE)
+    cover = fonts.coverage([THEME])
+    if cover is None:
+        pytest.skip("fontconfig cannot be loaded, so coverage is unknown")
+    assert "Η θάλασσα" in FIXTURE.read_text("utf-8")
+    assert fonts.missing_by_line(doc, cover) == {}
+
+
+# -- structure -------------------------------------------------------------
+def test_outline_is_the_title_then_the_headings(reader):
+    assert _outline(reader.outline) == [
+        (1, "Harbour Cities Rethink Their Waterfronts After a Decade of Storms"),
+        (2, "The storms that changed the plans"),
+        (2, "Who pays for the water"),
+        (2, "Lessons from elsewhere"),
+        (3, "What the next decade asks"),
+    ]
+
+
+def test_links_are_clickable_uri_and_mailto(reader):
+    uris = _uris(reader)
+    assert "https://coastal-affairs.example.org/harbours/review" in uris
+    assert "https://coastal-affairs.example.org/harbours" in uris  # the source line
+    assert "mailto:secretary@harbour-residents.example.org" in uris
+    assert "mailto:mira@example.org" in uris  # the contact
+
+
+def test_tagged_with_the_document_language(reader):
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
+    assert "/StructTreeRoot" in root
+
+
+# -- metadata --------------------------------------------------------------
+def _check_metadata(reader: PdfReader) -> None:
+    info = reader.metadata
+    assert info["/Title"] == "Harbour Cities Rethink Their Waterfronts After a Decade of Storms"
+    assert info["/Author"] == "Mira Castellanos, Tomás Lindqvist"
+    assert info["/Subject"].startswith("How three harbour cities")
+    assert info["/Keywords"] == "climate adaptation, harbours, urban planning"
+    assert info["/CreationDate"].startswith("D:20240517") and info["/ModDate"].startswith("D:20240517")
+    meta = read_document(FIXTURE).meta
+    assert meta.rights is not None and meta.contact is not None
+    assert info["/Rights"] == meta.rights.text
+    assert info["/Source"] == "Coastal Affairs Quarterly"
+    assert info["/SourceURL"] == "https://coastal-affairs.example.org/harbours"
+    assert info["/Publisher"] == "Test Press Syndicate"
+    assert info["/Contact"] == "Contact editor Mira Castellanos (mira@example.org)"
+    assert info["/Credits"] == "Diagram: Test Press Syndicate"
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    assert xmp.dc_rights == {"x-default": meta.rights.text}
+    assert xmp.dc_title == {"x-default": info["/Title"]}
+    assert xmp.dc_creator == ["Mira Castellanos", "Tomás Lindqvist"]
+    assert xmp.dc_publisher == ["Test Press Syndicate"]
+    assert xmp.dc_language == ["en"]
+    assert xmp.dc_subject == ["climate adaptation", "harbours", "urban planning"]
+    packet = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert packet.count(b"<rdf:RDF") == 1 and b"<?xml" not in packet, "one well-formed RDF per packet"
+
+
+def test_metadata_of_a_plain_pdf(reader):
+    _check_metadata(reader)
+
+
+def test_metadata_of_a_pdfa3(pdfa3):
+    _check_metadata(pdfa3)
+    assert b"pdfaid:part" in pdfa3.trailer["/Root"]["/Metadata"].get_object().get_data()
+
+
+# -- variants and provenance -----------------------------------------------
+def test_pdfa3_embeds_the_markdown_source_as_its_source(pdfa3):
+    assert pdfa3.attachments == {"reprint.md": [FIXTURE.read_bytes()]}
+    root = pdfa3.trailer["/Root"]
+    names = root["/Names"]["/EmbeddedFiles"]["/Names"]
+    spec = names[1].get_object()
+    assert spec["/AFRelationship"] == "/Source"
+    assert [ref.get_object() for ref in root["/AF"]] == [spec], "listed once in /AF"
+    assert root["/OutputIntents"]
+
+
+def test_pdfua1_is_written(tmp_path):
+    ua = PdfReader(str(_build(tmp_path, pdf_variant="pdf/ua-1")))
+    packet = ua.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfuaid:part" in packet
+    assert ua.xmp_metadata is not None and ua.xmp_metadata.dc_rights
+    assert not ua.attachments, "only PDF/A-3 attaches the source"
+
+
+@pytest.mark.parametrize("value", ["pdf/a-3x", "pdfa", "PDF/A-9"])
+def test_an_unknown_variant_is_a_clear_error(value, tmp_path):
+    with pytest.raises(PublishError) as caught:
+        _build(tmp_path, pdf_variant=value)
+    message = str(caught.value)
+    assert f"unknown PDF variant '{value}'" in message and "pdf/a-3b" in message and "pdf/ua-1" in message
+    assert not (tmp_path / "reprint.pdf").exists()
+
+
+def test_variants_follow_weasyprint():
+    from weasyprint.pdf import VARIANTS
+
+    assert set(pdf_writer.pdf_variants()) == set(VARIANTS) - {"debug"}
+    assert pdf_writer.check_variant(" PDF/A-3b ") == "pdf/a-3b"
+    assert pdf_writer.check_variant(None) is None
+    assert "did you mean 'pdf/a-3b'" in str(pytest.raises(PublishError, pdf_writer.check_variant, "pdf/a3b").value)
+
+
+# -- reproducibility -------------------------------------------------------
+def test_two_builds_are_byte_identical(a4, tmp_path):
+    again = _build(tmp_path)
+    assert again.read_bytes() == a4.read_bytes()
+
+
+# -- font coverage warnings ------------------------------------------------
+def test_a_character_without_a_font_is_warned_with_its_line(tmp_path, monkeypatch):
+    source = tmp_path / "cjk.md"
+    source.write_text(
+        "---\ntitle: Coverage\nrights: © Test\n---\n\nLatin only.\n\nChinese: 中美经贸磋商\n\n- item 共识\n",
+        "utf-8",
+    )
+    monkeypatch.setattr(fonts, "_system_has_char", lambda: (lambda code: code < 0x2E80))
+    said: list[tuple[str, Any, Any]] = []
+    monkeypatch.setattr(fonts, "warn", lambda message, path=None, line=None: said.append((message, path, line)))
+    found = fonts.warn_missing_glyphs(read_document(source), [THEME])
+    assert found == {8: ["中", "美", "经", "贸", "磋", "商"], 10: ["共", "识"]}
+    assert [(Path(str(p)).name, line) for _, p, line in said] == [("cjk.md", 8), ("cjk.md", 10)]
+    assert "中 (U+4E2D)" in said[0][0] and "fonts-noto-cjk" in said[0][0]
+
+
+def test_spaces_and_format_characters_need_no_glyph():
+    assert not fonts.needs_glyph(" ") and not fonts.needs_glyph("\u00a0") and not fonts.needs_glyph("\u200d")
+    assert not fonts.needs_glyph("\ufe0f") and not fonts.needs_glyph("\u00ad")
+    assert fonts.needs_glyph("a") and fonts.needs_glyph("中")
+
+
+def test_the_coverage_check_agrees_with_fontconfig():
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        pytest.skip("fc-list is not installed (Debian package fontconfig)")
+    cover = fonts.coverage([])
+    assert cover is not None
+    for char in "aΩ中\U0001D11E":
+        listed = subprocess.run([fc_list, f":charset={ord(char):x}", "file"], capture_output=True, text=True, check=True)
+        assert cover.has(char) == bool(listed.stdout.strip()), char
+
+
+def test_the_bundled_fonts_count_even_when_not_installed():
+    chars = set()
+    for path in fonts.theme_font_files([THEME]):
+        chars |= fonts.font_file_chars(path)
+    assert {ord(c) for c in "Charis ŁĳŒ–“”"} <= chars
+
+
+# -- confinement -----------------------------------------------------------
+def test_the_fetcher_reads_only_inside_its_roots(tmp_path):
+    inside = tmp_path / "inside"
+    inside.mkdir()
+    (inside / "ok.css").write_text("p{}", "utf-8")
+    (tmp_path / "secret.txt").write_text("no", "utf-8")
+    fetcher = pdf_writer.ConfinedFetcher([inside])
+    fetched = fetcher.fetch((inside / "ok.css").as_uri())
+    assert fetched is not None
+    for url in ((tmp_path / "secret.txt").as_uri(), (inside / ".." / "secret.txt").as_uri(), "https://example.org/x.css"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_the_build_logs_no_warning(a4, logged):
+    # WeasyPrint asks for HarfBuzz-Subset when only fontTools can subset: advice about the machine, not the article.
+    noise = [
+        f"{r.name}: {r.getMessage()}" for r in logged
+        if r.levelno >= logging.WARNING and "HarfBuzz-Subset" not in r.getMessage()
+    ]
+    assert not noise, noise
