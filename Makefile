@@ -31,5 +31,8 @@ test: $(TEST_STAMP) $(STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
+gallery: $(TEST_STAMP) $(STAMP)
+	$(BIN)/python docs/gallery.py
+
 clean:
 	rm -rf $(VENV) dist build *.egg-info

@@ -110,15 +110,43 @@ def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tu
 @main.command()
 @click.pass_context
 def themes(ctx: click.Context) -> None:
-    """List the available themes: name, then description."""
+    """List the available themes: one line each, name first, then description."""
     from . import themes as themes_mod
 
     def action() -> None:
-        for name, folder in sorted(themes_mod.available(Path.cwd()).items()):
+        found = themes_mod.available(Path.cwd())
+        width = max((len(name) for name in found), default=0)
+        for name, folder in sorted(found.items()):
             try:
-                description = themes_mod.load(str(folder)).description
+                description = themes_mod.load(str(folder), Path.cwd()).description
             except PublishError as exc:
                 description = f"(broken: {exc})"
-            click.echo(f"{name}  {description}")
+            click.echo(f"{name:<{width}}  {description}".rstrip())
+
+    _run(ctx, action)
+
+
+@main.group()
+def theme() -> None:
+    """Create and manage user themes."""
+
+
+@theme.command("new")
+@click.argument("name")
+@click.option("--dir", "parent_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("themes"), show_default=True,
+              help="Folder to create the theme in.")
+@click.option("--extends", "parent", default="default", show_default=True, help="Theme the new one extends.")
+@click.pass_context
+def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> None:
+    """Create a user theme NAME (theme.yaml, extra.css, README.md) that extends another; never overwrites."""
+    from . import themes as themes_mod
+    from .theme_scaffold import create
+
+    def action() -> None:
+        themes_mod.resolve(parent, Path.cwd())
+        folder = create(name, parent_dir, parent)
+        shown = name if parent_dir.resolve() == (Path.cwd() / "themes").resolve() else str(folder)
+        click.echo(f"created {folder}: theme.yaml, extra.css, README.md")
+        click.echo(f"build with: publish build --theme {shown}")
 
     _run(ctx, action)

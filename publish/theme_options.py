@@ -1,15 +1,20 @@
 """Theme options: the one place fonts, sizes, colours and paper are set for PDF, EPUB and DOCX alike."""
 from __future__ import annotations
 
+import difflib
 import re
+import string
 from pathlib import Path
 from typing import Any
 
 from .errors import ThemeError
 
+_DATE_FIELDS = {"day", "month", "month_abbr", "year", "iso"}
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: Font family names go into CSS and Word styles: plain names only, nothing that could end a CSS string.
+_FONT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
 
-#: name -> (default, checker description); a theme's options override these.
+#: Every option and its default; a theme's options override these (see _CHECKS for the allowed values).
 DEFAULTS: dict[str, Any] = {
     "paper": "a4",
     "font_body": ["Charis SIL", "DejaVu Serif", "serif"],
@@ -22,7 +27,12 @@ DEFAULTS: dict[str, Any] = {
     "color_text": "#1a1a1a",
     "color_accent": "#8b1e1e",
     "color_muted": "#5c5c5c",
+    "color_tint": "#f4f2ee",
     "date_format": "{day} {month_abbr} {year}",
+    # The shape of the three blocks every format draws, for writers without CSS (DOCX):
+    "title_style": "ruled",  # ruled: rules above and below | band: a filled accent band, white title
+    "notice_style": "box",  # box: an accent frame, italic | panel: a tinted panel with an accent bar
+    "paragraph_style": "indented",  # indented: first-line indent, justified | spaced: space between, ragged
     "labels": {
         "source": "Reprinted from",
         "contact": "Contact",
@@ -37,26 +47,52 @@ DEFAULTS: dict[str, Any] = {
 
 
 def _fonts(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value)
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and _FONT_NAME.match(v) for v in value)
 
 
+def _labels(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, str) and not any(c in v for c in '"\\') and v.isprintable()
+        for k, v in value.items()
+    )
+
+
+def _date_format(value: Any) -> bool:
+    if not isinstance(value, str) or "{" not in value:
+        return False
+    try:
+        fields = [name for _, name, spec, conv in string.Formatter().parse(value) if name is not None]
+    except ValueError:
+        return False
+    return bool(fields) and all(name in _DATE_FIELDS for name in fields)
+
+
+def _colour(value: Any) -> bool:
+    return isinstance(value, str) and bool(_COLOR.match(value))
+
+
+_FONTS = "a list of font family names (letters, digits, spaces, '.', '_', '-')"
 _CHECKS = {
     "paper": (lambda v: v in ("a4", "letter"), "a4 or letter"),
-    "font_body": (_fonts, "a list of font family names"),
-    "font_heading": (_fonts, "a list of font family names"),
-    "font_mono": (_fonts, "a list of font family names"),
-    "font_cjk": (_fonts, "a list of font family names"),
+    "font_body": (_fonts, _FONTS),
+    "font_heading": (_fonts, _FONTS),
+    "font_mono": (_fonts, _FONTS),
+    "font_cjk": (_fonts, _FONTS),
     "font_size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 6 <= v <= 24, "a size in points from 6 to 24"),
     "line_height": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v <= 3, "a number from 1 to 3"),
     "heading_scale": (
         lambda v: isinstance(v, list) and len(v) == 4 and all(isinstance(x, (int, float)) and 0.5 <= x <= 4 for x in v),
         "four numbers, the sizes of headings 1-4 relative to the body",
     ),
-    "color_text": (lambda v: isinstance(v, str) and bool(_COLOR.match(v)), "a colour such as '#1a1a1a'"),
-    "color_accent": (lambda v: isinstance(v, str) and bool(_COLOR.match(v)), "a colour such as '#8b1e1e'"),
-    "color_muted": (lambda v: isinstance(v, str) and bool(_COLOR.match(v)), "a colour such as '#5c5c5c'"),
-    "date_format": (lambda v: isinstance(v, str) and "{" in v, "a pattern with {day}, {month}, {month_abbr}, {year}"),
-    "labels": (lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()), "a mapping of label texts"),
+    "color_text": (_colour, "a colour such as '#1a1a1a'"),
+    "color_accent": (_colour, "a colour such as '#8b1e1e'"),
+    "color_muted": (_colour, "a colour such as '#5c5c5c'"),
+    "color_tint": (_colour, "a light colour such as '#f4f2ee' (behind notices and code)"),
+    "date_format": (_date_format, "a pattern with {day}, {month}, {month_abbr}, {year}"),
+    "title_style": (lambda v: v in ("ruled", "band"), "ruled or band"),
+    "notice_style": (lambda v: v in ("box", "panel"), "box or panel"),
+    "paragraph_style": (lambda v: v in ("indented", "spaced"), "indented or spaced"),
+    "labels": (_labels, "a mapping of label texts (printable, no quotes or backslashes)"),
 }
 
 
@@ -66,7 +102,9 @@ def validate_options(theme: Any) -> None:
     labels = dict(DEFAULTS["labels"])
     for key, value in theme.options.items():
         if key not in _CHECKS:
-            raise ThemeError(f"unknown theme option '{key}'; known options: {', '.join(sorted(_CHECKS))}", *_where(theme, key))
+            near = difflib.get_close_matches(str(key), list(_CHECKS), n=1)
+            hint = f"did you mean '{near[0]}'?" if near else f"known options: {', '.join(sorted(_CHECKS))}"
+            raise ThemeError(f"unknown theme option '{key}'; {hint}", *_where(theme, key))
         ok, expected = _CHECKS[key]
         if not ok(value):
             raise ThemeError(f"theme option '{key}' must be {expected}, not {value!r}", *_where(theme, key))
@@ -97,3 +135,9 @@ def css_font_list(fonts: list[str]) -> str:
     """A CSS font-family value from a list of names."""
     generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
     return ", ".join(f if f in generic else '"' + f.replace('"', "") + '"' for f in fonts)
+
+
+def css_string(text: str) -> str:
+    """A text as a quoted CSS string (for ``content:``)."""
+    escaped = "".join(c if c.isprintable() and c not in '"\\' else f"\\{ord(c):x} " for c in str(text))
+    return f'"{escaped}"'

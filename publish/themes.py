@@ -2,19 +2,22 @@
 from __future__ import annotations
 
 import difflib
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError, nodes
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ThemeError
-from .theme_options import css_font_list
+from .theme_options import css_font_list, css_string
 
 DEFAULT_THEME = "default"
 MANIFEST = "theme.yaml"
+REFERENCE_DOCX = "docx/reference.docx"
 #: Templates every theme chain must provide (a child may inherit them).
 REQUIRED_TEMPLATES = ("article.html", "title_block.html", "end_matter.html")
 REQUIRED_CSS = ("css/print.css", "css/epub.css")
@@ -39,6 +42,40 @@ def search_path(project: Path | None = None) -> list[Path]:
     return dirs
 
 
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+class ConfinedLoader(BaseLoader):
+    """Loads templates by name from a list of folders, first match wins, serving only regular
+    files whose real path stays inside their folder: no ``..``, no absolute names, no symlink
+    out of the theme."""
+
+    def __init__(self, searchpath: list[Path]) -> None:
+        self._roots = [p.resolve() for p in searchpath]
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # raises TemplateNotFound for '..' segments
+        for root in self._roots:
+            candidate = root.joinpath(*pieces)
+            real = candidate.resolve()
+            if not _inside(real, root) or not real.is_file():
+                continue
+            try:
+                source = real.read_text("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            mtime = real.stat().st_mtime_ns
+            return source, str(candidate), lambda: real.is_file() and real.stat().st_mtime_ns == mtime
+        raise TemplateNotFound(template)
+
+    def list_templates(self) -> list[str]:
+        found = set()
+        for root in self._roots:
+            found.update(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+        return sorted(found)
+
+
 @dataclass
 class Theme:
     """A loaded theme: its chain of folders (child first), merged options and environments."""
@@ -53,11 +90,16 @@ class Theme:
     def path(self) -> Path:
         return self.chain[0]
 
+    @property
+    def reference_docx(self) -> Path | None:
+        """The Word reference document (``docx/reference.docx``) along the chain, if any."""
+        return self.find(REFERENCE_DOCX)
+
     def find(self, relative: str) -> Path | None:
         """The first file of that relative path along the chain (a child overrides its parent)."""
         for folder in self.chain:
             candidate = folder / relative
-            if candidate.is_file():
+            if candidate.is_file() and _inside(candidate.resolve(), folder.resolve()):
                 return candidate
         return None
 
@@ -68,11 +110,15 @@ class Theme:
             found.extend(sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
         return found
 
+    def template_dirs(self) -> list[Path]:
+        """The templates/ folders of the chain, child first."""
+        return [folder / "templates" for folder in self.chain if (folder / "templates").is_dir()]
+
     def html_env(self) -> SandboxedEnvironment:
-        """The Jinja2 environment for HTML templates: sandboxed, autoescaped, strict."""
-        dirs = [str(folder / "templates") for folder in self.chain if (folder / "templates").is_dir()]
+        """The Jinja2 environment for HTML templates: sandboxed, autoescaped, strict,
+        loading only from the chain's templates/ folders."""
         return SandboxedEnvironment(
-            loader=FileSystemLoader(dirs),
+            loader=ConfinedLoader(self.template_dirs()),
             autoescape=True,
             undefined=StrictUndefined,
             keep_trailing_newline=True,
@@ -96,12 +142,36 @@ class Theme:
     def _render_css(self, path: Path) -> str:
         env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
         env.filters["fontlist"] = css_font_list
+        env.filters["cssstring"] = css_string
         try:
-            return env.from_string(path.read_text("utf-8")).render(options=self.options)
+            source = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ThemeError(f"cannot read the stylesheet: {exc}", path) from None
+        try:
+            tree = env.parse(source)
+            for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+                raise ThemeError("a stylesheet may use the theme options, not include, import or extend files", path, node.lineno)
+            return env.from_string(source).render(options=self.options)
         except TemplateSyntaxError as exc:
             raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
         except TemplateError as exc:
-            raise ThemeError(f"cannot render the stylesheet: {exc}", path) from None
+            raise ThemeError(f"cannot render the stylesheet: {exc}", path, template_line(exc)) from None
+
+
+def template_where(exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line a Jinja2 error happened on: syntax errors carry them;
+    for runtime errors Jinja rewrites the traceback so template frames show template lines."""
+    if isinstance(exc, TemplateSyntaxError) and exc.lineno:
+        return exc.filename, exc.lineno
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == "<template>" or frame.filename.endswith((".html", ".css", ".xhtml")):
+            return (None if frame.filename == "<template>" else frame.filename), frame.lineno
+    return None, None
+
+
+def template_line(exc: BaseException) -> int | None:
+    """The template line of a Jinja2 error (see template_where)."""
+    return template_where(exc)[1]
 
 
 def resolve(name_or_path: str | None, project: Path | None = None) -> Path:
@@ -110,14 +180,40 @@ def resolve(name_or_path: str | None, project: Path | None = None) -> Path:
     as_path = Path(wanted)
     if (as_path / MANIFEST).is_file():
         return as_path.resolve()
-    if "/" not in wanted and "\\" not in wanted and wanted not in (".", ".."):
+    if _is_name(wanted):
         for folder in search_path(project):
             if (folder / wanted / MANIFEST).is_file():
                 return (folder / wanted).resolve()
+    raise ThemeError(f"no theme named '{wanted}' (a folder with {MANIFEST}); {_hint(wanted, project)}", wanted)
+
+
+def _is_name(wanted: str) -> bool:
+    return "/" not in wanted and "\\" not in wanted and wanted not in (".", "..")
+
+
+def _hint(wanted: str, project: Path | None) -> str:
     known = sorted(available(project))
     near = difflib.get_close_matches(wanted, known, n=1)
-    hint = f"did you mean '{near[0]}'?" if near else f"available themes: {', '.join(known)}"
-    raise ThemeError(f"no theme named '{wanted}' (a folder with {MANIFEST}); {hint}", wanted)
+    return f"did you mean '{near[0]}'?" if near else f"available themes: {', '.join(known)}"
+
+
+def _resolve_parent(parent: str, folder: Path, project: Path | None) -> Path:
+    """A parent named in `extends`: a path relative to the child's folder, else a sibling
+    theme, else one on the search path; a theme never finds itself (so a project's
+    themes/default may extend the bundled default)."""
+    if not _is_name(parent) or Path(parent).is_absolute():
+        candidate = (folder / parent).resolve()
+        if (candidate / MANIFEST).is_file():
+            return candidate
+        raise ThemeError(f"the parent theme folder '{parent}' has no {MANIFEST}")
+    roots = [folder.parent.resolve(), *search_path(project)]
+    for root in roots:
+        candidate = (root / parent).resolve()
+        if candidate != folder.resolve() and (candidate / MANIFEST).is_file():
+            return candidate
+    if parent == folder.name:
+        raise ThemeError(f"themes extend each other in a cycle: {parent} -> {parent}")
+    raise ThemeError(f"'extends' names an unknown theme '{parent}'; {_hint(parent, project)}")
 
 
 def available(project: Path | None = None) -> dict[str, Path]:
@@ -148,13 +244,25 @@ def _read_manifest(folder: Path) -> tuple[dict[str, Any], dict[str, int]]:
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise ThemeError("the manifest must be a mapping (name, description, extends, options)", path, 1)
+        raise ThemeError("the manifest must be a mapping (name, description, extends, options, extra_css)", path, 1)
     for key in data:
         if key not in _MANIFEST_KEYS:
             near = difflib.get_close_matches(str(key), _MANIFEST_KEYS, n=1)
             hint = f"did you mean '{near[0]}'?" if near else f"known keys: {', '.join(sorted(_MANIFEST_KEYS))}"
             raise ThemeError(f"unknown manifest key '{key}'; {hint}", path, lines.get(str(key)))
+    for key in ("name", "description"):
+        if key in data and not isinstance(data[key], str):
+            raise ThemeError(f"'{key}' must be a string", path, lines.get(key))
     return data, lines
+
+
+def _merge_options(into: dict[str, Any], opts: dict[str, Any]) -> None:
+    """A child's options over its parent's; `labels` merge key by key."""
+    for key, value in opts.items():
+        if key == "labels" and isinstance(value, dict) and isinstance(into.get("labels"), dict):
+            into["labels"] = {**into["labels"], **value}
+        else:
+            into[key] = value
 
 
 def load(name_or_path: str | None = None, project: Path | None = None) -> Theme:
@@ -163,34 +271,35 @@ def load(name_or_path: str | None = None, project: Path | None = None) -> Theme:
     chain: list[Path] = []
     manifests: list[tuple[Path, dict[str, Any], dict[str, int]]] = []
     while True:
-        if folder in chain:
-            cycle = " -> ".join(p.name for p in chain + [folder])
-            raise ThemeError(f"themes extend each other in a cycle: {cycle}", chain[-1] / MANIFEST)
         data, lines = _read_manifest(folder)
         chain.append(folder)
         manifests.append((folder, data, lines))
         parent = data.get("extends")
         if parent is None:
             break
-        if not isinstance(parent, str):
-            raise ThemeError("'extends' must be a theme name", folder / MANIFEST, lines.get("extends"))
+        where = (folder / MANIFEST, lines.get("extends"))
+        if not isinstance(parent, str) or not parent.strip():
+            raise ThemeError("'extends' must be the name of a theme or a path to one", *where)
         try:
-            folder = resolve(parent, folder.parent) if not Path(parent).is_absolute() else resolve(parent)
+            folder = _resolve_parent(parent, folder, project)
         except ThemeError as exc:
-            raise ThemeError(exc.message, folder / MANIFEST, lines.get("extends")) from None
+            raise ThemeError(exc.message, *where) from None
+        if folder in chain:
+            cycle = " -> ".join(p.name for p in chain + [folder])
+            raise ThemeError(f"themes extend each other in a cycle: {cycle}", *where)
     options: dict[str, Any] = {}
     extra_css: list[Path] = []
     for folder, data, lines in reversed(manifests):
         opts = data.get("options") or {}
         if not isinstance(opts, dict):
             raise ThemeError("'options' must be a mapping", folder / MANIFEST, lines.get("options"))
-        options.update(opts)
+        _merge_options(options, opts)
         extras = data.get("extra_css") or []
         if not isinstance(extras, list) or not all(isinstance(e, str) for e in extras):
             raise ThemeError("'extra_css' must be a list of file names", folder / MANIFEST, lines.get("extra_css"))
         for extra in extras:
             path = (folder / extra).resolve()
-            if folder.resolve() not in path.parents or not path.is_file():
+            if not _inside(path, folder.resolve()) or not path.is_file():
                 raise ThemeError(f"extra_css file '{extra}' is not a file inside the theme", folder / MANIFEST, lines.get("extra_css"))
             extra_css.append(path)
     top = manifests[0][1]
@@ -201,27 +310,7 @@ def load(name_or_path: str | None = None, project: Path | None = None) -> Theme:
         options=options,
         extra_css=extra_css,
     )
-    _check(theme)
+    from .theme_check import check
+
+    check(theme, manifests[0][2])
     return theme
-
-
-def _check(theme: Theme) -> None:
-    """Fail now, not halfway through a build: templates parse, required files exist."""
-    from .theme_options import validate_options
-
-    validate_options(theme)
-    for relative in REQUIRED_CSS:
-        if theme.find(relative) is None:
-            raise ThemeError(f"the theme chain has no {relative}", theme.path / MANIFEST)
-    env = theme.html_env()
-    for name in REQUIRED_TEMPLATES:
-        if theme.find(f"templates/{name}") is None:
-            raise ThemeError(f"the theme chain has no templates/{name}", theme.path / MANIFEST)
-    for folder in theme.chain:
-        for path in sorted((folder / "templates").glob("*.html")) if (folder / "templates").is_dir() else []:
-            try:
-                env.parse(path.read_text("utf-8"))
-            except TemplateSyntaxError as exc:
-                raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
-    for name in ("print", "epub"):
-        theme.css(name)
