@@ -48,6 +48,31 @@ class Extracted:
 
     text: str
     meta: dict[str, list[str]]
+    pages: list[str] = field(default_factory=list)
+
+    def without_running_heads(self, view: View) -> "Extracted":
+        """The PDF's text with running headers and footers taken out of pages 2 onwards,
+        so that a paragraph crossing a page break reads as one."""
+        if len(self.pages) < 2:
+            return self
+        tokens = [t for t in (view.short_title, view.title.text, view.source_name, view.publisher) if t]
+        page_word = re.escape(view.labels.get("page", "Page"))
+        of_word = re.escape(view.labels.get("of", "of"))
+        number = re.compile(rf"(?i)({page_word}\s*)?\d+\s*({of_word}|/)\s*\d+|{page_word}\s*\d+")
+        keys = sorted((layout_key(t).lower() for t in tokens), key=len, reverse=True)
+
+        def is_running_head(line: str) -> bool:
+            rest = layout_key(number.sub("", line)).lower()
+            for key in keys:
+                rest = rest.replace(key, "")
+            return bool(layout_key(line)) and not re.sub(r"[\W\d_]", "", rest)
+
+        cleaned = [self.pages[0]]
+        for page in self.pages[1:]:
+            lines = page.split("\n")
+            edges = set(range(min(2, len(lines)))) | set(range(max(0, len(lines) - 2), len(lines)))
+            cleaned.append("\n".join(line for i, line in enumerate(lines) if not (i in edges and is_running_head(line))))
+        return Extracted("\n".join(cleaned), self.meta, cleaned)
 
     def shows(self, value: str) -> bool:
         return layout_key(value) in layout_key(self.text)
@@ -70,7 +95,8 @@ def read_pdf(path: Path) -> Extracted:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    pages = [page.extract_text() or "" for page in reader.pages]
+    text = "\n".join(pages)
     meta: dict[str, list[str]] = {}
     info = reader.metadata or {}
     for key, value in info.items():
@@ -92,7 +118,7 @@ def read_pdf(path: Path) -> Extracted:
             pass
     if "creationdate" in meta:
         meta["date"] = [re.sub(r"^D:(\d{4})(\d{2})(\d{2}).*", r"\1-\2-\3", v) for v in meta["creationdate"]]
-    return Extracted(text, meta)
+    return Extracted(text, meta, pages)
 
 
 def read_epub(path: Path) -> Extracted:
@@ -285,7 +311,7 @@ def check_output(doc: Document, view: View, fmt: str, path: Path, report: Report
         report.set(prefix + "file", fmt, MISSING, f"{path} does not exist; run publish build")
         return
     try:
-        got = READERS[fmt](path)
+        got = READERS[fmt](path).without_running_heads(view)
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, OSError) as exc:
         report.set(prefix + "file", fmt, DIFFERS, f"{path} cannot be read: {exc}")
         return

@@ -98,3 +98,35 @@ def test_verify_command_prints_a_table_and_exits_1_on_loss(copy):
     assert result.returncode == 1
     assert "field" in result.stdout and "pdf" in result.stdout
     assert "epub: file missing" in result.stdout + result.stderr
+
+
+def test_running_heads_are_taken_out_of_paragraphs_that_cross_pages():
+    from publish.context import make_view
+    from publish.reader import read_document
+    from publish.theme_options import DEFAULTS
+    from publish.verify import Extracted
+
+    view = make_view(read_document(ARTICLE), dict(DEFAULTS))
+    pages = [
+        "Title block\nthe first half of a sentence that",
+        f"{view.short_title}\ncrosses the page break.\nPage 2 of 3",
+        f"{view.short_title.upper()} CAIXIN GLOBAL\nmore text\n3 / 3",
+    ]
+    got = Extracted("\n".join(pages), {}, pages).without_running_heads(view)
+    assert got.shows("the first half of a sentence that crosses the page break.")
+    assert "Page 2 of 3" not in got.text and "3 / 3" not in got.text
+    assert not Extracted("\n".join(pages), {}, pages).shows("sentence that crosses the page break.")
+
+
+def test_verify_passes_on_a_four_page_article_whose_paragraphs_cross_pages(tmp_path):
+    from publish.pipeline import build
+
+    text = ARTICLE.read_text("utf-8")
+    head, body = text.split("\n---\n", 1)
+    paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.startswith(":::")]
+    source = tmp_path / "long.md"
+    source.write_text(head + "\n---\n\n" + "\n\n".join(f"{p} (Copy {i}.)" for i in range(3) for p in paragraphs) + "\n", "utf-8")
+    build([source], formats=["pdf"], out=tmp_path, project=tmp_path)
+    assert len(PdfReader(str(tmp_path / "long.pdf")).pages) >= 3
+    report = verify_outputs([source], tmp_path, formats=["pdf"])
+    assert report.ok, report.table()
