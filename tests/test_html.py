@@ -31,3 +31,21 @@ def test_image_alone_in_its_paragraph_becomes_a_figure_with_caption_and_credit(t
     assert body.startswith("<figure>")
     assert "<figcaption>A <em>red</em> square" in body
     assert '<span class="credit">Photo: Agency</span>' in body
+
+
+def test_template_runtime_error_names_the_theme_file_and_line(tmp_path, root):
+    import pytest
+
+    from publish.errors import ThemeError
+    from publish.pipeline import build
+
+    theme = tmp_path / "broken"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: broken\nextends: default\n", "utf-8")
+    (theme / "templates" / "end_matter.html").write_text("<section>\n{{ meta.contact.html }}\n{{ meta.nonexistent }}\n</section>\n", "utf-8")
+    with pytest.raises(ThemeError) as caught:
+        build([root / "source" / "article.md"], formats=["epub"], theme=str(theme), out=tmp_path / "out", project=root)
+    assert caught.value.path.endswith("end_matter.html")
+    assert caught.value.line == 3
+    assert "nonexistent" in caught.value.message
+    assert not (tmp_path / "out" / "article.epub").exists()

@@ -222,9 +222,9 @@ def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[No
     from jinja2 import TemplateError
 
     from ..errors import ThemeError
+    from ..themes import template_where
 
     rendered = render_body(job.doc, footnotes, image_url)
-    template_path = job.theme.find("templates/article.html")
     try:
         template = job.theme.html_env().get_template("article.html")
         page = template.render(
@@ -234,7 +234,9 @@ def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[No
             target=target,
             head_extra=Markup(head_extra),
         )
-    except TemplateError as exc:
-        lineno = getattr(exc, "lineno", None)
-        raise ThemeError(f"cannot render the template: {exc}", template_path, lineno) from None
+    except (TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
+        # a theme's template fails on the article: name the template file and line, not ours
+        filename, lineno = template_where(exc)
+        where = filename or job.theme.find("templates/article.html")
+        raise ThemeError(f"cannot render the template: {type(exc).__name__}: {exc}", where, lineno) from None
     return page, rendered
