@@ -61,20 +61,24 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--paper", type=click.Choice(("a4", "letter")), default=None, help="Paper size for the PDF and DOCX (overrides the theme).")
 @click.option("--pdf-variant", default=None, help="A WeasyPrint PDF variant such as pdf/a-3b or pdf/ua-1.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Read every output back and check it after building.")
+@click.option("--force", is_flag=True, help="Render every output, even those whose inputs have not changed.")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
-          paper: str | None, pdf_variant: str | None, verify: bool) -> None:
+          paper: str | None, pdf_variant: str | None, verify: bool, force: bool) -> None:
     """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
     from .pipeline import Output
     from .pipeline import build as run_build
 
     def report(result: Output) -> None:
-        click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s")
+        if result.unchanged:
+            click.echo(f"unchanged {result.path}")
+        else:
+            click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s")
 
     def action() -> None:
         started = time.perf_counter()
         options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper}
-        results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report)
+        results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report, force=force)
         if verify:
             from .verify import verify_outputs
 
@@ -86,6 +90,29 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
         click.echo(f"done in {time.perf_counter() - started:.2f}s")
 
     _run(ctx, action)
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Output folder.")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to build (repeatable); default: all.")
+@click.option("--theme", "-t", default=None, help="Theme name or path to a theme folder; default: default.")
+@click.pass_context
+def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None) -> None:
+    """Build SOURCES, then rebuild on every change of a source, its images or the theme (Ctrl-C stops)."""
+    from .pipeline import Output
+    from .watch import Watcher
+
+    def report(result: Output) -> None:
+        if result.unchanged:
+            click.echo(f"unchanged {result.path}")
+        else:
+            click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s")
+
+    def error(message: str) -> None:
+        click.echo(message, err=True)
+
+    _run(ctx, lambda: Watcher(list(sources) or None, out, theme, list(formats) or None, echo=click.echo, error=error, report=report).run())
 
 
 @main.command()

@@ -1,22 +1,23 @@
-"""The pipeline: read each article once, load the theme once, write every format, replace outputs atomically."""
+"""The pipeline: read each article once, load the theme once, render the stale formats (in parallel), replace outputs atomically."""
 from __future__ import annotations
 
 import importlib
 import os
-import tempfile
+import secrets
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from . import assets as assets_mod
-from .context import make_view
-from .errors import OutputError
-from .job import Job
-from .reader import read_document
-from .themes import Theme, load
+from .errors import OutputError, PublishError, warn
+from .manifest import Inputs, Manifest, environment, options_digest, sha256_bytes, theme_digests, versions
 
-#: Output formats in the order they are written (the slowest first), and their writer modules.
+if TYPE_CHECKING:
+    from .job import Job
+    from .themes import Theme
+
+#: Output formats in the order they are started (the slowest first), and their writer modules.
 FORMATS: dict[str, str] = {
     "pdf": "publish.writers.pdf",
     "epub": "publish.writers.epub",
@@ -28,13 +29,27 @@ DEFAULT_OUT = Path("dist")
 
 @dataclass
 class Output:
-    """One file written by a build."""
+    """One output of a build: written now, or left as it was because nothing it depends on changed."""
 
     source: Path
     format: str
     path: Path
     size: int
     seconds: float
+    unchanged: bool = False
+
+
+@dataclass
+class _Task:
+    """One format of one prepared job, rendered into a temporary file beside its target."""
+
+    index: int
+    format: str
+    target: Path
+    temp: Path
+    size: int = 0
+    sha: str = ""
+    seconds: float = 0.0
 
 
 def output_path(source: Path, fmt: str, out: Path) -> Path:
@@ -44,6 +59,11 @@ def output_path(source: Path, fmt: str, out: Path) -> Path:
 
 def prepare(source: Path, theme: Theme, project: Path, options: dict[str, Any] | None = None) -> Job:
     """Read an article and everything it needs, ready for any writer."""
+    from . import assets as assets_mod
+    from .context import make_view
+    from .job import Job
+    from .reader import read_document
+
     doc = read_document(source)
     found = assets_mod.collect(doc, project)
     return Job(doc=doc, theme=theme, view=make_view(doc, theme.options), assets=found, project=project, options=dict(options or {}))
@@ -55,11 +75,108 @@ def render(job: Job, fmt: str) -> bytes:
     return module.write(job)
 
 
-def _write_temp(target: Path, data: bytes) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "wb") as handle:
+def warm_up(formats: Iterable[str] | None = None) -> None:
+    """Import the writers now, so that later builds (and the workers they fork) start warm; used by `watch`."""
+    for fmt in formats or FORMATS:
+        importlib.import_module(FORMATS[fmt])
+
+
+def cpu_count() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _new_temp(target: Path) -> Path:
+    """An empty temporary file beside ``target``, with the mode a normal file gets (the umask applies)."""
+    while True:
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise OutputError(f"cannot write in the output folder: {exc.strerror}", target.parent) from None
+        os.close(fd)
+        return temp
+
+
+def _render_into(job: Job, fmt: str, temp: Path) -> tuple[int, str, float]:
+    """Render one format into its temporary file; return its size, sha256 and seconds."""
+    started = time.perf_counter()
+    data = render(job, fmt)
+    with open(temp, "wb") as handle:
         handle.write(data)
-    return Path(name)
+    return len(data), sha256_bytes(data), time.perf_counter() - started
+
+
+# -- the worker side of a parallel build -----------------------------------------
+_WORKER_JOBS: list[Job] = []
+
+
+def _init_worker(jobs: list[Job]) -> None:
+    """Give a worker the prepared jobs (inherited, not pickled, when the pool forks)."""
+    global _WORKER_JOBS
+    _WORKER_JOBS = jobs
+
+
+def _portable(exc: PublishError) -> PublishError:
+    """The error itself if it survives pickling intact, else a plain PublishError with the same text, path and line."""
+    import pickle
+
+    try:
+        copy = pickle.loads(pickle.dumps(exc))
+        if type(copy) is type(exc) and str(copy) == str(exc):
+            return exc
+    except Exception:  # an exception class that cannot be rebuilt from its args
+        pass
+    return PublishError(exc.message, exc.path, exc.line)
+
+
+def _worker_render(index: int, fmt: str, temp: str) -> tuple[int, str, float]:
+    try:
+        return _render_into(_WORKER_JOBS[index], fmt, Path(temp))
+    except PublishError as exc:
+        raise _portable(exc) from None
+
+
+def _pool_context() -> Any:
+    import multiprocessing
+
+    # fork: the workers inherit the parsed jobs (and any warm imports) without pickling them
+    method = "fork" if sys.platform.startswith("linux") else None
+    return multiprocessing.get_context(method)
+
+
+def _render_parallel(jobs: list[Job], tasks: list[_Task], workers: int) -> None:
+    """Render the tasks on a process pool, in order (PDF first); the first error stops the others and is raised."""
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(jobs,))
+    futures = {}
+    try:
+        futures = {pool.submit(_worker_render, task.index, task.format, str(task.temp)): task for task in tasks}
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        for future in futures:  # in submission order, so the first task's error wins
+            if future in done and future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+        for future, task in futures.items():
+            task.size, task.sha, task.seconds = future.result()
+    except BrokenProcessPool:
+        raise OutputError("a worker process died while rendering (out of memory?); try building one format at a time") from None
+    finally:
+        if any(not f.done() for f in futures):
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_serial(jobs: list[Job], tasks: list[_Task]) -> None:
+    for task in tasks:
+        task.size, task.sha, task.seconds = _render_into(jobs[task.index], task.format, task.temp)
 
 
 def build(
@@ -70,8 +187,17 @@ def build(
     project: str | Path | None = None,
     options: dict[str, Any] | None = None,
     report: Callable[[Output], None] | None = None,
+    force: bool = False,
+    parallel: bool | None = None,
 ) -> list[Output]:
-    """Build every source in every format; outputs appear only if every one of them succeeded."""
+    """Build every source in every format; outputs appear only if every one of them succeeded.
+
+    An output whose inputs (source, images, theme files, options, versions) and bytes match
+    the manifest in ``out`` is left alone unless ``force``. More than one output to render
+    renders on a process pool unless ``parallel`` is False.
+    """
+    from .themes import Theme, load
+
     project_dir = Path(project or Path.cwd()).resolve()
     source_paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
     wanted = list(formats or FORMATS)
@@ -82,30 +208,99 @@ def build(
     loaded = theme if isinstance(theme, Theme) else load(str(theme) if theme else None, project_dir)
     if options and options.get("paper"):
         loaded.options["paper"] = options["paper"]
-    jobs = [prepare(source, loaded, project_dir, options) for source in source_paths]
+    opts = dict(options or {})
     out_dir = Path(out)
+    _check_distinct(source_paths, out_dir)
+    manifest = Manifest.load(out_dir)
+
+    # 1. what is stale: compare each output's inputs with the manifest, without parsing anything
+    theme_sums = theme_digests(loaded.chain, loaded.files())
+    env = environment()
+    inputs: dict[tuple[Path, str], Inputs] = {}
+    stale: dict[Path, list[str]] = {}
+    for source in source_paths:
+        try:
+            source_sha = sha256_bytes(source.read_bytes())
+        except OSError:
+            source_sha = ""  # prepare() reports why it cannot be read
+        for fmt in ordered:
+            wanted_inputs = Inputs(source_sha, theme_sums, options_digest(opts, source, project_dir), versions(fmt), env)
+            inputs[(source, fmt)] = wanted_inputs
+            if force or not manifest.is_current(output_path(source, fmt, out_dir), wanted_inputs):
+                stale.setdefault(source, []).append(fmt)
+
+    # 2. read and render only what is stale, every format into a temporary file
+    jobs = [prepare(source, loaded, project_dir, options) for source in stale]
+    if jobs:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
+    tasks: list[_Task] = []
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
-    pending: list[tuple[Path, Path, Output]] = []
-    try:
-        for job in jobs:
-            for fmt in ordered:
-                started = time.perf_counter()
-                data = render(job, fmt)
-                target = output_path(job.doc.path, fmt, out_dir)
-                temp = _write_temp(target, data)
-                result = Output(job.doc.path, fmt, target, len(data), time.perf_counter() - started)
-                pending.append((temp, target, result))
-        for temp, target, _ in pending:
-            os.replace(temp, target)
+        for fmt in ordered:  # PDF (the slowest) first, so a pool starts it first
+            for index, (source, fmts) in enumerate(stale.items()):
+                if fmt in fmts:
+                    target = output_path(source, fmt, out_dir)
+                    tasks.append(_Task(index, fmt, target, _new_temp(target)))
+        workers = min(cpu_count(), len(tasks))
+        if workers > 1 and parallel is not False:
+            _render_parallel(jobs, tasks, workers)
+        else:
+            _render_serial(jobs, tasks)
+        for task in tasks:
+            os.replace(task.temp, task.target)
     finally:
-        for temp, _, _ in pending:
-            if temp.exists():
-                temp.unlink()
-    results = [result for _, _, result in pending]
+        for task in tasks:
+            if task.temp.exists():
+                task.temp.unlink()
+
+    # 3. remember what each new output was built from
+    for task in tasks:
+        job = jobs[task.index]
+        source = list(stale)[task.index]
+        built_from = inputs[(source, task.format)]
+        built_from.source = sha256_bytes(job.doc.source_bytes)
+        built_from.images = _image_sums(job, project_dir)
+        manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size)
+    if tasks:
+        try:
+            manifest.save()
+        except OSError as exc:
+            warn(f"cannot write the build manifest ({exc.strerror}); the next build will render everything", manifest.path)
+
+    by_key = {(list(stale)[t.index], t.format): t for t in tasks}
+    results = []
+    for source in source_paths:
+        for fmt in ordered:
+            task = by_key.get((source, fmt))
+            if task is not None:
+                results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds))
+            else:
+                target = output_path(source, fmt, out_dir)
+                results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True))
     if report:
         for result in results:
             report(result)
     return results
+
+
+def _check_distinct(sources: list[Path], out: Path) -> None:
+    """Two sources with the same stem would overwrite each other's outputs: refuse before rendering."""
+    seen: dict[str, Path] = {}
+    for source in sources:
+        other = seen.setdefault(source.stem, source)
+        if other is not source and other.resolve() != source.resolve():
+            raise OutputError(f"{other} and {source} would both be written to {output_path(source, '<format>', out)}; rename one", source)
+
+
+def _image_sums(job: Job, project: Path) -> dict[str, str | None]:
+    """Each image's sha256 by its path relative to the project (what the manifest re-checks)."""
+    sums = {}
+    for asset in job.assets.values():
+        try:
+            key = asset.path.relative_to(project).as_posix()
+        except ValueError:
+            key = str(asset.path)
+        sums[key] = sha256_bytes(asset.data)
+    return dict(sorted(sums.items()))

@@ -1,0 +1,330 @@
+"""Benchmarks publish against pandoc (PDF through WeasyPrint, EPUB, DOCX): time, peak memory, no-op rebuilds, linearity.
+
+Run: `make bench` or `.venv/bin/python benchmarks/run.py [--quick]`. Every command runs in a fresh process;
+publish and pandoc alternate; medians are printed with the ratios the targets are stated in.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from generate import generate  # noqa: E402
+
+ARTICLE = ROOT / "source" / "article.md"
+FORMATS = ("pdf", "epub", "docx")
+
+
+# -- measuring one command ----------------------------------------------------------------
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        tree.setdefault(ppid, []).append(int(entry.name))
+    return tree
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_pss_kib(root: int) -> int:
+    tree = _children()
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        total += _pss_kib(pid)
+        stack.extend(tree.get(pid, []))
+    return total
+
+
+@dataclass
+class Run:
+    """One command's wall time, the largest RSS of any one of its processes, and the peak PSS of its whole tree."""
+
+    seconds: float
+    max_rss_mib: float
+    peak_pss_mib: float
+    output: str = field(default="", repr=False)
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str], interval: float = 0.05) -> Run:
+    """Run a command to completion; sample its process tree's memory while it runs."""
+    peak = 0
+    done = threading.Event()
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(interval):
+            peak = max(peak, _tree_pss_kib(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.stdout.read() if process.stdout else b""
+    _, status, usage = os.wait4(process.pid, 0)  # ru_maxrss covers the process and its reaped children
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{output.decode(errors='replace')}")
+    return Run(seconds, usage.ru_maxrss / 1024, peak / 1024, output.decode(errors="replace"))
+
+
+def measure_all(commands: list[list[str]], cwd: Path, env: dict[str, str]) -> Run:
+    """Several commands one after the other: times add up, memory is the highest of any of them."""
+    runs = [measure(c, cwd, env) for c in commands]
+    return Run(sum(r.seconds for r in runs), max(r.max_rss_mib for r in runs), max(r.peak_pss_mib for r in runs))
+
+
+# -- the two tools ------------------------------------------------------------------------
+def pandoc_binary() -> str:
+    try:
+        import pypandoc
+
+        bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+        if bundled.is_file():
+            return str(bundled)
+    except ImportError:
+        pass
+    found = shutil.which("pandoc")
+    if not found:
+        raise SystemExit("pandoc not found: pip install pypandoc-binary (in the test extras)")
+    return found
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH",)}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # the venv's weasyprint
+    env["PYTHONPATH"] = str(ROOT)  # this checkout's publish, not an installed copy
+    return env
+
+
+def publish_command(source: Path, out: Path, force: bool = True) -> list[str]:
+    command = [sys.executable, "-m", "publish", "build", str(source), "--out", str(out), "--no-verify"]
+    return command + (["--force"] if force else [])
+
+
+def pandoc_commands(source: Path, out: Path) -> list[list[str]]:
+    pandoc = pandoc_binary()
+    stem = out / source.stem
+    return [
+        [pandoc, str(source), "-o", f"{stem}.pdf", "--pdf-engine=weasyprint"],
+        [pandoc, str(source), "-o", f"{stem}.epub"],
+        [pandoc, str(source), "-o", f"{stem}.docx"],
+    ]
+
+
+# -- the comparisons ----------------------------------------------------------------------
+@dataclass
+class Comparison:
+    """Alternating runs of publish and pandoc on one document."""
+
+    name: str
+    words: int
+    publish: list[Run] = field(default_factory=list)
+    pandoc: list[Run] = field(default_factory=list)
+    noop: list[Run] = field(default_factory=list)
+
+    @staticmethod
+    def median(runs: list[Run], key: str) -> float:
+        return statistics.median(getattr(r, key) for r in runs) if runs else float("nan")
+
+
+def compare(name: str, source: Path, project: Path, work: Path, reps: int, noop_reps: int) -> Comparison:
+    env = environment()
+    words = count_words(source)
+    result = Comparison(name, words)
+    for folder in ("publish", "pandoc"):
+        (work / folder).mkdir(parents=True, exist_ok=True)
+    for rep in range(reps):
+        order = ("publish", "pandoc") if rep % 2 == 0 else ("pandoc", "publish")
+        for tool in order:
+            if tool == "publish":
+                run = measure(publish_command(source, work / "publish"), project, env)
+                result.publish.append(run)
+            else:
+                run = measure_all(pandoc_commands(source, work / "pandoc"), project, env)
+                result.pandoc.append(run)
+            print(f"  {name} {tool:<8} run {rep + 1}/{reps}: {run.seconds:7.2f} s  peak {run.peak_pss_mib:6.0f} MiB PSS  "
+                  f"{run.max_rss_mib:6.0f} MiB max RSS", flush=True)
+    if noop_reps:
+        # catch up first: publish's own code is an input, and may have been edited since the last full build
+        measure(publish_command(source, work / "publish", force=False), project, env)
+    for rep in range(noop_reps):
+        run = measure(publish_command(source, work / "publish", force=False), project, env)
+        rendered = [line for line in run.output.splitlines() if line.startswith("wrote ")]
+        if rendered:
+            print(f"  {name} no-op run {rep + 1} rendered something (inputs changed meanwhile?): {rendered}; not counted", flush=True)
+            continue
+        result.noop.append(run)
+    if result.noop:
+        print(f"  {name} no-op rebuild: median {Comparison.median(result.noop, 'seconds'):.3f} s", flush=True)
+    return result
+
+
+def linearity(work: Path, words: int, reps: int) -> dict[str, float]:
+    """publish's and pandoc's full-build time for a document of ``words`` words and for one twice as long."""
+    env = environment()
+    times: dict[str, float] = {}
+    for label, size in (("1x", words), ("2x", 2 * words)):
+        folder = work / f"linear-{label}"
+        source = generate(folder / f"book{label}.md", size)
+        (folder / "publish").mkdir(exist_ok=True)
+        (folder / "pandoc").mkdir(exist_ok=True)
+        publish_runs, pandoc_runs = [], []
+        for _ in range(reps):
+            publish_runs.append(measure(publish_command(source, folder / "publish"), folder, env).seconds)
+            pandoc_runs.append(measure_all(pandoc_commands(source, folder / "pandoc"), folder, env).seconds)
+        times[f"publish {label}"] = statistics.median(publish_runs)
+        times[f"pandoc {label}"] = statistics.median(pandoc_runs)
+        print(f"  linearity {label} ({size} words): publish {times[f'publish {label}']:.2f} s, pandoc {times[f'pandoc {label}']:.2f} s", flush=True)
+    return times
+
+
+def count_words(source: Path) -> int:
+    """Words of running text: whitespace-separated tokens with at least one letter or digit."""
+    return sum(1 for token in source.read_text("utf-8").split() if any(c.isalnum() for c in token))
+
+
+# -- the report ---------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    model = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for name in ("weasyprint", "ebooklib", "python-docx"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:
+            versions[name] = "?"
+    pandoc = subprocess.run([pandoc_binary(), "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": model,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+        "pandoc": pandoc,
+        **versions,
+        "loadavg at start": Path("/proc/loadavg").read_text().split(" ")[0] if Path("/proc/loadavg").exists() else "?",
+    }
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def report(info: dict[str, str], comparisons: list[Comparison], linear: dict[str, float] | None) -> str:
+    lines = ["## Machine", ""]
+    lines += [f"- {k}: {v}" for k, v in info.items()]
+    lines += ["", "## Full builds (median of alternating runs; publish with --force --no-verify)", ""]
+    lines += ["| document | words | runs | publish s | pandoc s | ratio | publish peak PSS MiB | pandoc peak PSS MiB | publish max RSS MiB | pandoc max RSS MiB |",
+              "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    targets = []
+    for c in comparisons:
+        med = Comparison.median
+        ratio = med(c.publish, "seconds") / med(c.pandoc, "seconds")
+        lines.append(
+            f"| {c.name} | {c.words} | {len(c.publish)} | {med(c.publish, 'seconds'):.2f} | {med(c.pandoc, 'seconds'):.2f} | {ratio:.2f} | "
+            f"{med(c.publish, 'peak_pss_mib'):.0f} | {med(c.pandoc, 'peak_pss_mib'):.0f} | "
+            f"{med(c.publish, 'max_rss_mib'):.0f} | {med(c.pandoc, 'max_rss_mib'):.0f} |"
+        )
+        targets.append((f"{c.name}: full build ≤ 0.9× pandoc", f"{ratio:.2f}×", ratio <= 0.9))
+        if c.name == "book":
+            mem = med(c.publish, "peak_pss_mib") / med(c.pandoc, "peak_pss_mib")
+            targets.append(("book: peak memory (PSS of the process tree) ≤ pandoc+WeasyPrint", f"{mem:.2f}×", mem <= 1.0))
+    lines += ["", "## No-op rebuilds (publish build --no-verify, nothing changed)", ""]
+    lines += ["| document | runs | no-op s | pandoc full s | ratio |", "|---|---:|---:|---:|---:|"]
+    for c in comparisons:
+        if c.noop:
+            ratio = Comparison.median(c.noop, "seconds") / Comparison.median(c.pandoc, "seconds")
+            lines.append(f"| {c.name} | {len(c.noop)} | {Comparison.median(c.noop, 'seconds'):.3f} | {Comparison.median(c.pandoc, 'seconds'):.2f} | {ratio:.3f} |")
+            targets.append((f"{c.name}: no-op rebuild ≤ 0.25× pandoc full build", f"{ratio:.3f}×", ratio <= 0.25))
+    if linear:
+        lines += ["", "## Linearity (full build of a generated document and of one twice as long)", ""]
+        lines += ["| tool | 1× s | 2× s | ratio |", "|---|---:|---:|---:|"]
+        for tool in ("publish", "pandoc"):
+            ratio = linear[f"{tool} 2x"] / linear[f"{tool} 1x"]
+            lines.append(f"| {tool} | {linear[f'{tool} 1x']:.2f} | {linear[f'{tool} 2x']:.2f} | {ratio:.2f} |")
+        ratio = linear["publish 2x"] / linear["publish 1x"]
+        targets.append(("2× the input ≤ 2.2× the time (publish)", f"{ratio:.2f}×", ratio <= 2.2))
+    lines += ["", "## Targets", "", "| target | measured | |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {verdict(ok)} |" for name, value, ok in targets]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--article-reps", type=int, default=5)
+    parser.add_argument("--book-reps", type=int, default=2)
+    parser.add_argument("--noop-reps", type=int, default=5)
+    parser.add_argument("--book-words", type=int, default=150_000)
+    parser.add_argument("--linear-words", type=int, default=30_000, help="size of the smaller linearity document")
+    parser.add_argument("--linear-reps", type=int, default=1)
+    parser.add_argument("--skip-book", action="store_true")
+    parser.add_argument("--skip-linear", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="one run each, a 20,000-word book, no linearity")
+    parser.add_argument("--json", type=Path, help="also write the raw runs here")
+    parser.add_argument("--work", type=Path, help="keep the generated documents and outputs here")
+    args = parser.parse_args()
+    if args.quick:
+        args.article_reps = args.book_reps = args.noop_reps = 1
+        args.book_words, args.skip_linear = 20_000, True
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="publish-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    print(f"benchmarking in {work}", flush=True)
+    comparisons = [compare("article", ARTICLE, ROOT, work / "article", args.article_reps, args.noop_reps)]
+    if not args.skip_book:
+        book = generate(work / "book" / "book.md", args.book_words)
+        comparisons.append(compare("book", book, book.parent, work / "book", args.book_reps, args.noop_reps))
+    linear = None if args.skip_linear else linearity(work, args.linear_words, args.linear_reps)
+    info["loadavg at end"] = Path("/proc/loadavg").read_text().split(" ")[0] if Path("/proc/loadavg").exists() else "?"
+    text = report(info, comparisons, linear)
+    print()
+    print(text)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": info, "comparisons": [asdict(c) for c in comparisons], "linearity": linear}, indent=1))
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

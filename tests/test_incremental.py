@@ -1,0 +1,274 @@
+"""Incremental builds: the manifest, no-op rebuilds, what makes an output stale, parallel errors, watch, lazy imports."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from publish import pipeline
+from publish.cli import main
+from publish.errors import PublishError, SourceError
+from publish.manifest import NAME as MANIFEST
+from publish.manifest import code_digest, versions
+from publish.pipeline import build
+from publish.watch import Watcher
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "constructs"
+FAST = ("epub", "docx")  # WeasyPrint takes seconds: most tests leave the PDF out
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project folder with the constructs article, its image and a copy of the default theme."""
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
+    shutil.copytree(ROOT / "themes" / "default", tmp_path / "themes" / "local")
+    return tmp_path
+
+
+def _build(project: Path, formats: tuple[str, ...] = FAST, **kwargs) -> dict[str, str]:
+    results = build([project / "constructs.md"], list(formats), out=project / "dist", project=project, theme="local", **kwargs)
+    return {r.format: "unchanged" if r.unchanged else "wrote" for r in results}
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a no-op rebuild must not read or render anything")
+
+    monkeypatch.setattr(pipeline, "prepare", refuse)
+    monkeypatch.setattr(pipeline, "render", refuse)
+
+
+# -- the manifest and the no-op rebuild ----------------------------------------------------
+def test_a_build_writes_a_manifest_with_every_input(project: Path) -> None:
+    assert _build(project) == {"epub": "wrote", "docx": "wrote"}
+    manifest = json.loads((project / "dist" / MANIFEST).read_text("utf-8"))
+    entry = manifest["outputs"]["constructs.epub"]
+    inputs = entry["inputs"]
+    assert set(inputs) == {"source", "images", "theme", "options", "versions", "env"}
+    assert list(inputs["images"]) == ["images/diagram.png"]
+    assert "0:local/css/epub.css" in inputs["theme"] and "0:local/theme.yaml" in inputs["theme"]
+    assert {"publish", "ebooklib"} <= set(inputs["versions"])
+    assert "python-docx" in manifest["outputs"]["constructs.docx"]["inputs"]["versions"]
+    assert entry["output"] == pipeline.sha256_bytes((project / "dist" / "constructs.epub").read_bytes())
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing_and_says_so(project: Path, monkeypatch) -> None:
+    _build(project)
+    before = {p.name: p.stat().st_mtime_ns for p in (project / "dist").iterdir()}
+    _no_rendering(monkeypatch)
+    assert _build(project) == {"epub": "unchanged", "docx": "unchanged"}
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "constructs.md", "-t", "local", "-f", "epub", "-f", "docx", "--no-verify"])
+    assert result.exit_code == 0, result.output
+    assert "unchanged dist/constructs.epub\nunchanged dist/constructs.docx\n" in result.output
+    assert "wrote" not in result.output
+    assert {p.name: p.stat().st_mtime_ns for p in (project / "dist").iterdir()} == before
+
+
+def _edit_source(project: Path) -> None:
+    with open(project / "constructs.md", "a", encoding="utf-8") as handle:
+        handle.write("\nOne more paragraph.\n")
+
+
+def _edit_image(project: Path) -> None:
+    with open(project / "images" / "diagram.png", "ab") as handle:
+        handle.write(b"\0")  # bytes after IEND: still a PNG, but other bytes
+
+
+def _edit_theme(project: Path) -> None:
+    with open(project / "themes" / "local" / "css" / "epub.css", "a", encoding="utf-8") as handle:
+        handle.write("\n/* edited */\n")
+
+
+@pytest.mark.parametrize("edit", [_edit_source, _edit_image, _edit_theme], ids=["source", "image", "theme-file"])
+def test_changing_an_input_rebuilds(project: Path, edit) -> None:
+    _build(project)
+    edit(project)
+    assert _build(project) == {"epub": "wrote", "docx": "wrote"}
+    assert _build(project) == {"epub": "unchanged", "docx": "unchanged"}
+
+
+def test_changing_an_option_rebuilds(project: Path) -> None:
+    _build(project)
+    assert _build(project, options={"paper": "letter"}) == {"epub": "wrote", "docx": "wrote"}
+    assert _build(project, options={"paper": "letter"}) == {"epub": "unchanged", "docx": "unchanged"}
+
+
+def test_changing_source_date_epoch_rebuilds(project: Path, monkeypatch) -> None:
+    _build(project)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert _build(project) == {"epub": "wrote", "docx": "wrote"}
+
+
+def test_force_rebuilds_everything(project: Path, monkeypatch) -> None:
+    _build(project)
+    assert _build(project, force=True) == {"epub": "wrote", "docx": "wrote"}
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "constructs.md", "-t", "local", "-f", "epub", "--no-verify", "--force"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("wrote dist/constructs.epub")
+
+
+def test_a_deleted_or_altered_output_is_rebuilt_alone(project: Path) -> None:
+    _build(project)
+    (project / "dist" / "constructs.docx").unlink()
+    assert _build(project) == {"epub": "unchanged", "docx": "wrote"}
+    (project / "dist" / "constructs.epub").write_bytes(b"not an epub")
+    assert _build(project) == {"epub": "wrote", "docx": "unchanged"}
+    assert (project / "dist" / "constructs.epub").read_bytes().startswith(b"PK")
+
+
+def test_a_damaged_manifest_means_a_full_build(project: Path) -> None:
+    _build(project)
+    (project / "dist" / MANIFEST).write_text("{not json", encoding="utf-8")
+    assert _build(project) == {"epub": "wrote", "docx": "wrote"}
+
+
+def test_building_another_format_keeps_the_others_in_the_manifest(project: Path) -> None:
+    _build(project, ("epub",))
+    _build(project, ("docx",))
+    assert _build(project) == {"epub": "unchanged", "docx": "unchanged"}
+
+
+# -- parallel and serial builds ------------------------------------------------------------
+def test_one_format_renders_in_process(project: Path, monkeypatch) -> None:
+    def no_pool(*_args):
+        raise AssertionError("one format must not start a process pool")
+
+    monkeypatch.setattr(pipeline, "_render_parallel", no_pool)
+    assert _build(project, ("docx",)) == {"docx": "wrote"}
+
+
+def test_parallel_and_serial_builds_give_the_same_bytes(project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    build([project / "constructs.md"], list(FAST), out=project / "a", project=project, parallel=True)
+    build([project / "constructs.md"], list(FAST), out=project / "b", project=project, parallel=False)
+    assert _snapshot(project / "a") == _snapshot(project / "b")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the patched writer reaches the workers by fork")
+def test_an_error_in_a_worker_reaches_the_caller_and_leaves_the_outputs_alone(project: Path, monkeypatch) -> None:
+    import publish.writers.docx as docx_writer
+
+    monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    _build(project)
+    before = _snapshot(project / "dist")
+
+    def broken(job):
+        raise SourceError("a bad construct", job.doc.path, 7)
+
+    monkeypatch.setattr(docx_writer, "write", broken)  # forked workers inherit the patch
+    with pytest.raises(SourceError) as caught:
+        _build(project, force=True)
+    assert (caught.value.path, caught.value.line, caught.value.message) == (str(project / "constructs.md"), 7, "a bad construct")
+    assert _snapshot(project / "dist") == before  # the EPUB, rendered fine, was not replaced; no temp file left
+
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "constructs.md", "-t", "local", "-f", "epub", "-f", "docx", "--no-verify", "--force"])
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("constructs.md:7: a bad construct")
+    assert _snapshot(project / "dist") == before
+
+
+def test_a_worker_error_that_cannot_be_pickled_keeps_its_text_path_and_line() -> None:
+    class Odd(PublishError):
+        def __init__(self, message: str, path: str, line: int, extra: object) -> None:
+            super().__init__(message, path, line)
+            self.extra = extra
+
+    portable = pipeline._portable(Odd("odd", "a.md", 3, object()))
+    assert isinstance(portable, PublishError) and str(portable) == "a.md:3: odd"
+
+
+# -- watch ---------------------------------------------------------------------------------
+def test_watch_rebuilds_on_relevant_changes_and_survives_a_bad_edit(project: Path) -> None:
+    lines: list[str] = []
+    errors: list[str] = []
+    results: list[pipeline.Output] = []
+    source = project / "constructs.md"
+    watcher = Watcher([source], project / "dist", "local", list(FAST), project=project, echo=lines.append, error=errors.append, report=results.append)
+    assert watcher.rebuild() and (project / "dist" / "constructs.epub").is_file()
+    image = project / "images" / "diagram.png"
+    assert image.resolve() in watcher.files
+    assert (project / "themes" / "local").resolve() in watcher.theme_folders
+    modified = 2  # watchfiles.Change.modified
+
+    # the outputs and unrelated files are not changes worth a build
+    assert not watcher.on_change([(modified, str(project / "dist" / "constructs.epub")), (modified, str(project / "notes.txt"))])
+
+    _edit_source(project)
+    results.clear()
+    assert watcher.on_change([(modified, str(source))])
+    assert [r.unchanged for r in results] == [False, False]
+
+    text = source.read_text("utf-8")
+    source.write_text(text.replace("title:", "title: [broken", 1), encoding="utf-8")
+    assert watcher.on_change([(modified, str(source))])
+    assert not watcher.ok and errors and f"{source}:" in errors[-1]
+
+    source.write_text(text, encoding="utf-8")
+    assert watcher.on_change([(modified, str(source))]) and watcher.ok
+
+    _edit_theme(project)
+    results.clear()
+    assert watcher.on_change([(modified, str(project / "themes" / "local" / "css" / "epub.css"))])
+    assert [r.unchanged for r in results] == [False, False]
+
+    _edit_image(project)
+    results.clear()
+    assert watcher.on_change([(modified, str(image))])
+    assert [r.unchanged for r in results] == [False, False]
+    assert watcher.builds == 6
+
+
+# -- start-up ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The constructs article built once in every format, PDF included."""
+    folder = tmp_path_factory.mktemp("built")
+    shutil.copytree(FIXTURE, folder, dirs_exist_ok=True)
+    build([folder / "constructs.md"], out=folder / "dist", project=folder)
+    return folder
+
+
+def _imports_weasyprint(args: list[str], cwd: Path) -> tuple[bool, str]:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from publish.cli import main\n"
+        f"result = CliRunner().invoke(main, {args!r})\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(result.output)\n"
+        "print('weasyprint' in sys.modules)\n"
+    )
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *output, flag = done.stdout.strip().split("\n")
+    return flag == "True", "\n".join(output)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["themes"]], ids=["help", "themes"])
+def test_help_and_themes_do_not_import_weasyprint(args: list[str]) -> None:
+    imported, _ = _imports_weasyprint(args, ROOT)
+    assert not imported
+
+
+def test_a_no_op_rebuild_does_not_import_weasyprint(built_project: Path) -> None:
+    # publish's own code is an input: catch up with any edit made to it since the fixture was built
+    code_digest.cache_clear()
+    versions.cache_clear()
+    build([built_project / "constructs.md"], out=built_project / "dist", project=built_project)
+    imported, output = _imports_weasyprint(["build", "constructs.md", "--no-verify"], built_project)
+    assert output.split("\n")[:3] == [f"unchanged dist/constructs.{fmt}" for fmt in ("pdf", "epub", "docx")]
+    assert not imported
