@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     "font_heading": ["Charis SIL", "DejaVu Serif", "serif"],
     "font_mono": ["DejaVu Sans Mono", "monospace"],
     "font_cjk": ["Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei"],
+    # Word takes one family name (no fallback list, no WOFF): None follows font_body / font_heading (see _DOCX_FONTS)
+    "font_docx_body": None,
+    "font_docx_heading": None,
     "font_size": 10.5,
     "line_height": 1.4,
     "heading_scale": [1.9, 1.35, 1.15, 1.0],
@@ -50,6 +53,10 @@ def _fonts(value: Any) -> bool:
     return isinstance(value, list) and bool(value) and all(isinstance(v, str) and _FONT_NAME.match(v) for v in value)
 
 
+def _font_name(value: Any) -> bool:
+    return isinstance(value, str) and bool(_FONT_NAME.match(value)) and value not in _GENERIC
+
+
 def _labels(value: Any) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, str) and not any(c in v for c in '"\\') and v.isprintable()
@@ -72,12 +79,18 @@ def _colour(value: Any) -> bool:
 
 
 _FONTS = "a list of font family names (letters, digits, spaces, '.', '_', '-')"
+_FONT = "one font family name, as Word knows it (letters, digits, spaces, '.', '_', '-')"
+#: The Word font options and the CSS font list each one follows when no theme names it.
+_DOCX_FONTS = {"font_docx_body": "font_body", "font_docx_heading": "font_heading"}
+_GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
 _CHECKS = {
     "paper": (lambda v: v in ("a4", "letter"), "a4 or letter"),
     "font_body": (_fonts, _FONTS),
     "font_heading": (_fonts, _FONTS),
     "font_mono": (_fonts, _FONTS),
     "font_cjk": (_fonts, _FONTS),
+    "font_docx_body": (_font_name, _FONT),
+    "font_docx_heading": (_font_name, _FONT),
     "font_size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 6 <= v <= 24, "a size in points from 6 to 24"),
     "line_height": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v <= 3, "a number from 1 to 3"),
     "heading_scale": (
@@ -113,7 +126,36 @@ def validate_options(theme: Any) -> None:
         else:
             merged[key] = value
     merged["labels"] = labels
+    for docx_key, css_key in _DOCX_FONTS.items():
+        if merged[docx_key] is None or _follows_css_list(theme, docx_key, css_key):
+            merged[docx_key] = first_named_font(merged[css_key])
     theme.options = merged
+
+
+def first_named_font(fonts: list[str]) -> str:
+    """The first family of a CSS font list that is not a generic family (what Word can be given)."""
+    for name in fonts:
+        if name not in _GENERIC:
+            return name
+    return {"monospace": "Courier New", "sans-serif": "Arial"}.get(fonts[0], "Times New Roman")
+
+
+def _follows_css_list(theme: Any, docx_key: str, css_key: str) -> bool:
+    """True when the theme nearest the child that sets either option sets only the CSS list: a
+    child that changes ``font_body`` must not keep its parent's Word font for the old list."""
+    import yaml
+
+    from .themes import MANIFEST
+
+    for folder in getattr(theme, "chain", []):
+        try:
+            data = yaml.safe_load((folder / MANIFEST).read_text("utf-8")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        opts = data.get("options") if isinstance(data, dict) else None
+        if isinstance(opts, dict) and (docx_key in opts or css_key in opts):
+            return docx_key not in opts
+    return False
 
 
 def _where(theme: Any, key: str) -> tuple[Path, int | None]:

@@ -80,7 +80,7 @@ def _style_of(document: docx.document.Document, startswith: str) -> str:
         ("Headings and paragraphs", "Heading 2"),
         ("A third-level heading", "Heading 3"),
         ("A fourth-level heading", "Heading 4"),
-        ("A paragraph with", "Body Text"),
+        ("A paragraph with", "First Paragraph"),  # after a heading: no first-line indent
         ("A bullet item", "List Bullet"),
         ("first", "List Number"),
         ("deeper bullet", "List Bullet"),
@@ -386,3 +386,185 @@ def test_a_themes_reference_docx_keeps_its_styles_and_gains_the_missing_ones(con
     notes = _part(result.path, "word/footnotes.xml")
     assert len(notes.xpath("w:footnote[not(@w:type)]", namespaces=NS)) == 2
     assert "The first footnote" not in "".join(notes.itertext())
+
+
+# -- theme shapes: title band, notice panel, paragraph style, Word fonts ----------
+ARTICLE = ROOT / "source" / "article.md"
+
+
+@pytest.fixture(scope="module")
+def themed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, docx.document.Document]]:
+    """The article built once as DOCX in each shipped theme: (path, opened document)."""
+    built = {}
+    for theme in ("default", "report"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.delenv("SOURCE_DATE_EPOCH", raising=False)
+            [result] = build([ARTICLE], formats=["docx"], theme=theme, out=tmp_path_factory.mktemp(f"docx-{theme}"), project=ROOT)
+        built[theme] = (result.path, docx.Document(str(result.path)))
+    return built
+
+
+def _options(theme: str) -> dict:
+    from publish.themes import load
+
+    return load(theme, ROOT).options
+
+
+def _ppr(document: docx.document.Document, style: str) -> etree._Element:
+    return document.styles[style].element.find("w:pPr", NS)
+
+
+def _fill(document: docx.document.Document, style: str) -> str | None:
+    shd = _ppr(document, style).find("w:shd", NS)
+    return None if shd is None else shd.get(f"{{{W}}}fill")
+
+
+def _borders(document: docx.document.Document, style: str) -> dict[str, str]:
+    """side -> colour of a paragraph style's borders."""
+    pbdr = _ppr(document, style).find("w:pBdr", NS)
+    return {} if pbdr is None else {etree.QName(side).localname: side.get(f"{{{W}}}color") for side in pbdr}
+
+
+def _hex(colour: str) -> str:
+    return colour.lstrip("#").upper()
+
+
+def test_band_title_style_shades_kicker_title_and_subtitle_in_the_accent_with_white_title(themed) -> None:
+    report, options = themed["report"][1], _options("report")
+    accent, tint = _hex(options["color_accent"]), _hex(options["color_tint"])
+    for style in ("Kicker", "Title", "Subtitle"):
+        assert _fill(report, style) == accent, style
+        assert set(_borders(report, style).values()) == {accent}, f"{style}: the band's padding is accent on accent"
+    assert str(report.styles["Title"].font.color.rgb) == "FFFFFF"
+    assert {str(report.styles[s].font.color.rgb) for s in ("Kicker", "Subtitle")} == {tint}
+    # the facts sit under the band above one rule, the first of them a gap below the band
+    assert _borders(report, "Date") == {"bottom": _hex(options["color_text"])}
+    first_fact = next(p for p in report.paragraphs if p.style.name in ("Author", "Date", "Source Line"))
+    assert first_fact.paragraph_format.space_before and first_fact.paragraph_format.space_before > 0
+
+
+def test_ruled_title_style_keeps_rules_and_no_shading(themed) -> None:
+    default, options = themed["default"][1], _options("default")
+    for style in ("Kicker", "Title", "Subtitle", "Author", "Date", "Source Line"):
+        assert _fill(default, style) is None, style
+        assert set(_borders(default, style)) == {"top", "bottom"}, style
+    assert str(default.styles["Title"].font.color.rgb) == _hex(options["color_text"])
+
+
+def test_panel_notice_is_tinted_upright_with_only_a_left_accent_bar(themed) -> None:
+    report, options = themed["report"][1], _options("report")
+    assert _borders(report, "Notice") == {"left": _hex(options["color_accent"])}
+    assert _fill(report, "Notice") == _hex(options["color_tint"])
+    assert report.styles["Notice"].font.italic is False
+    bar = _ppr(report, "Notice").find("w:pBdr/w:left", NS)
+    assert int(bar.get(f"{{{W}}}sz")) >= 16, "a bar, not a hairline (eighths of a point)"
+
+
+def test_box_notice_is_an_italic_frame_without_shading(themed) -> None:
+    default, options = themed["default"][1], _options("default")
+    assert _borders(default, "Notice") == dict.fromkeys(("top", "left", "bottom", "right"), _hex(options["color_accent"]))
+    assert _fill(default, "Notice") is None
+    assert default.styles["Notice"].font.italic is True
+
+
+def test_paragraph_style_indents_default_body_text_and_spaces_report_body_text(themed) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    default = themed["default"][1].styles["Body Text"].paragraph_format
+    report = themed["report"][1].styles["Body Text"].paragraph_format
+    assert default.first_line_indent > 0 and default.space_after == 0
+    assert default.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert not report.first_line_indent and report.space_after > 0
+    assert report.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    for theme in ("default", "report"):
+        first = themed[theme][1].styles["First Paragraph"]
+        assert first.base_style.name == "Body Text" and first.paragraph_format.first_line_indent == 0
+
+
+def test_first_paragraph_only_where_the_print_css_drops_the_indent(themed) -> None:
+    """A paragraph that follows a paragraph is Body Text; one after a caption, heading or figure is First Paragraph."""
+    document = themed["default"][1]
+    body = [p for p in document.paragraphs if p.style.name in ("Body Text", "First Paragraph")]
+    assert body[0].style.name == "First Paragraph" and body[0].text.startswith("Top trade negotiators")
+    assert {p.style.name for p in body[1:]} == {"Body Text"}
+
+
+def test_word_fonts_come_from_the_font_docx_options_of_each_theme(themed) -> None:
+    for theme, font in (("default", "Charis SIL"), ("report", "Inter")):
+        path, document = themed[theme]
+        options = _options(theme)
+        assert options["font_docx_body"] == options["font_docx_heading"] == font
+        for style in ("Normal", "Title", "Heading 1", "Heading 2"):
+            assert document.styles[style].font.name == font, (theme, style)
+        defaults = _part(path, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS)
+        assert defaults.get(f"{{{W}}}ascii") == defaults.get(f"{{{W}}}hAnsi") == font
+
+
+def test_font_table_gives_each_theme_font_a_word_fallback(themed) -> None:
+    for theme, font, fallback, family in (("default", "Charis SIL", "Georgia", "roman"), ("report", "Inter", "Arial", "swiss")):
+        table = _part(themed[theme][0], "word/fontTable.xml")
+        [entry] = [f for f in table.findall("w:font", NS) if f.get(f"{{{W}}}name") == font]
+        assert entry.find("w:altName", NS).get(f"{{{W}}}val") == fallback
+        assert entry.find("w:family", NS).get(f"{{{W}}}val") == family
+        names = [f.get(f"{{{W}}}name") for f in table.findall("w:font", NS)]
+        assert len(names) == len(set(names)), "each font declared once"
+
+
+def test_line_spacing_is_the_css_line_height_in_points_whatever_the_font(themed) -> None:
+    """Word's "multiple" spacing scales the font's own line height (1.64 em in Charis SIL), so the
+    leading is exact, in points, as in the PDF; figures keep automatic spacing so images are not clipped."""
+    from docx.enum.text import WD_LINE_SPACING
+
+    for theme in ("default", "report"):
+        document, options = themed[theme][1], _options(theme)
+        normal = document.styles["Normal"].paragraph_format
+        assert normal.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+        assert abs(normal.line_spacing.pt - options["font_size"] * options["line_height"]) < 0.05
+        assert document.styles["Figure"].paragraph_format.line_spacing_rule == WD_LINE_SPACING.SINGLE
+
+
+def _theme_dir(tmp_path: Path, name: str, body: str) -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "theme.yaml").write_text(f"extends: default\noptions:\n{body}", "utf-8")
+    return folder
+
+
+def test_font_docx_options_override_the_css_list_and_follow_a_child_that_changes_it(tmp_path: Path) -> None:
+    from publish.themes import load
+
+    named = load(str(_theme_dir(tmp_path, "named", "  font_docx_body: Georgia\n")), ROOT).options
+    assert named["font_docx_body"] == "Georgia" and named["font_docx_heading"] == "Charis SIL"
+    # default.yaml names Charis SIL for Word; a child that swaps the CSS list must not keep it
+    swapped = load(str(_theme_dir(tmp_path, "swapped", '  font_body: ["DejaVu Sans", "sans-serif"]\n')), ROOT).options
+    assert swapped["font_docx_body"] == "DejaVu Sans" and swapped["font_docx_heading"] == "Charis SIL"
+
+
+def test_a_font_list_for_font_docx_body_is_refused_with_its_manifest_line(tmp_path: Path) -> None:
+    from publish.errors import ThemeError
+    from publish.themes import load
+
+    folder = _theme_dir(tmp_path, "bad", '  font_size: 11\n  font_docx_body: ["Inter", "Arial"]\n')
+    with pytest.raises(ThemeError) as caught:
+        load(str(folder), ROOT)
+    assert caught.value.line == 4 and "font_docx_body" in str(caught.value)
+
+
+def test_libreoffice_draws_the_report_band_in_the_accent_colour(themed, tmp_path: Path) -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    pdfium = pytest.importorskip("pypdfium2")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+         str(themed["report"][0])],
+        check=True, capture_output=True, timeout=180,
+    )
+    page = pdfium.PdfDocument(str(tmp_path / "article.pdf"))[0].render(scale=0.5).to_pil().convert("RGB")
+    top = page.crop((0, 0, page.width, page.height // 4))
+    accent = tuple(int(_hex(_options("report")["color_accent"])[i:i + 2], 16) for i in (0, 2, 4))
+    data = top.tobytes()
+    pixels = (data[i:i + 3] for i in range(0, len(data), 3))
+    near = sum(1 for px in pixels if all(abs(a - b) <= 12 for a, b in zip(px, accent)))
+    assert near / (top.width * top.height) > 0.2, "the title band fills much of the top of page one"

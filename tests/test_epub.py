@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import posixpath
 import re
 import shutil
 import subprocess
@@ -21,6 +22,8 @@ CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
 COVER = ROOT / "tests" / "fixtures" / "epub" / "cover.md"
 MISSING_ALT = ROOT / "tests" / "fixtures" / "epub" / "missing-alt.md"
 SOURCES = {"article": ARTICLE, "constructs": CONSTRUCTS, "cover": COVER, "missing-alt": MISSING_ALT}
+#: Books built in the report theme too (its own fonts, CSS and title block), checked by EPUBCheck with the rest.
+REPORT = {"report-article": ARTICLE, "report-constructs": CONSTRUCTS}
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
@@ -36,16 +39,18 @@ MAGIC = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image
 
 
 # -- building and reading back ---------------------------------------------------
-def _build(source: Path, out: Path) -> Path:
-    build([source], formats=["epub"], out=out, project=ROOT)
+def _build(source: Path, out: Path, theme: str | None = None) -> Path:
+    build([source], formats=["epub"], out=out, project=ROOT, theme=theme)
     return out / f"{source.stem}.epub"
 
 
 @pytest.fixture(scope="module")
 def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every fixture built once as EPUB."""
+    """Every fixture built once as EPUB, and the REPORT ones once more in the report theme."""
     out = tmp_path_factory.mktemp("epub")
-    return {name: _build(source, out) for name, source in SOURCES.items()}
+    built = {name: _build(source, out) for name, source in SOURCES.items()}
+    built.update((name, _build(source, out / "report", theme="report")) for name, source in REPORT.items())
+    return built
 
 
 class Book:
@@ -122,7 +127,7 @@ def _epubcheck(paths: list[Path], work: Path) -> dict[Path, dict]:
 
     java = shutil.which("java")
     assert java is not None
-    reports = {path: work / f"{path.stem}.json" for path in paths}
+    reports = {path: work / f"{i}-{path.stem}.json" for i, path in enumerate(paths)}
     (work / "Batch.java").write_text(_BATCH, "utf-8")
     args = [str(a) for pair in reports.items() for a in pair]
     fast = [java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
@@ -141,7 +146,7 @@ def epubcheck_reports(books: dict[str, Path], tmp_path_factory: pytest.TempPathF
     return {name: reports[path] for name, path in books.items()}
 
 
-@pytest.mark.parametrize("name", list(SOURCES))
+@pytest.mark.parametrize("name", [*SOURCES, *REPORT])
 def test_epubcheck_reports_no_fatal_error_or_warning(epubcheck_reports, name):
     report = epubcheck_reports[name]
     counts = {k: report["checker"][k] for k in ("nFatal", "nError", "nWarning")}
@@ -495,3 +500,92 @@ def test_stylesheet_is_reflowable_and_leaves_font_and_size_to_the_reader(opened)
             assert "font-size" not in decls and "font-family" not in decls and "font" not in decls, selector
     images = [decls for selector, decls in rules if re.search(r"(^|[\s,])img($|[\s,])", selector)]
     assert any(d.get("max-width") == "100%" for d in images) and any(d.get("height") == "auto" for d in images)
+
+
+# -- the theme's fonts -----------------------------------------------------------------
+FONT_MEDIA_TYPES = {"font/otf", "font/woff", "font/ttf", "font/woff2"}
+
+
+def _css(book: Book) -> tuple[str, str]:
+    """The stylesheet's href and text."""
+    href = next(i.get("href") for i in book.manifest.values() if i.get("media-type") == "text/css")
+    return href, book.files[book.base + href].decode("utf-8")
+
+
+def _font_face_urls(css: str) -> list[str]:
+    """The src URL of every @font-face rule, as written (``_rules`` lowercases values)."""
+    faces = re.findall(r"@font-face\s*\{([^}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S))
+    return [re.search(r"url\(\s*[\"']?([^\"')]+)", face).group(1) for face in faces]
+
+
+def _packaged_fonts(book: Book) -> dict[str, str]:
+    """href -> media type of every font item in the manifest."""
+    return {i.get("href"): i.get("media-type") for i in book.manifest.values() if i.get("href").startswith("fonts/")}
+
+
+def test_fonts_the_epub_css_declares_are_packaged_with_core_media_types(opened):
+    report = _packaged_fonts(opened["report-article"])
+    assert report == {f"fonts/Inter-{face}.otf": "font/otf" for face in ("Regular", "Italic", "Bold")}
+    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.woff": "font/woff"}
+    themes = ROOT / "themes"
+    for name, folder in (("report-article", "report"), ("article", "default")):
+        book = opened[name]
+        for href in _packaged_fonts(book):
+            assert book.files[book.base + href] == (themes / folder / href).read_bytes(), f"{href} is the theme's file, unmodified"
+
+
+@pytest.mark.parametrize("name", ["article", "report-article", "report-constructs"])
+def test_every_font_face_url_reaches_a_packaged_font(opened, name):
+    book = opened[name]
+    href, css = _css(book)
+    urls = _font_face_urls(css)
+    assert urls, "the theme's stylesheet declares its fonts"
+    packaged = _packaged_fonts(book)
+    used = set()
+    for url in urls:
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(href), url))
+        assert resolved in packaged, f"{url} -> {resolved} is not in the manifest"
+        assert packaged[resolved] in FONT_MEDIA_TYPES
+        used.add(resolved)
+    assert used == set(packaged), "no font is packaged that no @font-face names"
+
+
+def test_the_readers_font_choice_can_still_override_the_theme_fonts(opened):
+    """No !important on fonts; the report's body font sits on body alone (where reading systems
+    put the reader's choice), never on paragraphs; the default leaves body text to the reader."""
+    for name in ("article", "report-article"):
+        _, css = _css(opened[name])
+        for selector, decls in _rules(css):
+            for prop, value in decls.items():
+                if prop.startswith("font"):
+                    assert "!important" not in value, f"{name}: {selector} {{{prop}: {value}}}"
+            if {s.strip() for s in selector.split(",")} & {"p", ".body p", "html", ":root"}:
+                assert "font-family" not in decls and "font" not in decls, f"{name}: {selector}"
+    report = dict(_rules(_css(opened["report-article"])[1]))
+    assert report["body"]["font-family"].startswith('"inter"')
+    default = _rules(_css(opened["article"])[1])
+    assert all("font-family" not in decls for selector, decls in default if selector == "body")
+    assert any(decls.get("font-family", "").startswith('"charis sil"') for selector, decls in default if "h1.title" in selector)
+
+
+def test_font_files_keep_the_epub_small_and_the_build_byte_identical(books, tmp_path):
+    """Only the faces each epub.css uses ride along (the theme folders hold 1.5 MB of Charis SIL
+    and 1.1 MB of Inter); and the same input still gives the same bytes."""
+    assert books["article"].stat().st_size < 450_000
+    assert books["report-article"].stat().st_size < 550_000
+    again = _build(ARTICLE, tmp_path, theme="report")
+    assert again.read_bytes() == books["report-article"].read_bytes()
+
+
+def test_a_font_face_url_outside_the_theme_stops_the_build_with_its_stylesheet_line(tmp_path):
+    from publish.errors import ThemeError
+
+    theme = tmp_path / "leaky"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text("extends: default\nextra_css: [extra.css]\n", "utf-8")
+    (theme / "extra.css").write_text('/* extra */\n@font-face { font-family: "X"; src: url("../secret.woff"); }\n', "utf-8")
+    (tmp_path / "secret.woff").write_bytes(b"wOFF")
+    with pytest.raises(ThemeError) as caught:
+        build([CONSTRUCTS], formats=["epub"], out=tmp_path / "out", project=ROOT, theme=str(theme))
+    assert Path(caught.value.path) == theme / "extra.css" and caught.value.line == 2
+    assert not (tmp_path / "out" / "constructs.epub").exists()

@@ -25,7 +25,6 @@ from .docx_xml import PPR_ORDER, element, put
 from .html import slugify
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
-_FAMILY = {"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}
 
 
 @dataclass(frozen=True)
@@ -252,8 +251,14 @@ class DocxWriter:
         return para
 
     def blocks(self, story: Story, nodes: list[Node], ctx: Ctx) -> None:
+        previous: Node | None = None
         for node in nodes:
-            self.block(story, node, ctx)
+            if node.kind == "paragraph" and ctx.style == "Body Text" and (previous is None or previous.kind != "paragraph"):
+                # a paragraph that opens the text or follows a heading, figure, list...: no first-line indent
+                self.paragraph(story, "First Paragraph", node.children, ctx=ctx)
+            else:
+                self.block(story, node, ctx)
+            previous = node
 
     def block(self, story: Story, node: Node, ctx: Ctx) -> None:
         kind = node.kind
@@ -319,7 +324,7 @@ class DocxWriter:
         if ctx.level < 0 and not ctx.in_note and len(story.paragraphs) > count:
             # list items sit close together; the paragraph after the list gets body spacing (CSS list margin)
             last = story.paragraphs[-1]
-            last.paragraph_format.space_after = self.docx.styles["Body Text"].paragraph_format.space_after
+            last.paragraph_format.space_after = Pt(styles.block_gap(self.options))
 
     def table(self, story: Story, node: Node, ctx: Ctx) -> None:
         rows = [(section.kind, row) for section in node.children for row in section.children]
@@ -400,6 +405,7 @@ class DocxWriter:
         self.paragraph(story, "Title", meta.title.inlines)
         if meta.subtitle:
             self.paragraph(story, "Subtitle", meta.subtitle.inlines)
+        facts = len(story.paragraphs)
         if view.authors:
             self.paragraph(story, "Author", text=", ".join(view.authors))
         if view.date_display:
@@ -413,6 +419,9 @@ class DocxWriter:
                 self.inlines(para, name, Ctx())
             if view.source_display:
                 self._run(para, f" ({view.source_display})", frozenset())
+        gap = styles.facts_gap(self.options)
+        if gap is not None and len(story.paragraphs) > facts:
+            story.paragraphs[facts].paragraph_format.space_before = Pt(gap)
 
     def end_matter(self) -> None:
         meta, view, story = self.job.doc.meta, self.job.view, self.body
@@ -462,10 +471,7 @@ class DocxWriter:
             self.numbering.restyle(self.docx, "List Number", self.numbering.new_list(True))
         parts.tune_settings(self.docx, self.job.view.lang)
         parts.drop_template_leftovers(self.docx)
-        parts.font_table(self.docx, {
-            styles.first_font(opts[key]): (_fallback(opts[key]), _FAMILY.get(opts[key][-1], "roman"))
-            for key in ("font_body", "font_heading", "font_mono", "font_cjk")
-        })
+        parts.font_table(self.docx, styles.font_table(opts))
         self.setup_page()
         if self.reference is None:
             styles.header_tabs(self.docx, self.text_width // 635)  # EMU to twips
@@ -511,11 +517,6 @@ def _bookmark_name(slug: str) -> str:
     """A Word bookmark name for a heading id: starts with a letter, at most 40 characters."""
     name = slug if slug[:1].isalpha() else f"h_{slug}"
     return name[:40]
-
-
-def _fallback(fonts: list[str]) -> str | None:
-    named = [f for f in fonts if f not in ("serif", "sans-serif", "monospace")]
-    return named[1] if len(named) > 1 else None
 
 
 def write(job: Job) -> bytes:

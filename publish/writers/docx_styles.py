@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_UNDERLINE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_UNDERLINE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor, Twips
 
+from ..theme_options import first_named_font as first_font
 from .docx_xml import PPR_ORDER, RPR_ORDER, border, element, hex_colour, put, set_complex_size, set_fonts, shading
 
 #: The table style every table uses.
@@ -19,16 +20,50 @@ LIST_INDENT = 360
 #: Background of code blocks when the theme sets no ``color_tint`` (the print CSS uses the same colour).
 CODE_BACKGROUND = "#f4f2ee"
 _GENERIC = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+#: Fonts nearly every Word installation has: a theme font's fallback is one of these, when its CSS list names one.
+WORD_CORE_FONTS = frozenset({
+    "Arial", "Book Antiqua", "Calibri", "Cambria", "Candara", "Century Gothic", "Consolas", "Constantia", "Corbel",
+    "Courier New", "Garamond", "Georgia", "Palatino Linotype", "Segoe UI", "Tahoma", "Times New Roman",
+    "Trebuchet MS", "Verdana",
+})
+#: Otherwise the fallback follows the list's CSS generic family.
+WORD_FALLBACK = {"serif": "Georgia", "sans-serif": "Arial", "monospace": "Courier New"}
+_WORD_FAMILY = {"serif": "roman", "sans-serif": "swiss", "monospace": "modern"}
 #: Styles Word knows by name but python-docx's template lacks: added without w:customStyle, as Word writes them.
 _BUILT_IN = {"Hyperlink", "Footnote Text", "Footnote Reference", "Date"}
 
 
-def first_font(fonts: list[str]) -> str:
-    """The font a Word style names: the theme's first choice that is not a CSS generic family."""
-    for name in fonts:
-        if name not in _GENERIC:
-            return name
-    return {"monospace": "Courier New", "sans-serif": "Arial"}.get(fonts[0], "Times New Roman")
+def word_fonts(options: dict[str, Any]) -> tuple[str, str]:
+    """The body and heading fonts Word is given: ``font_docx_body`` / ``font_docx_heading``,
+    else the first name of the CSS list (options not checked by theme_options)."""
+    return (
+        options.get("font_docx_body") or first_font(options["font_body"]),
+        options.get("font_docx_heading") or first_font(options["font_heading"]),
+    )
+
+
+def font_table(options: dict[str, Any]) -> dict[str, tuple[str | None, str]]:
+    """Every font the styles name, with a fallback for a reader who lacks it (w:altName) and its
+    family (w:family): a Word core font the CSS list names after it, else one of the list's generic
+    family (Georgia for a serif, Arial for a sans); a list without a generic family (CJK) falls back
+    to its next name."""
+    body, heading = word_fonts(options)
+    named = [(body, "font_body"), (heading, "font_heading"), (first_font(options["font_mono"]), "font_mono"),
+             (first_font(options["font_cjk"]), "font_cjk")]
+    table: dict[str, tuple[str | None, str]] = {}
+    for name, key in named:
+        if name in table:
+            continue
+        fonts = list(options[key])
+        generic = next((f for f in fonts if f in _GENERIC), None)
+        later = fonts[fonts.index(name) + 1:] if name in fonts else fonts
+        alternative = next((f for f in later if f in WORD_CORE_FONTS), None) or WORD_FALLBACK.get(generic or "")
+        if alternative is None:
+            alternative = next((f for f in later if f not in _GENERIC), None)
+        if name in WORD_CORE_FONTS or alternative == name:
+            alternative = None
+        table[name] = (alternative, _WORD_FAMILY.get(generic or "", "roman"))
+    return table
 
 
 @dataclass
@@ -45,10 +80,11 @@ class Look:
     color: str | None = None
     before: float | None = None
     after: float | None = None
-    line: float | None = None
+    line: float | str | None = None  # leading in points (Word's "exactly"), or "auto" (grows with the content)
     align: str | None = None
     left: float | None = None
     right: float | None = None
+    first_line: float | None = None
     keep_next: bool | None = None
     keep_lines: bool | None = None
     borders: dict[str, tuple[float, str, float]] | None = None
@@ -58,7 +94,13 @@ class Look:
     superscript: bool | None = None
 
 
-_ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+_ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+WHITE = "#ffffff"
 
 
 def paragraph_looks(options: dict[str, Any]) -> dict[str, Look]:
@@ -67,49 +109,126 @@ def paragraph_looks(options: dict[str, Any]) -> dict[str, Look]:
     scale = [float(s) for s in options["heading_scale"]]
     text, accent, muted = options["color_text"], options["color_accent"], options["color_muted"]
     tint = options.get("color_tint") or CODE_BACKGROUND
-    body, heading, mono = (first_font(options[k]) for k in ("font_body", "font_heading", "font_mono"))
-    line = float(options["line_height"]) / 1.15  # Word's "single" is already about 1.15 times the size
-    # the title block is one ruled box: Word and LibreOffice merge adjacent paragraphs with equal borders
-    ruled = {"top": (2.5, text, 4.0), "bottom": (0.6, text, 6.0)}
+    body, heading = word_fonts(options)
+    mono = first_font(options["font_mono"])
+    # CSS line heights are a factor of the size; Word's "multiple" is a factor of the font's own line height
+    # (1.64 em in Charis SIL, 1.21 em in Inter), so the leading is set exactly, in points, as in the PDF
+    line = float(options["line_height"])
     looks: dict[str, Look] = {
-        "Normal": Look(based_on=None, font=body, size=base, color=text, after=base * 0.5, line=line),
-        "Body Text": Look(next="Body Text", after=base * 0.6),
-        "Kicker": Look(next="Title", size=base * 0.8, bold=True, caps=True, color=accent, after=2, borders=ruled, keep_next=True),
-        "Title": Look(next="Subtitle", font=heading, size=base * scale[0] * 1.25, bold=True, color=text, after=base * 0.4,
-                      line=1.0, borders=ruled, keep_next=True),
-        "Subtitle": Look(next="Author", font=heading, size=base * 1.2, italic=True, color=text, after=base * 0.3,
-                         borders=ruled, keep_next=True),
-        "Author": Look(next="Date", bold=True, after=0, borders=ruled, keep_next=True),
-        "Date": Look(next="Source Line", size=base * 0.88, color=muted, after=0, borders=ruled, keep_next=True),
-        "Source Line": Look(next="Body Text", size=base * 0.88, color=muted, after=0, borders=ruled),
+        "Normal": Look(based_on=None, font=body, size=base, color=text, after=base * 0.5, line=base * line),
+        **body_looks(options),
+        **title_looks(options, heading),
         "Quote": Look(next="Body Text", italic=True, color=text, left=base * 1.5, right=base * 1.5, before=base * 0.3,
                       after=base * 0.6),
-        "Figure": Look(next="Caption", align="center", before=base * 0.4, after=base * 0.3, keep_next=True),
+        "Figure": Look(next="Caption", align="center", before=base * 0.4, after=base * 0.3, keep_next=True, line="auto"),
         "Caption": Look(next="Body Text", size=base * 0.85, bold=False, italic=False, color=muted, after=base,
-                        line=1.0),
-        "Source Code": Look(font=mono, size=base * 0.82, line=1.0, before=base * 0.2, after=base * 0.8, fill=tint,
-                            keep_lines=True),
-        "Table Text": Look(size=base * 0.9, before=1, after=1, line=1.0),
+                        line=base * 0.85 * 1.35),
+        "Source Code": Look(font=mono, size=base * 0.82, line=base * 0.82 * 1.35, before=base * 0.2, after=base * 0.8,
+                            fill=tint, keep_lines=True),
+        "Table Text": Look(size=base * 0.9, before=1, after=1, line=base * 0.9 * 1.25),
         "List Bullet": Look(after=base * 0.2, contextual=False),
         "List Number": Look(after=base * 0.2, contextual=False),
         "Thematic Break": Look(next="Body Text", align="center", color=muted, before=base * 0.5, after=base),
-        "Footnote Text": Look(size=base * 0.8, after=base * 0.2, line=1.0),
-        "Header": Look(font=heading, size=8, italic=True, color=muted, align="center", after=0),
-        "Footer": Look(size=8, color=muted, align="center", after=0),
-        "Contact": Look(size=base * 0.85, before=base * 1.5, after=base * 0.3, line=1.0),
-        "Notice": Look(size=base * 0.85, italic=True, before=base * 0.3, after=base * 0.5, line=1.0, left=4, right=4,
-                       borders={side: (0.6, accent, 4.0) for side in ("top", "left", "bottom", "right")}, keep_lines=True),
-        "Credit": Look(size=base * 0.85, italic=True, color=muted, after=base * 0.3, line=1.0),
-        "End Matter": Look(size=base * 0.85, color=muted, after=base * 0.3, line=1.0),
+        "Footnote Text": Look(size=base * 0.8, after=base * 0.2, line=base * 0.8 * 1.3),
+        "Header": Look(font=heading, size=8, italic=True, color=muted, align="center", after=0, line=8 * 1.3),
+        "Footer": Look(size=8, color=muted, align="center", after=0, line=8 * 1.3),
+        "Contact": Look(size=base * 0.85, before=base * 1.5, after=base * 0.3, line=base * 0.85 * 1.35),
+        "Notice": notice_look(options),
+        "Credit": Look(size=base * 0.85, italic=True, color=muted, after=base * 0.3, line=base * 0.85 * 1.35),
+        "End Matter": Look(size=base * 0.85, color=muted, after=base * 0.3, line=base * 0.85 * 1.35),
     }
     for level in range(1, 5):
         size = base * scale[level - 1]
-        looks[f"Heading {level}"] = Look(next="Body Text", font=heading, size=size, bold=True, italic=level == 4,
-                                         color=text, before=size * 1.2, after=size * 0.4, keep_next=True, line=1.0)
+        looks[f"Heading {level}"] = Look(next="First Paragraph", font=heading, size=size, bold=True, italic=level == 4,
+                                         color=text, before=size * 1.2, after=size * 0.4, keep_next=True, line=size * 1.2)
     for depth in (1, 2, 3):
         name = "List Continue" if depth == 1 else f"List Continue {depth}"
         looks[name] = Look(left=LIST_INDENT * depth / 20, after=base * 0.2, contextual=False)
     return looks
+
+
+def body_looks(options: dict[str, Any]) -> dict[str, Look]:
+    """Body Text and First Paragraph (pandoc's name for a paragraph after a heading, figure, list...).
+    ``paragraph_style: indented``: justified, a first-line indent, no space between (the print CSS's
+    ``text-indent: 1.2em``), except on a first paragraph; ``spaced``: ragged, no indent, a gap after."""
+    base = float(options["font_size"])
+    if options.get("paragraph_style") == "spaced":
+        body = Look(next="Body Text", align="left", first_line=0, after=base * 0.7)
+    else:
+        body = Look(next="Body Text", align="justify", first_line=base * 1.2, after=0)
+    return {"Body Text": body, "First Paragraph": Look(based_on="Body Text", next="Body Text", first_line=0)}
+
+
+def block_gap(options: dict[str, Any]) -> float:
+    """The space (points) below a list or other block before the next paragraph, like the CSS margins."""
+    base = float(options["font_size"])
+    return base * (0.7 if options.get("paragraph_style") == "spaced" else 0.5)
+
+
+def title_looks(options: dict[str, Any], heading: str) -> dict[str, Look]:
+    """Kicker, Title, Subtitle and the facts under them (Author, Date, Source Line).
+
+    ``title_style: ruled``: one box between a heavy rule above and a thin rule below (Word and
+    LibreOffice merge adjacent paragraphs with equal borders). ``band``: Kicker, Title and
+    Subtitle on an accent-coloured band in white and tint, then the facts above a rule."""
+    base = float(options["font_size"])
+    scale = float(options["heading_scale"][0])
+    text, accent, muted = options["color_text"], options["color_accent"], options["color_muted"]
+    tint = options.get("color_tint") or CODE_BACKGROUND
+    title_size = base * scale * 1.25
+    if options.get("title_style") == "band":
+        # the band is the shading inside same-coloured borders, whose spacing pads the text (Word's maximum is 31 pt)
+        band = {"top": (1.0, accent, 18.0), "left": (1.0, accent, 14.0), "bottom": (1.0, accent, 12.0),
+                "right": (1.0, accent, 14.0)}
+        facts = {"bottom": (0.75, text, 5.0)}
+        small = base * 0.85
+        return {
+            "Kicker": Look(next="Title", font=heading, size=base * 0.75, bold=True, caps=True, color=tint,
+                           after=base * 0.6, line=base * 0.75 * 1.3, borders=band, fill=accent, keep_next=True),
+            "Title": Look(next="Subtitle", font=heading, size=title_size, bold=True, color=WHITE, after=0,
+                          line=title_size * 1.12, borders=band, fill=accent, keep_next=True),
+            "Subtitle": Look(next="Author", font=heading, size=base * 1.25, italic=False, color=tint, before=base * 0.5,
+                             after=0, line=base * 1.25 * 1.3, borders=band, fill=accent, keep_next=True),
+            "Author": Look(next="Date", bold=True, size=small, before=0, after=base * 0.2, line=small * 1.35,
+                           borders=facts, keep_next=True),
+            "Date": Look(next="Source Line", bold=True, size=small, color=accent, before=0, after=base * 0.2,
+                         line=small * 1.35, borders=facts, keep_next=True),
+            "Source Line": Look(next="Body Text", size=small, color=muted, before=0, after=base * 1.6,
+                                line=small * 1.35, borders=facts),
+        }
+    ruled = {"top": (2.5, text, 4.0), "bottom": (0.6, text, 6.0)}
+    return {
+        "Kicker": Look(next="Title", font=heading, size=base * 0.8, bold=True, caps=True, color=accent, after=2,
+                       line=base * 0.8 * 1.3, borders=ruled, keep_next=True),
+        "Title": Look(next="Subtitle", font=heading, size=title_size, bold=True, color=text, after=base * 0.4,
+                      line=title_size * 1.12, borders=ruled, keep_next=True),
+        "Subtitle": Look(next="Author", font=heading, size=base * 1.2, italic=True, color=text, after=base * 0.3,
+                         line=base * 1.2 * 1.3, borders=ruled, keep_next=True),
+        "Author": Look(next="Date", bold=True, after=0, borders=ruled, keep_next=True),
+        "Date": Look(next="Source Line", size=base * 0.88, color=muted, after=0, borders=ruled, keep_next=True),
+        "Source Line": Look(next="Body Text", size=base * 0.88, color=muted, after=0, borders=ruled),
+    }
+
+
+def facts_gap(options: dict[str, Any]) -> float | None:
+    """The space (points) between a title band and the first fact under it (None: ruled, no gap).
+    Set on whichever fact comes first, since an article may have no author or no date."""
+    return float(options["font_size"]) * 1.2 if options.get("title_style") == "band" else None
+
+
+def notice_look(options: dict[str, Any]) -> Look:
+    """The reprint notice. ``notice_style: box``: italic in a thin accent frame; ``panel``:
+    upright on the tint, with a thick accent bar on the left only (the print CSS's panel)."""
+    base = float(options["font_size"])
+    accent = options["color_accent"]
+    common = dict(size=base * 0.85, before=base * 0.3, after=base * 0.5, line=base * 0.85 * 1.35, keep_lines=True)
+    if options.get("notice_style") == "panel":
+        tint = options.get("color_tint") or CODE_BACKGROUND
+        bar, pad = 3.0, 9.0
+        # the bar stands at the column's edge: the text is indented by the bar and its padding
+        return Look(italic=False, left=bar + pad, right=6, borders={"left": (bar, accent, pad)}, fill=tint, **common)
+    return Look(italic=True, left=4, right=4,
+                borders={side: (0.6, accent, 4.0) for side in ("top", "left", "bottom", "right")}, **common)
 
 
 def character_looks(options: dict[str, Any]) -> dict[str, Look]:
@@ -129,7 +248,7 @@ def setup(document: Any, options: dict[str, Any], lang: str, only_missing: bool 
     """
     styles = document.styles
     cjk = first_font(options["font_cjk"])
-    _document_defaults(styles.element, first_font(options["font_body"]), cjk, lang, float(options["font_size"]), only_missing)
+    _document_defaults(styles.element, word_fonts(options)[0], cjk, lang, float(options["font_size"]), only_missing)
     looks = [(name, look, WD_STYLE_TYPE.PARAGRAPH) for name, look in paragraph_looks(options).items()]
     looks += [(name, look, WD_STYLE_TYPE.CHARACTER) for name, look in character_looks(options).items()]
     existing = {style.name for style in styles}
@@ -185,14 +304,19 @@ def _apply(style: Any, look: Look, styles: Any, east_asia: str | None) -> None:
         fmt.space_before = Pt(look.before)
     if look.after is not None:
         fmt.space_after = Pt(look.after)
-    if look.line is not None:
-        fmt.line_spacing = look.line
+    if look.line == "auto":
+        fmt.line_spacing = 1.0
+    elif isinstance(look.line, (int, float)):
+        fmt.line_spacing = Pt(look.line)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     if look.align:
         fmt.alignment = _ALIGN[look.align]
     if look.left is not None:
         fmt.left_indent = Pt(look.left)
     if look.right is not None:
         fmt.right_indent = Pt(look.right)
+    if look.first_line is not None:
+        fmt.first_line_indent = Pt(look.first_line)
     if look.keep_next is not None:
         fmt.keep_with_next = look.keep_next
     if look.keep_lines is not None:

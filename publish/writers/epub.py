@@ -4,13 +4,15 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from ebooklib import epub
 from lxml import etree
 
 from ..assets import Asset
 from ..context import View, build_date
-from ..errors import OutputError, warn
+from ..errors import OutputError, ThemeError, warn
 from ..job import Job
 from ..model import Document, Node, plain_text
 from ..zipfiles import normalize
@@ -31,6 +33,10 @@ _NCX = "http://www.daisy.org/z3986/2005/ncx/"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _EPUB_TYPE = f"{{{_OPS}}}type"
 _HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
+#: Font files an EPUB may carry, with their EPUB 3.3 core media types (EPUBCheck takes these without a word).
+FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
 #: Labels the e-reader shows in the nav; a theme may translate them through its ``labels`` option.
 _LABELS = {
     "contents": "Contents",
@@ -64,6 +70,60 @@ def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
     if cover is not None:
         cover.properties.append("cover-image")
     return by_src, cover
+
+
+@dataclass
+class Font:
+    """One font file of the package: its manifest id, path inside EPUB/ and the theme file it copies."""
+
+    id: str
+    href: str
+    path: Path
+
+
+def package_fonts(theme: Any) -> tuple[str, list[Font]]:
+    """The EPUB stylesheet, and the theme font files its ``@font-face`` rules name: each URL,
+    relative to its stylesheet, must be a font file inside the theme chain; it is packaged
+    under ``fonts/`` and the URL rewritten to reach it from ``css/epub.css``. A theme packages
+    only the faces it declares, so its epub.css decides the weight of the book."""
+    sources = [theme.find(STYLESHEET), *theme.extra_css]  # the theme's css/epub.css is the EPUB's too
+    roots = [folder.resolve() for folder in theme.chain]
+    fonts: dict[Path, Font] = {}
+    sheets = []
+    for (text, folder), source in zip(theme.stylesheets("epub"), sources):
+
+        def packaged(match: re.Match[str]) -> str:
+            url = match.group(2).strip()
+            if url.startswith("data:"):
+                return match.group(0)
+            path = (folder / url).resolve()
+            inside = any(path == root or root in path.parents for root in roots)
+            if "://" in url or not inside or not path.is_file() or path.suffix.lower() not in FONT_TYPES:
+                raise ThemeError(
+                    f"@font-face url('{url}') must name a font file ({', '.join(FONT_TYPES)}) inside the theme",
+                    source, _line_of(source, url),
+                )
+            if path not in fonts:
+                taken = {f.href for f in fonts.values()}
+                href, n = f"fonts/{path.name}", 1
+                while href in taken:
+                    n += 1
+                    href = f"fonts/{path.stem}-{n}{path.suffix}"
+                ident = "font-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href[len("fonts/"):].rsplit(".", 1)[0])
+                fonts[path] = Font(id=ident, href=href, path=path)
+            return f'url("../{fonts[path].href}")'
+
+        sheets.append(_FONT_FACE.sub(lambda face: _URL.sub(packaged, face.group(0)), text))
+    return "\n".join(sheets), sorted(fonts.values(), key=lambda f: f.href)
+
+
+def _line_of(path: Path | None, text: str) -> int | None:
+    """The line of a stylesheet's source that holds a text (a URL), for the error message."""
+    try:
+        lines = path.read_text("utf-8").splitlines() if path else []
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, 1) if text in line), None)
 
 
 def images_without_alt(doc: Document) -> list[Node]:
@@ -351,7 +411,14 @@ def write(job: Job) -> bytes:
 
     book = epub.EpubBook()
     _metadata(book, view, a11y)
-    book.add_item(_item("style", STYLESHEET, "text/css", job.theme.css("epub").encode("utf-8")))
+    css, fonts = package_fonts(job.theme)
+    book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
+    for font in fonts:
+        try:
+            data = font.path.read_bytes()
+        except OSError as exc:
+            raise ThemeError(f"cannot read the font file: {exc}", font.path) from None
+        book.add_item(_item(font.id, font.href, FONT_TYPES[font.path.suffix.lower()], data))
     spine: list[epub.EpubItem] = []
     landmarks: list[tuple[str, str, str]] = []
     if cover is not None:
