@@ -56,6 +56,8 @@ def _pss_kib(pid: int) -> int:
 
 
 def _tree_pss_kib(root: int) -> int:
+    if not os.path.isdir("/proc"):
+        return 0  # not Linux: only the max RSS is measured
     tree = _children()
     total, stack = 0, [root]
     while stack:
@@ -129,8 +131,13 @@ def environment() -> dict[str, str]:
     return env
 
 
+#: The theme publish builds with (--theme); None: the default theme.
+THEME: str | None = None
+
+
 def publish_command(source: Path, out: Path, force: bool = True) -> list[str]:
     command = [sys.executable, "-m", "publish", "build", str(source), "--out", str(out), "--no-verify"]
+    command += ["--theme", THEME] if THEME else []
     return command + (["--force"] if force else [])
 
 
@@ -242,6 +249,7 @@ def machine() -> dict[str, str]:
         "os": platform.platform(),
         "pandoc": pandoc,
         **versions,
+        "publish theme": THEME or "default",
         "loadavg at start": Path("/proc/loadavg").read_text().split(" ")[0] if Path("/proc/loadavg").exists() else "?",
     }
 
@@ -300,6 +308,8 @@ def main() -> None:
     parser.add_argument("--skip-book", action="store_true")
     parser.add_argument("--skip-linear", action="store_true")
     parser.add_argument("--quick", action="store_true", help="one run each, a 20,000-word book, no linearity")
+    parser.add_argument("--theme", help="the theme publish builds with (default: the default theme)")
+    parser.add_argument("--skip-article", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the raw runs here")
     parser.add_argument("--work", type=Path, help="keep the generated documents and outputs here")
     args = parser.parse_args()
@@ -307,11 +317,15 @@ def main() -> None:
         args.article_reps = args.book_reps = args.noop_reps = 1
         args.book_words, args.skip_linear = 20_000, True
 
+    global THEME
+    THEME = args.theme
     work = args.work or Path(tempfile.mkdtemp(prefix="publish-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     info = machine()
     print(f"benchmarking in {work}", flush=True)
-    comparisons = [compare("article", ARTICLE, ROOT, work / "article", args.article_reps, args.noop_reps)]
+    comparisons = []
+    if not args.skip_article:
+        comparisons.append(compare("article", ARTICLE, ROOT, work / "article", args.article_reps, args.noop_reps))
     if not args.skip_book:
         book = generate(work / "book" / "book.md", args.book_words)
         comparisons.append(compare("book", book, book.parent, work / "book", args.book_reps, args.noop_reps))
