@@ -16,6 +16,8 @@ _LANG = re.compile(
     r"^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-(?:[A-Za-z]{2}|[0-9]{3}))?(-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$"
 )
 _MAX_TEXT = 10_000
+#: Characters XML (so EPUB and DOCX) cannot hold; YAML escapes such as "\x07" can make them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class _Field:
@@ -49,6 +51,15 @@ def _fail(path: Path, line: int | None, message: str) -> MetadataError:
     return MetadataError(message, path, line)
 
 
+def _shown(value: Any) -> str:
+    """A value for an error message: short text quoted, anything else by its type (never a huge repr)."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _shown(str(value))
+    return _type_name(value)
+
+
 def _text(value: Any, key: str, path: Path, line: int | None) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise _fail(path, line, f"'{key}' must be text, not {_type_name(value)}; quote it if needed")
@@ -57,18 +68,23 @@ def _text(value: Any, key: str, path: Path, line: int | None) -> str:
         raise _fail(path, line, f"'{key}' is empty; give it a value or remove the line")
     if len(text) > _MAX_TEXT:
         raise _fail(path, line, f"'{key}' is longer than {_MAX_TEXT} characters")
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise _fail(path, line, f"'{key}' contains the control character U+{ord(bad.group()):04X}; remove it")
     return text
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty"}.get(
-        type(value), type(value).__name__
-    )
+    names = {
+        dict: "a mapping", list: "a list", bool: "true/false", type(None): "empty", bytes: "binary data",
+        set: "a set", str: "text", int: "a number", float: "a number", dt.date: "a date", dt.datetime: "a date and time",
+    }
+    return names.get(type(value), type(value).__name__)
 
 
 def _rich(value: Any, key: str, path: Path, line: int | None) -> Rich:
     text = _text(value, key, path, line)
-    inlines = parse_inline(text, line)
+    inlines = parse_inline(text, line, path)
     return Rich(text=plain_text(inlines), inlines=inlines, line=line)
 
 
@@ -84,30 +100,34 @@ def _date(value: Any, key: str, path: Path, line: int | None) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
+        text = value.strip()
         try:
-            return dt.date.fromisoformat(value.strip()[:10])
+            if len(text) > 10 and text[10] in "Tt ":  # a date and time: the date part is what counts
+                dt.datetime.fromisoformat(text)
+                return dt.date.fromisoformat(text[:10])
+            return dt.date.fromisoformat(text)
         except ValueError:
             pass
-    raise _fail(path, line, f"'{key}' must be an ISO 8601 date such as 2025-10-30, not {value!r}")
+    raise _fail(path, line, f"'{key}' must be an ISO 8601 date such as 2025-10-30, not {_shown(value)}")
 
 
 def _lang(value: Any, key: str, path: Path, line: int | None) -> str:
     text = _text(value, key, path, line)
-    if not _LANG.match(text):
-        raise _fail(path, line, f"'{key}' must be a BCP 47 language tag such as en, en-GB or zh-Hans, not {text!r}")
+    if not _LANG.fullmatch(text):
+        raise _fail(path, line, f"'{key}' must be a BCP 47 language tag such as en, en-GB or zh-Hans, not {_shown(text)}")
     return text
 
 
 def _source(value: Any, key: str, path: Path, line: int | None) -> Source:
     if isinstance(value, dict):
-        unknown = sorted(set(value) - {"name", "url"})
+        unknown = sorted(str(k)[:60] for k in set(value) - {"name", "url"})
         if unknown:
-            raise _fail(path, line, f"'{key}' takes only 'name' and 'url', not {', '.join(map(str, unknown))}")
+            raise _fail(path, line, f"'{key}' takes only 'name' and 'url', not {', '.join(unknown)}")
         if "name" not in value:
             raise _fail(path, line, f"'{key}' needs a 'name'")
         url = _text(value["url"], f"{key}.url", path, line) if value.get("url") is not None else None
-        if url and not re.match(r"^https?://", url):
-            raise _fail(path, line, f"'{key}.url' must start with http:// or https://, not {url!r}")
+        if url and not re.match(r"^https?://[^\s/?#]+", url):
+            raise _fail(path, line, f"'{key}.url' must be an address starting with http:// or https://, not {_shown(url)}")
         return Source(name=_text(value["name"], f"{key}.name", path, line), url=url)
     return Source(name=_text(value, key, path, line))
 
@@ -120,13 +140,16 @@ def _keywords(value: Any, key: str, path: Path, line: int | None) -> list[str]:
 
 def parse_metadata(raw: Any, lines: dict[str, int], path: Path, start_line: int = 1) -> Metadata:
     """Validate a front-matter mapping; ``lines`` gives each key's line for errors."""
+    if raw is None:
+        raise _fail(path, start_line, "the front matter is empty; it needs at least a line 'title: ...'")
     if not isinstance(raw, dict):
         raise _fail(path, start_line, f"the front matter must be a mapping of 'key: value' lines, not {_type_name(raw)}")
     for key in raw:
         if not isinstance(key, str) or key not in FIELDS:
-            near = difflib.get_close_matches(str(key), FIELDS, n=1)
+            name = str(key)[:60]
+            near = difflib.get_close_matches(name, FIELDS, n=1)
             hint = f"did you mean '{near[0]}'?" if near else f"known fields: {', '.join(FIELDS)}"
-            raise _fail(path, lines.get(str(key), start_line), f"unknown front-matter field '{key}'; {hint}")
+            raise _fail(path, lines.get(str(key), start_line), f"unknown front-matter field '{name}'; {hint}")
     if raw.get("title") is None:
         raise _fail(path, lines.get("title", start_line), "the front matter has no 'title'; add a line 'title: ...'")
 

@@ -1,7 +1,11 @@
 """Reads an article file once: front matter (PyYAML safe loader) plus Markdown body -> Document."""
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -10,9 +14,16 @@ from .markdown import parse_blocks
 from .metadata import parse_metadata
 from .model import Document
 
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+#: The front matter's YAML nests at most this deep, and expands (aliases followed)
+#: to at most this many values: a "billion laughs" is refused before it is built.
+MAX_YAML_DEPTH = 32
+MAX_YAML_VALUES = 10_000
 _FENCE = "---"
+_BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
+#: Characters XML (so EPUB and DOCX) cannot hold: C0 controls but tab and line ends, U+FFFE, U+FFFF.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -20,12 +31,21 @@ def _decode(data: bytes, path: Path) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
+        hint = next((f" (it looks like {name})" for bom, name in _BOMS.items() if data.startswith(bom)), "")
         raise SourceError(
-            f"invalid UTF-8 at byte offset {exc.start}; save the file as UTF-8", path, line
+            f"invalid UTF-8 at byte offset {exc.start}{hint}; save the file as UTF-8", path, line
         ) from None
-    if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise SourceError("the file contains a NUL byte; is it a text file?", path, line)
+    bad = NOT_XML.search(text)
+    if bad:
+        before = text[: bad.start()]
+        line, offset = before.count("\n") + 1, len(before.encode("utf-8"))
+        if bad.group() == "\x00":
+            raise SourceError(f"the file contains a NUL byte (byte offset {offset}); is it a text file?", path, line)
+        raise SourceError(
+            f"the file contains the control character U+{ord(bad.group()):04X} (byte offset {offset}); remove it",
+            path,
+            line,
+        )
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -44,60 +64,136 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise SourceError("the front matter is not closed: add a '---' line after the last field", path, 1)
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, with a depth limit, and bad dates and huge numbers kept as text
+    (so the schema reports them with their key) instead of raising ValueError."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        super().__init__(text)
+        self.path = path
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_YAML_DEPTH:
+                mark = self.peek_event().start_mark
+                raise SourceError(f"the front matter nests more than {MAX_YAML_DEPTH} levels deep", self.path, mark.line + 2)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def _as_text(self, node: yaml.Node, construct: Any) -> Any:
+        try:
+            return construct(self, node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda self, node: self._as_text(node, yaml.SafeLoader.construct_yaml_timestamp))
+_Loader.add_constructor("tag:yaml.org,2002:int", lambda self, node: self._as_text(node, yaml.SafeLoader.construct_yaml_int))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_expansion(root: yaml.Node, lines: dict[str, int], path: Path) -> None:
+    """Refuse aliases that loop or expand the front matter beyond MAX_YAML_VALUES values,
+    by counting on the node graph (each alias is one shared node), before anything is built."""
+    sizes: dict[int, int] = {}
+    total = 1
+    pairs = root.value if isinstance(root, yaml.MappingNode) else [(root, root)]
+    for key, value in pairs:
+        line = lines.get(str(key.value), key.start_mark.line + 2) if isinstance(key, yaml.ScalarNode) else 2
+        open_: set[int] = set()
+        stack: list[tuple[yaml.Node, bool]] = [(key, False), (value, False)] if key is not value else [(value, False)]
+        while stack:
+            node, done = stack.pop()
+            ident = id(node)
+            if done:
+                size = 1 + sum(sizes[id(c)] for c in _children(node))
+                sizes[ident] = min(size, MAX_YAML_VALUES + 1)
+                open_.discard(ident)
+                continue
+            if ident in sizes:
+                continue
+            if ident in open_:
+                raise SourceError("a YAML alias in the front matter refers to itself", path, line)
+            open_.add(ident)
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node) if id(c) not in sizes)
+        total += sizes[id(value)] + (sizes[id(key)] if key is not value else 0)
+        if total > MAX_YAML_VALUES:
+            raise SourceError(
+                f"the front matter expands to more than {MAX_YAML_VALUES} values (YAML aliases?)", path, line
+            )
+
+
+def _key_lines(node: yaml.Node, path: Path) -> dict[str, int]:
+    """Each top-level key's line in the file; a key given twice is an error."""
+    lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key, line = str(key_node.value), key_node.start_mark.line + 2
+                if key in lines:
+                    raise SourceError(f"'{key[:60]}' is given twice (first on line {lines[key]}); keep one", path, line)
+                lines[key] = line
+    return lines
+
+
 def _load_yaml(text: str, path: Path) -> tuple[object, dict[str, int]]:
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise SourceError(f"the front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", path, 2)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text, path)
     try:
         node = loader.get_single_node()
         if node is None:
             return None, {}
-        lines: dict[str, int] = {}
-        if isinstance(node, yaml.MappingNode):
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    lines[str(key_node.value)] = key_node.start_mark.line + 2
-        if _count_aliases(node) > 100:
-            raise SourceError("the front matter uses too many YAML aliases", path, 2)
+        lines = _key_lines(node, path)
+        _check_expansion(node, lines, path)
         return loader.construct_document(node), lines
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 2
         problem = getattr(exc, "problem", None) or str(exc)
         raise SourceError(f"the front matter is not valid YAML: {problem}", path, line) from None
+    except (RecursionError, ValueError, OverflowError) as exc:  # a PyYAML corner the checks above missed
+        raise SourceError(f"the front matter cannot be read: {type(exc).__name__}", path, 2) from None
     finally:
         loader.dispose()
 
 
-def _count_aliases(node: yaml.Node) -> int:
-    seen: set[int] = set()
-    count = 0
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if id(current) in seen:
-            count += 1
-            continue
-        seen.add(id(current))
-        if isinstance(current, yaml.MappingNode):
-            for k, v in current.value:
-                stack.extend((k, v))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-    return count
-
-
 def read_bytes(path: Path) -> bytes:
-    """The article's bytes, refusing what is not a regular, reasonably sized file."""
+    """The article's bytes, refusing what is not a regular, reasonably sized file (never blocking on a FIFO)."""
     try:
-        if not path.is_file():
-            what = "does not exist" if not path.exists() else "is not a regular file"
-            raise SourceError(f"the article {what}; give the path of a Markdown file", path)
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise SourceError(f"the article is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB", path)
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise SourceError("the article does not exist; give the path of a Markdown file", path) from None
+    except IsADirectoryError:
+        raise SourceError("the article is not a regular file; give the path of a Markdown file", path) from None
     except OSError as exc:
         raise SourceError(f"cannot read the article: {exc.strerror}", path) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError("the article is not a regular file; give the path of a Markdown file", path)
+        if info.st_size > MAX_SOURCE_BYTES:
+            raise SourceError(f"the article is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB", path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
+        if len(data) > MAX_SOURCE_BYTES:
+            raise SourceError(f"the article is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB", path)
+        return data
+    except OSError as exc:
+        raise SourceError(f"cannot read the article: {exc.strerror}", path) from None
+    finally:
+        os.close(fd)
 
 
 def read_document(path: str | Path) -> Document:
@@ -110,7 +206,7 @@ def read_document(path: str | Path) -> Document:
     yaml_text, body, offset = split_front_matter(text, path)
     raw, lines = _load_yaml(yaml_text, path)
     meta = parse_metadata(raw, lines, path, start_line=2)
-    blocks, footnotes = parse_blocks(body, offset)
+    blocks, footnotes = parse_blocks(body, offset, path)
     return Document(
         path=path,
         root=path.resolve().parent,

@@ -53,23 +53,50 @@ def check_variant(value: str | None) -> str | None:
 
 class ConfinedFetcher(URLFetcher):
     """The one URL fetcher for everything WeasyPrint loads: regular files inside the
-    allowed folders and ``data:`` URLs; never the network."""
+    allowed folders and ``data:`` URLs; never the network.
+
+    A file URL is parsed (no host allowed), percent-decoded, made absolute and resolved
+    (symlinks followed) before the check, and the file read is the one checked: opened
+    without following a last symlink, without blocking on a FIFO, and fstat-ed."""
 
     def __init__(self, roots: list[Path]) -> None:
         super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False)
         self._roots = [r.resolve() for r in roots]
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("data:"):
+        import mimetypes
+        import os
+        import stat
+        from urllib.parse import urlsplit
+        from urllib.request import url2pathname
+
+        from weasyprint.urls import URLFetcherResponse
+
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "data":
             return super().fetch(url, headers)
-        if not url.startswith("file:"):
-            raise ValueError(f"publish does not fetch {url.split(':', 1)[0]} URLs")
-        path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file://"))).resolve()
+        if scheme != "file":
+            raise ValueError(f"publish does not fetch {scheme or 'relative'} URLs")
+        parts = urlsplit(url)
+        name = url2pathname(parts.path)
+        if parts.netloc or not os.path.isabs(name):
+            raise ValueError("refusing a file URL with a host or a relative path")
+        path = Path(name).resolve()
         if not any(path == root or root in path.parents for root in self._roots):
             raise ValueError(f"refusing to read {path.name}: outside the project and theme")
-        if not path.is_file() or path.stat().st_size > MAX_FETCH_BYTES:
-            raise ValueError(f"refusing to read {path.name}: not a regular file of a sane size")
-        return super().fetch(url, headers)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FETCH_BYTES:
+                raise ValueError(f"refusing to read {path.name}: not a regular file of a sane size")
+            with os.fdopen(fd, "rb", closefd=False) as handle:
+                data = handle.read(MAX_FETCH_BYTES + 1)
+        finally:
+            os.close(fd)
+        if len(data) > MAX_FETCH_BYTES:
+            raise ValueError(f"refusing to read {path.name}: larger than {MAX_FETCH_BYTES} bytes")
+        media_type = mimetypes.guess_type(path.name)[0] or "text/plain"
+        return URLFetcherResponse(path.as_uri(), data, {"Content-Type": media_type, "Content-Length": str(len(data))})
 
 
 def _date_iso(job: Job) -> str | None:
