@@ -31,8 +31,9 @@ class Node:
             yield from child.walk()
 
 
-def plain_text(nodes: list[Node]) -> str:
-    """The text a reader sees, without markup: soft breaks become spaces."""
+def plain_text(nodes: list[Node], note_mark: str = "") -> str:
+    """The text a reader sees, without markup: soft breaks become spaces, and each
+    footnote reference becomes ``note_mark`` (nothing by default)."""
     parts: list[str] = []
     for node in nodes:
         if node.kind in ("text", "code"):
@@ -40,9 +41,9 @@ def plain_text(nodes: list[Node]) -> str:
         elif node.kind in ("softbreak", "hardbreak"):
             parts.append(" " if node.kind == "softbreak" else "\n")
         elif node.kind == "footnote_ref":
-            continue
+            parts.append(note_mark)
         else:
-            parts.append(plain_text(node.children))
+            parts.append(plain_text(node.children, note_mark))
     return "".join(parts)
 
 

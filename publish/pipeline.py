@@ -5,6 +5,7 @@ import gc
 import importlib
 import os
 import secrets
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -142,6 +143,8 @@ def _init_worker(jobs: list[Job]) -> None:
     """Give a worker the prepared jobs (inherited, not pickled, when the pool forks)."""
     global _WORKER_JOBS
     _WORKER_JOBS = jobs
+    # Ctrl-C is the parent's to handle: it stops the pool and keeps the old outputs
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _portable(exc: PublishError) -> PublishError:
@@ -242,8 +245,11 @@ def build(
     stale: dict[Path, list[str]] = {}
     for source in source_paths:
         try:
-            source_sha = sha256_bytes(source.read_bytes())
-        except OSError:
+            # the reader's checks: no FIFO, no device, nothing over the size limit
+            from .reader import read_bytes
+
+            source_sha = sha256_bytes(read_bytes(source))
+        except PublishError:
             source_sha = ""  # prepare() reports why it cannot be read
         for fmt in ordered:
             wanted_inputs = Inputs(source_sha, theme_sums, options_digest(opts, source, project_dir), versions(fmt), env)

@@ -568,3 +568,18 @@ def test_libreoffice_draws_the_report_band_in_the_accent_colour(themed, tmp_path
     pixels = (data[i:i + 3] for i in range(0, len(data), 3))
     near = sum(1 for px in pixels if all(abs(a - b) <= 12 for a, b in zip(px, accent)))
     assert near / (top.width * top.height) > 0.2, "the title band fills much of the top of page one"
+
+
+# -- core properties longer than Word allows -------------------------------------------
+def test_title_and_keywords_longer_than_255_characters_build_and_verify(tmp_path):
+    from publish.pipeline import build
+    from publish.verify import verify_outputs
+
+    title = ("A very long title that goes on " * 12).strip()
+    keywords = ", ".join(f"keyword number {i}" for i in range(30))
+    source = tmp_path / "long.md"
+    source.write_text(f'---\ntitle: "{title}"\nkeywords: [{keywords}]\n---\nBody text.\n', "utf-8")
+    build([source], formats=["docx"], out=tmp_path, project=tmp_path)
+    props = docx.Document(str(tmp_path / "long.docx")).core_properties
+    assert len(props.title) == 255 and props.title.endswith("…")
+    assert verify_outputs([source], tmp_path, formats=["docx"]).ok

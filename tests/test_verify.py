@@ -112,7 +112,7 @@ def test_running_heads_are_taken_out_of_paragraphs_that_cross_pages():
         f"{view.short_title}\ncrosses the page break.\nPage 2 of 3",
         f"{view.short_title.upper()} CAIXIN GLOBAL\nmore text\n3 / 3",
     ]
-    got = Extracted("\n".join(pages), {}, pages).without_running_heads(view)
+    got = Extracted("\n".join(pages), {}, pages).reflowed(view, {})
     assert got.shows("the first half of a sentence that crosses the page break.")
     assert "Page 2 of 3" not in got.text and "3 / 3" not in got.text
     assert not Extracted("\n".join(pages), {}, pages).shows("sentence that crosses the page break.")
@@ -130,3 +130,45 @@ def test_verify_passes_on_a_four_page_article_whose_paragraphs_cross_pages(tmp_p
     assert len(PdfReader(str(tmp_path / "long.pdf")).pages) >= 3
     report = verify_outputs([source], tmp_path, formats=["pdf"])
     assert report.ok, report.table()
+
+
+def _annotated_article(tmp_path: Path) -> Path:
+    """The article with a footnote after every sentence: calls mid-paragraph, notes at page feet."""
+    head, body = ARTICLE.read_text("utf-8").split("\n---\n", 1)
+    paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.startswith(":::")]
+    out, notes, n = [], [], 0
+    for paragraph in paragraphs:
+        sentences = paragraph.split(". ")
+        marked = []
+        for i, sentence in enumerate(sentences):
+            if i < len(sentences) - 1:
+                n += 1
+                sentence += f"[^{n}]"
+                notes.append(f"[^{n}]: Note number {n}, with some explanatory text.")
+            marked.append(sentence)
+        out.append(". ".join(marked))
+    source = tmp_path / "annotated.md"
+    source.write_text(head + "\n---\n\n" + "\n\n".join(out + notes) + "\n", "utf-8")
+    return source
+
+
+def test_verify_reads_paragraphs_around_note_calls_and_across_page_foot_notes(tmp_path):
+    from publish.pipeline import build
+
+    source = _annotated_article(tmp_path)
+    build([source], out=tmp_path, project=tmp_path)
+    report = verify_outputs([source], tmp_path)
+    assert report.ok, report.table()
+    text = "".join(page.extract_text() for page in PdfReader(str(tmp_path / "annotated.pdf")).pages)
+    assert "Note number 1, with some explanatory text." in text
+
+
+def test_a_heavily_annotated_article_is_set_in_one_column(tmp_path):
+    from publish.pipeline import prepare
+    from publish.themes import load
+    from publish.writers.html import render_page
+
+    job = prepare(_annotated_article(tmp_path), load("default", ROOT), tmp_path)
+    assert len(job.doc.footnotes) > 10
+    page, _ = render_page(job, target="print", footnotes="print", image_url=lambda node: "")
+    assert 'class="print many-notes"' in page

@@ -440,14 +440,14 @@ class DocxWriter:
         view = self.job.view
         when = build_date(self.job.doc.meta)
         core = self.docx.core_properties
-        core.title = view.title.text
-        core.author = "; ".join(view.authors) or (view.publisher or "")
-        core.subject = (view.subtitle.text if view.subtitle else None) or view.description or (view.source_line or "")
-        core.keywords = ", ".join(view.keywords)
-        core.comments = view.description or ""
-        core.language = view.lang
-        core.identifier = view.identifier
-        core.last_modified_by = view.publisher or ""
+        core.title = _core_text(view.title.text)
+        core.author = _core_text("; ".join(view.authors) or (view.publisher or ""))
+        core.subject = _core_text((view.subtitle.text if view.subtitle else None) or view.description or (view.source_line or ""))
+        core.keywords = _core_text(", ".join(view.keywords))
+        core.comments = _core_text(view.description or "")
+        core.language = _core_text(view.lang)
+        core.identifier = _core_text(view.identifier)
+        core.last_modified_by = _core_text(view.publisher or "")
         core.created = when
         core.modified = when
         core.revision = 1
@@ -459,6 +459,9 @@ class DocxWriter:
             "Contact": view.contact.text if view.contact else None,
             "Date": view.date_iso,
             "Credits": "; ".join(c.text for c in view.credits) or None,
+            # core properties stop at 255 characters: keep the whole text beside them
+            **{name: text for name, text in (("Title", view.title.text), ("Keywords", ", ".join(view.keywords)))
+               if len(text) > CORE_TEXT_LIMIT},
         })
         parts.app_properties(self.docx, view.publisher)
 
@@ -517,6 +520,16 @@ def _bookmark_name(slug: str) -> str:
     """A Word bookmark name for a heading id: starts with a letter, at most 40 characters."""
     name = slug if slug[:1].isalpha() else f"h_{slug}"
     return name[:40]
+
+
+#: python-docx refuses core property texts longer than this (the full texts stay visible
+#: in the document and in the custom properties).
+CORE_TEXT_LIMIT = 255
+
+
+def _core_text(text: str) -> str:
+    """A core property value, shortened with an ellipsis to the length Word's properties allow."""
+    return text if len(text) <= CORE_TEXT_LIMIT else text[: CORE_TEXT_LIMIT - 1] + "…"
 
 
 def write(job: Job) -> bytes:

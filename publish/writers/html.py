@@ -233,6 +233,7 @@ def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[No
             notes=rendered.notes,
             target=target,
             head_extra=Markup(head_extra),
+            footnote_count=len(job.doc.footnotes),
         )
     except (TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
         # a theme's template fails on the article: name the template file and line, not ours
