@@ -4,7 +4,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -103,16 +102,28 @@ def _system_has_char() -> Callable[[int], bool] | None:
     return lambda code: bool(lib.FcCharSetHasChar(union, code))
 
 
-@dataclass
 class Coverage:
-    """What the fonts can draw: the theme's own fonts, then every installed font."""
+    """What the fonts can draw: every installed font, then the theme's own fonts (read only
+    when an installed font lacks a character, since reading a font file's cmap is the slow part)."""
 
-    bundled: frozenset[int]
-    system: Callable[[int], bool]
+    def __init__(self, theme_fonts: list[Path], system: Callable[[int], bool]) -> None:
+        self._theme_fonts = theme_fonts
+        self._bundled: frozenset[int] | None = None
+        self.system = system
+
+    @property
+    def bundled(self) -> frozenset[int]:
+        """The code points of every font file the theme bundles."""
+        if self._bundled is None:
+            chars: set[int] = set()
+            for path in self._theme_fonts:
+                chars |= font_file_chars(path)
+            self._bundled = frozenset(chars)
+        return self._bundled
 
     def has(self, char: str) -> bool:
         code = ord(char)
-        return code in self.bundled or self.system(code)
+        return self.system(code) or code in self.bundled
 
 
 def coverage(theme_folders: Iterable[Path]) -> Coverage | None:
@@ -120,10 +131,7 @@ def coverage(theme_folders: Iterable[Path]) -> Coverage | None:
     system = _system_has_char()
     if system is None:
         return None
-    bundled: set[int] = set()
-    for path in theme_font_files(theme_folders):
-        bundled |= font_file_chars(path)
-    return Coverage(frozenset(bundled), system)
+    return Coverage(theme_font_files(theme_folders), system)
 
 
 def _texts(node: Node, line: int | None) -> Iterator[tuple[int | None, str]]:

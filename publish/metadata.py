@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import MetadataError
-from .markdown import parse_inline
 from .model import Metadata, Rich, Source, plain_text
 
 # BCP 47 language tag: language, optional script, region and variants.
@@ -84,6 +83,8 @@ def _type_name(value: Any) -> str:
 
 def _rich(value: Any, key: str, path: Path, line: int | None) -> Rich:
     text = _text(value, key, path, line)
+    from .markdown import parse_inline  # imported when first needed: a no-op rebuild never is
+
     inlines = parse_inline(text, line, path)
     return Rich(text=plain_text(inlines), inlines=inlines, line=line)
 

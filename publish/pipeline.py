@@ -136,15 +136,16 @@ def _render_into(job: Job, fmt: str, temp: Path) -> tuple[int, str, float]:
 
 
 # -- the worker side of a parallel build -----------------------------------------
-_WORKER_JOBS: list[Job] = []
+#: The job a worker last unpickled, by build token and index (one job serves several formats).
+_WORKER_JOB: dict[tuple[str, int], Job] = {}
 
 
-def _init_worker(jobs: list[Job]) -> None:
-    """Give a worker the prepared jobs (inherited, not pickled, when the pool forks)."""
-    global _WORKER_JOBS
-    _WORKER_JOBS = jobs
+def _init_worker(formats: list[str]) -> None:
+    """Import the writers while the parent is still reading the sources (WeasyPrint alone takes
+    about a second), so that rendering starts as soon as a job arrives."""
     # Ctrl-C is the parent's to handle: it stops the pool and keeps the old outputs
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up(formats)
 
 
 def _portable(exc: PublishError) -> PublishError:
@@ -160,9 +161,14 @@ def _portable(exc: PublishError) -> PublishError:
     return PublishError(exc.message, exc.path, exc.line)
 
 
-def _worker_render(index: int, fmt: str, temp: str) -> tuple[int, str, float]:
+def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str) -> tuple[int, str, float]:
+    import pickle
+
     try:
-        return _render_into(_WORKER_JOBS[index], fmt, Path(temp))
+        if key not in _WORKER_JOB:
+            _WORKER_JOB.clear()
+            _WORKER_JOB[key] = pickle.loads(payload)
+        return _render_into(_WORKER_JOB[key], fmt, Path(temp))
     except PublishError as exc:
         raise _portable(exc) from None
 
@@ -170,20 +176,42 @@ def _worker_render(index: int, fmt: str, temp: str) -> tuple[int, str, float]:
 def _pool_context() -> Any:
     import multiprocessing
 
-    # fork: the workers inherit the parsed jobs (and any warm imports) without pickling them
+    # fork: workers start in milliseconds, with the parent's imports already done
     method = "fork" if sys.platform.startswith("linux") else None
     return multiprocessing.get_context(method)
 
 
-def _render_parallel(jobs: list[Job], tasks: list[_Task], workers: int) -> None:
-    """Render the tasks on a process pool, in order (PDF first); the first error stops the others and is raised."""
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+def _start_pool(workers: int, formats: list[str]) -> Any:
+    """A process pool whose workers are already importing the writers of ``formats``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(formats,))
+    pool.submit(int)  # a fork-context pool starts all its workers on the first submit
+    return pool
+
+
+def _stop_pool(pool: Any, abort: bool) -> None:
+    """Shut a pool down; on ``abort`` (the build failed) its workers are terminated, whatever they are doing."""
+    if abort:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _render_parallel(pool: Any, jobs: list[Job], tasks: list[_Task]) -> None:
+    """Render the tasks on the pool, in order (PDF first); the first error stops the others and is raised."""
+    import pickle
+    from concurrent.futures import FIRST_EXCEPTION, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(jobs,))
+    token = secrets.token_hex(8)
+    payloads = [pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL) for job in jobs]
     futures = {}
     try:
-        futures = {pool.submit(_worker_render, task.index, task.format, str(task.temp)): task for task in tasks}
+        for task in tasks:
+            key = (token, task.index)
+            futures[pool.submit(_worker_render, key, payloads[task.index], task.format, str(task.temp))] = task
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
         for future in futures:  # in submission order, so the first task's error wins
             if future in done and future.exception() is not None:
@@ -192,11 +220,6 @@ def _render_parallel(jobs: list[Job], tasks: list[_Task], workers: int) -> None:
             task.size, task.sha, task.seconds = future.result()
     except BrokenProcessPool:
         raise OutputError("a worker process died while rendering (out of memory?); try building one format at a time") from None
-    finally:
-        if any(not f.done() for f in futures):
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _render_serial(jobs: list[Job], tasks: list[_Task]) -> None:
@@ -221,7 +244,7 @@ def build(
     the manifest in ``out`` is left alone unless ``force``. More than one output to render
     renders on a process pool unless ``parallel`` is False.
     """
-    from .themes import Theme, load
+    from .themes import Theme, check_theme, load
 
     project_dir = Path(project or Path.cwd()).resolve()
     source_paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
@@ -230,7 +253,8 @@ def build(
         if fmt not in FORMATS:
             raise OutputError(f"unknown format '{fmt}'; choose from {', '.join(FORMATS)}")
     ordered = [f for f in FORMATS if f in wanted]
-    loaded = theme if isinstance(theme, Theme) else load(str(theme) if theme else None, project_dir)
+    # the theme's full check waits until something is stale: a no-op rebuild needs only its files
+    loaded = theme if isinstance(theme, Theme) else load(str(theme) if theme else None, project_dir, check=False)
     if options and options.get("paper"):
         loaded.options["paper"] = options["paper"]
     opts = dict(options or {})
@@ -257,28 +281,36 @@ def build(
             if force or not manifest.is_current(output_path(source, fmt, out_dir), wanted_inputs):
                 stale.setdefault(source, []).append(fmt)
 
-    # 2. read and render only what is stale, every format into a temporary file
-    jobs = [prepare(source, loaded, project_dir, options) for source in stale]
-    if jobs:
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
+    # 2. read and render only what is stale, every format into a temporary file; the workers
+    #    fork first and import the writers while this process checks the theme and reads the sources
+    planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
+    workers = min(cpu_count(), len(planned))
+    pool = _start_pool(workers, [f for f in ordered if any(f == p for p, _ in planned)]) if workers > 1 and parallel is not False else None
     tasks: list[_Task] = []
+    jobs: list[Job] = []
+    finished = False
     try:
-        for fmt in ordered:  # PDF (the slowest) first, so a pool starts it first
-            for index, (source, fmts) in enumerate(stale.items()):
-                if fmt in fmts:
-                    target = output_path(source, fmt, out_dir)
-                    tasks.append(_Task(index, fmt, target, _new_temp(target)))
-        workers = min(cpu_count(), len(tasks))
-        if workers > 1 and parallel is not False:
-            _render_parallel(jobs, tasks, workers)
+        if stale and not isinstance(theme, Theme):
+            check_theme(loaded)
+        jobs = [prepare(source, loaded, project_dir, options) for source in stale]
+        if jobs:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
+        for fmt, index in planned:  # PDF (the slowest) first, so the pool starts it first
+            target = output_path(list(stale)[index], fmt, out_dir)
+            tasks.append(_Task(index, fmt, target, _new_temp(target)))
+        if pool is not None:
+            _render_parallel(pool, jobs, tasks)
         else:
             _render_serial(jobs, tasks)
         for task in tasks:
             os.replace(task.temp, task.target)
+        finished = True
     finally:
+        if pool is not None:
+            _stop_pool(pool, abort=not finished)
         for task in tasks:
             if task.temp.exists():
                 task.temp.unlink()

@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 
 from .errors import SourceError
-from .markdown import parse_blocks
 from .metadata import parse_metadata
 from .model import Document
 
@@ -206,6 +205,8 @@ def read_document(path: str | Path) -> Document:
     yaml_text, body, offset = split_front_matter(text, path)
     raw, lines = _load_yaml(yaml_text, path)
     meta = parse_metadata(raw, lines, path, start_line=2)
+    from .markdown import parse_blocks  # here, so that a no-op rebuild (read_bytes only) does not import it
+
     blocks, footnotes = parse_blocks(body, offset, path)
     return Document(
         path=path,

@@ -1,19 +1,17 @@
-"""Finds and loads a theme: its manifest, its `extends` chain, its options and its Jinja2 environments."""
+"""Finds and loads a theme: its manifest, its `extends` chain and its options (its Jinja2 side is theme_env)."""
 from __future__ import annotations
 
 import difflib
-import traceback
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound, TemplateSyntaxError, nodes
-from jinja2.loaders import split_template_path
-from jinja2.sandbox import SandboxedEnvironment
-
 from .errors import ThemeError
-from .theme_options import css_font_list, css_string
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
 
 DEFAULT_THEME = "default"
 MANIFEST = "theme.yaml"
@@ -46,36 +44,6 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-class ConfinedLoader(BaseLoader):
-    """Loads templates by name from a list of folders, first match wins, serving only regular
-    files whose real path stays inside their folder: no ``..``, no absolute names, no symlink
-    out of the theme."""
-
-    def __init__(self, searchpath: list[Path]) -> None:
-        self._roots = [p.resolve() for p in searchpath]
-
-    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
-        pieces = split_template_path(template)  # raises TemplateNotFound for '..' segments
-        for root in self._roots:
-            candidate = root.joinpath(*pieces)
-            real = candidate.resolve()
-            if not _inside(real, root) or not real.is_file():
-                continue
-            try:
-                source = real.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            mtime = real.stat().st_mtime_ns
-            return source, str(candidate), lambda: real.is_file() and real.stat().st_mtime_ns == mtime
-        raise TemplateNotFound(template)
-
-    def list_templates(self) -> list[str]:
-        found = set()
-        for root in self._roots:
-            found.update(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
-        return sorted(found)
-
-
 @dataclass
 class Theme:
     """A loaded theme: its chain of folders (child first), merged options and environments."""
@@ -85,6 +53,10 @@ class Theme:
     chain: list[Path]
     options: dict[str, Any]
     extra_css: list[Path] = field(default_factory=list)
+    #: Rendered stylesheets by file and options: the load-time check renders them, writers reuse them.
+    _css_cache: dict[tuple[Path, str], str] = field(default_factory=dict, repr=False, compare=False)
+    #: The line of each key of the child's theme.yaml, for the errors check_theme() finds.
+    manifest_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def path(self) -> Path:
@@ -117,12 +89,9 @@ class Theme:
     def html_env(self) -> SandboxedEnvironment:
         """The Jinja2 environment for HTML templates: sandboxed, autoescaped, strict,
         loading only from the chain's templates/ folders."""
-        return SandboxedEnvironment(
-            loader=ConfinedLoader(self.template_dirs()),
-            autoescape=True,
-            undefined=StrictUndefined,
-            keep_trailing_newline=True,
-        )
+        from .theme_env import html_env
+
+        return html_env(self.template_dirs())
 
     def stylesheets(self, name: str) -> list[tuple[str, Path]]:
         """A stylesheet (``print`` or ``epub``) rendered with the theme options, then each
@@ -140,38 +109,15 @@ class Theme:
         return "\n".join(text for text, _ in self.stylesheets(name))
 
     def _render_css(self, path: Path) -> str:
-        env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-        env.filters["fontlist"] = css_font_list
-        env.filters["cssstring"] = css_string
-        try:
-            source = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ThemeError(f"cannot read the stylesheet: {exc}", path) from None
-        try:
-            tree = env.parse(source)
-            for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
-                raise ThemeError("a stylesheet may use the theme options, not include, import or extend files", path, node.lineno)
-            return env.from_string(source).render(options=self.options)
-        except TemplateSyntaxError as exc:
-            raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
-        except TemplateError as exc:
-            raise ThemeError(f"cannot render the stylesheet: {exc}", path, template_line(exc)) from None
+        key = (path, json.dumps(self.options, sort_keys=True, default=str))
+        if key not in self._css_cache:
+            self._css_cache[key] = self._render_css_now(path)
+        return self._css_cache[key]
 
+    def _render_css_now(self, path: Path) -> str:
+        from .theme_env import render_css
 
-def template_where(exc: BaseException) -> tuple[str | None, int | None]:
-    """The template file and line a Jinja2 error happened on: syntax errors carry them;
-    for runtime errors Jinja rewrites the traceback so template frames show template lines."""
-    if isinstance(exc, TemplateSyntaxError) and exc.lineno:
-        return exc.filename, exc.lineno
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if frame.filename == "<template>" or frame.filename.endswith((".html", ".css", ".xhtml")):
-            return (None if frame.filename == "<template>" else frame.filename), frame.lineno
-    return None, None
-
-
-def template_line(exc: BaseException) -> int | None:
-    """The template line of a Jinja2 error (see template_where)."""
-    return template_where(exc)[1]
+        return render_css(path, self.options)
 
 
 def resolve(name_or_path: str | None, project: Path | None = None) -> Path:
@@ -265,8 +211,9 @@ def _merge_options(into: dict[str, Any], opts: dict[str, Any]) -> None:
             into[key] = value
 
 
-def load(name_or_path: str | None = None, project: Path | None = None) -> Theme:
-    """Load a theme and its parents, and check it is complete before anything is written."""
+def load(name_or_path: str | None = None, project: Path | None = None, check: bool = True) -> Theme:
+    """Load a theme and its parents, and check it is complete (with ``check`` False, the caller
+    calls check_theme() before writing anything)."""
     folder = resolve(name_or_path, project)
     chain: list[Path] = []
     manifests: list[tuple[Path, dict[str, Any], dict[str, int]]] = []
@@ -309,8 +256,15 @@ def load(name_or_path: str | None = None, project: Path | None = None) -> Theme:
         chain=chain,
         options=options,
         extra_css=extra_css,
+        manifest_lines=manifests[0][2],
     )
+    if check:
+        check_theme(theme)
+    return theme
+
+
+def check_theme(theme: Theme) -> None:
+    """Fail now, not halfway through a build, if the theme is incomplete or broken (see theme_check)."""
     from .theme_check import check
 
-    check(theme, manifests[0][2])
-    return theme
+    check(theme, theme.manifest_lines)

@@ -346,7 +346,7 @@ def test_a_symlink_out_of_the_theme_is_refused(tmp_path: Path) -> None:
         pytest.skip("no symlinks here")
     expect_error(theme, theme / "templates" / "title_block.html", None, "outside the theme")
     # and the loader alone refuses it too (defence in depth)
-    from publish.themes import ConfinedLoader
+    from publish.theme_env import ConfinedLoader
     from jinja2 import Environment, TemplateNotFound
 
     with pytest.raises(TemplateNotFound):

@@ -222,7 +222,7 @@ def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[No
     from jinja2 import TemplateError
 
     from ..errors import ThemeError
-    from ..themes import template_where
+    from ..theme_env import template_where
 
     rendered = render_body(job.doc, footnotes, image_url)
     try:
