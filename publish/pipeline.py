@@ -181,26 +181,47 @@ def _pool_context() -> Any:
     return multiprocessing.get_context(method)
 
 
-def _start_pool(workers: int, formats: list[str]) -> Any:
-    """A process pool whose workers are already importing the writers of ``formats``."""
+#: Formats whose writer is slow to import (WeasyPrint) get workers of their own, so that the
+#: workers of the light formats do not spend a core importing what they never use.
+HEAVY_FORMATS = frozenset({"pdf"})
+
+
+def _lane(fmt: str) -> str:
+    return "heavy" if fmt in HEAVY_FORMATS else "light"
+
+
+def _start_pools(planned: list[str], cores: int) -> dict[str, Any]:
+    """One process pool per lane (heavy, light) for the planned formats, its workers already
+    importing their writers: as many heavy workers as cores allow, the light ones on what is left
+    (at least one)."""
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_init_worker, initargs=(formats,))
-    pool.submit(int)  # a fork-context pool starts all its workers on the first submit
-    return pool
+    heavy = [f for f in planned if _lane(f) == "heavy"]
+    light = [f for f in planned if _lane(f) == "light"]
+    sizes = {"heavy": min(cores, len(heavy))}
+    sizes["light"] = min(len(light), max(1, cores - sizes["heavy"]))
+    pools = {}
+    for lane, formats in (("heavy", heavy), ("light", light)):
+        if sizes[lane]:
+            warm = list(dict.fromkeys(formats))
+            pool = ProcessPoolExecutor(max_workers=sizes[lane], mp_context=_pool_context(), initializer=_init_worker, initargs=(warm,))
+            pool.submit(int)  # a fork-context pool starts all its workers on the first submit
+            pools[lane] = pool
+    return pools
 
 
-def _stop_pool(pool: Any, abort: bool) -> None:
-    """Shut a pool down; on ``abort`` (the build failed) its workers are terminated, whatever they are doing."""
-    if abort:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            if process.is_alive():
-                process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
+def _stop_pools(pools: dict[str, Any], abort: bool) -> None:
+    """Shut the pools down; on ``abort`` (the build failed) their workers are terminated, whatever they are doing."""
+    for pool in pools.values():
+        if abort:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                if process.is_alive():
+                    process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _render_parallel(pool: Any, jobs: list[Job], tasks: list[_Task]) -> None:
-    """Render the tasks on the pool, in order (PDF first); the first error stops the others and is raised."""
+def _render_parallel(pools: dict[str, Any], jobs: list[Job], tasks: list[_Task]) -> None:
+    """Render the tasks on their lane's pool, in order (PDF first); the first error stops the others and is raised."""
     import pickle
     from concurrent.futures import FIRST_EXCEPTION, wait
     from concurrent.futures.process import BrokenProcessPool
@@ -211,7 +232,7 @@ def _render_parallel(pool: Any, jobs: list[Job], tasks: list[_Task]) -> None:
     try:
         for task in tasks:
             key = (token, task.index)
-            futures[pool.submit(_worker_render, key, payloads[task.index], task.format, str(task.temp))] = task
+            futures[pools[_lane(task.format)].submit(_worker_render, key, payloads[task.index], task.format, str(task.temp))] = task
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
         for future in futures:  # in submission order, so the first task's error wins
             if future in done and future.exception() is not None:
@@ -285,7 +306,7 @@ def build(
     #    fork first and import the writers while this process checks the theme and reads the sources
     planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
     workers = min(cpu_count(), len(planned))
-    pool = _start_pool(workers, [f for f in ordered if any(f == p for p, _ in planned)]) if workers > 1 and parallel is not False else None
+    pools = _start_pools([fmt for fmt, _ in planned], cpu_count()) if workers > 1 and parallel is not False else {}
     tasks: list[_Task] = []
     jobs: list[Job] = []
     finished = False
@@ -301,16 +322,15 @@ def build(
         for fmt, index in planned:  # PDF (the slowest) first, so the pool starts it first
             target = output_path(list(stale)[index], fmt, out_dir)
             tasks.append(_Task(index, fmt, target, _new_temp(target)))
-        if pool is not None:
-            _render_parallel(pool, jobs, tasks)
+        if pools:
+            _render_parallel(pools, jobs, tasks)
         else:
             _render_serial(jobs, tasks)
         for task in tasks:
             os.replace(task.temp, task.target)
         finished = True
     finally:
-        if pool is not None:
-            _stop_pool(pool, abort=not finished)
+        _stop_pools(pools, abort=not finished)
         for task in tasks:
             if task.temp.exists():
                 task.temp.unlink()

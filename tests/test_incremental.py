@@ -145,7 +145,7 @@ def test_one_format_renders_in_process(project: Path, monkeypatch) -> None:
     def no_pool(*_args):
         raise AssertionError("one format must not start a process pool")
 
-    monkeypatch.setattr(pipeline, "_start_pool", no_pool)
+    monkeypatch.setattr(pipeline, "_start_pools", no_pool)
     assert _build(project, ("docx",)) == {"docx": "wrote"}
 
 
