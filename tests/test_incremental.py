@@ -180,6 +180,72 @@ def test_an_error_in_a_worker_reaches_the_caller_and_leaves_the_outputs_alone(pr
     assert _snapshot(project / "dist") == before
 
 
+def test_pdf_workers_get_their_own_lane_and_light_workers_never_import_weasyprint() -> None:
+    # a fresh interpreter: this test session has imported WeasyPrint, and forked workers would inherit it
+    code = (
+        "import sys\n"
+        "from publish import pipeline\n"
+        "pools = pipeline._start_pools(['pdf', 'epub', 'docx'], 2)\n"
+        "try:\n"
+        "    print(sorted((lane, pool._max_workers) for lane, pool in pools.items()))\n"
+        "    print(pools['heavy'].submit(eval, \"'weasyprint' in __import__('sys').modules\").result(timeout=120))\n"
+        "    print(pools['light'].submit(eval, \"'weasyprint' in __import__('sys').modules\").result(timeout=120))\n"
+        "    print(pools['light'].submit(eval, \"'publish.writers.docx' in __import__('sys').modules\").result(timeout=120))\n"
+        "finally:\n"
+        "    pipeline._stop_pools(pools, abort=False)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[('heavy',", "1),", "('light',", "1)]", "True", "False", "True"]
+
+
+def test_pool_sizes_give_the_pdf_every_core_and_the_light_formats_what_is_left(monkeypatch) -> None:
+    started: list[tuple[int, list[str]]] = []
+
+    class FakePool:
+        def __init__(self, max_workers, mp_context, initializer, initargs):
+            started.append((max_workers, initargs[0]))
+
+        def submit(self, *_args):
+            return None
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", FakePool)
+    pipeline._start_pools(["pdf", "pdf", "pdf", "epub", "epub", "epub", "docx", "docx", "docx"], 2)
+    assert started == [(2, ["pdf"]), (1, ["epub", "docx"])]
+    started.clear()
+    pipeline._start_pools(["epub", "docx"], 4)
+    assert started == [(2, ["epub", "docx"])]
+
+
+def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outputs_alone(project: Path, monkeypatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    _build(project)
+    before = _snapshot(project / "dist")
+    source = project / "constructs.md"
+    source.write_text("---\ntitle: [unclosed\n---\n\nText.\n", "utf-8")
+    with pytest.raises(PublishError) as caught:
+        _build(project)
+    assert caught.value.path == str(source) and caught.value.line == 2
+    assert multiprocessing.active_children() == []  # the workers, still importing, were stopped
+    assert _snapshot(project / "dist") == before
+
+
+def test_a_no_op_rebuild_neither_checks_the_theme_nor_reads_the_source(project: Path, monkeypatch) -> None:
+    import publish.theme_check
+
+    _build(project)
+
+    def refuse(*_args):
+        raise AssertionError("a no-op rebuild must not check the theme")
+
+    monkeypatch.setattr(publish.theme_check, "check", refuse)
+    _no_rendering(monkeypatch)
+    assert _build(project) == {"epub": "unchanged", "docx": "unchanged"}
+
+
 def test_a_worker_error_that_cannot_be_pickled_keeps_its_text_path_and_line() -> None:
     class Odd(PublishError):
         def __init__(self, message: str, path: str, line: int, extra: object) -> None:

@@ -306,6 +306,16 @@ def test_the_coverage_check_agrees_with_fontconfig():
         assert cover.has(char) == bool(listed.stdout.strip()), char
 
 
+def test_the_coverage_check_reads_theme_fonts_only_for_characters_no_installed_font_has(monkeypatch):
+    read: list[Path] = []
+    monkeypatch.setattr(fonts, "font_file_chars", lambda path: read.append(path) or frozenset({ord("ŋ")}))
+    cover = fonts.Coverage([THEME / "fonts" / "CharisSIL-Regular.woff"], lambda code: code < 0x250)
+    assert cover.has("a") and read == []
+    assert cover.has("ŋ") is True and read == []  # U+014B: an installed font has it
+    assert cover.has("ʃ") is False and len(read) == 1  # U+0283: read once, then remembered
+    assert cover.has("中") is False and len(read) == 1
+
+
 def test_the_bundled_fonts_count_even_when_not_installed():
     chars = set()
     for path in fonts.theme_font_files([THEME]):

@@ -375,3 +375,14 @@ def test_article_text_is_data_not_template_source(tmp_path: Path) -> None:
     assert "{{ meta.rights }}" in page
     assert "Body {{ options }} and {% raw %}" in page
     assert "<b>bold</b>" not in page
+
+
+def test_rendered_stylesheets_are_reused_but_follow_an_option_changed_after_loading() -> None:
+    from publish.themes import load
+
+    theme = load("default", ROOT)
+    first = theme.css("print")
+    assert theme.stylesheets("print")[0][0] is theme.stylesheets("print")[0][0]  # rendered once, then reused
+    theme.options["paper"] = "letter"
+    letter = theme.css("print")
+    assert letter != first and "letter" in letter.lower()
