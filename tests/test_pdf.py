@@ -316,6 +316,38 @@ def test_the_coverage_check_reads_theme_fonts_only_for_characters_no_installed_f
     assert cover.has("中") is False and len(read) == 1
 
 
+def test_embedding_a_font_does_not_decompile_the_layout_tables_it_drops(monkeypatch):
+    """Why pyproject.toml holds fontTools below 4.68: WeasyPrint drops GSUB and GPOS when it subsets
+    a font for the PDF, and fontTools 4.68 decompiles them first, which triples the embedding time."""
+    import io
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables import otBase
+
+    decompiled: list[str] = []
+    original = otBase.BaseTTXConverter.decompile
+
+    def recording(self, data, font):
+        decompiled.append(self.tableTag)
+        return original(self, data, font)
+
+    monkeypatch.setattr(otBase.BaseTTXConverter, "decompile", recording)
+    font = TTFont(THEME / "fonts" / "CharisSIL-Regular.woff")
+    font.flavor = None
+    plain = io.BytesIO()
+    font.save(plain)
+    decompiled.clear()
+    # the options of WeasyPrint's _fonttools_subset
+    options = subset.Options(retain_gids=True, passthrough_tables=True, ignore_missing_glyphs=True,
+                             hinting=False, desubroutinize=True, notdef_outline=False)
+    options.drop_tables += ["GSUB", "GPOS", "SVG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(gids=list(range(100)))
+    subsetter.subset(TTFont(io.BytesIO(plain.getvalue())))
+    assert "GPOS" not in decompiled and "GSUB" not in decompiled
+
+
 def test_the_bundled_fonts_count_even_when_not_installed():
     chars = set()
     for path in fonts.theme_font_files([THEME]):
