@@ -386,3 +386,13 @@ def test_rendered_stylesheets_are_reused_but_follow_an_option_changed_after_load
     theme.options["paper"] = "letter"
     letter = theme.css("print")
     assert letter != first and "letter" in letter.lower()
+
+
+def test_every_bundled_theme_folder_is_listed_as_a_package_so_installs_ship_it() -> None:
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]["packages"])
+    folders = {"publish._themes." + ".".join(p.relative_to(ROOT / "themes").parts)
+               for p in (ROOT / "themes").rglob("*") if p.is_dir() and "__pycache__" not in p.parts}
+    missing = sorted(folders - listed)
+    assert not missing, f"add these to [tool.setuptools] packages in pyproject.toml: {missing}"
