@@ -218,6 +218,13 @@ def test_pool_sizes_give_the_pdf_every_core_and_the_light_formats_what_is_left(m
     assert started == [(2, ["epub", "docx"])]
 
 
+def test_light_tasks_are_submitted_document_by_document_after_every_pdf() -> None:
+    planned = [(fmt, index) for fmt in ("pdf", "epub", "docx") for index in range(3)]
+    tasks = [pipeline._Task(index, fmt, Path(f"{index}.{fmt}"), Path(f"{index}.{fmt}.tmp")) for fmt, index in planned]
+    order = [(t.format, t.index) for t in pipeline._submission_order(tasks)]
+    assert order == [("pdf", 0), ("pdf", 1), ("pdf", 2), ("epub", 0), ("docx", 0), ("epub", 1), ("docx", 1), ("epub", 2), ("docx", 2)]
+
+
 def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outputs_alone(project: Path, monkeypatch) -> None:
     import multiprocessing
 
