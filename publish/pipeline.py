@@ -313,8 +313,8 @@ def build(
     # 2. read and render only what is stale, every format into a temporary file; the workers
     #    fork first and import the writers while this process checks the theme and reads the sources
     planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
-    workers = min(cpu_count(), len(planned))
-    pools = _start_pools([fmt for fmt, _ in planned], cpu_count()) if workers > 1 and parallel is not False else {}
+    cores = cpu_count()
+    pools = _start_pools([fmt for fmt, _ in planned], cores) if min(cores, len(planned)) > 1 and parallel is not False else {}
     tasks: list[_Task] = []
     jobs: list[Job] = []
     finished = False

@@ -231,12 +231,21 @@ def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outp
     monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
     _build(project)
     before = _snapshot(project / "dist")
+    stops: list[tuple[list[str], bool]] = []
+    real_stop = pipeline._stop_pools
+
+    def recording_stop(pools, abort):
+        stops.append((sorted(pools), abort))
+        real_stop(pools, abort)
+
+    monkeypatch.setattr(pipeline, "_stop_pools", recording_stop)
     source = project / "constructs.md"
     source.write_text("---\ntitle: [unclosed\n---\n\nText.\n", "utf-8")
     with pytest.raises(PublishError) as caught:
         _build(project)
     assert caught.value.path == str(source) and caught.value.line == 2
-    assert multiprocessing.active_children() == []  # the workers, still importing, were stopped
+    assert stops == [(["light"], True)]  # the pool had started, and was aborted, not waited for
+    assert multiprocessing.active_children() == []
     assert _snapshot(project / "dist") == before
 
 
