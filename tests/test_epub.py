@@ -526,7 +526,7 @@ def _packaged_fonts(book: Book) -> dict[str, str]:
 def test_fonts_the_epub_css_declares_are_packaged_with_core_media_types(opened):
     report = _packaged_fonts(opened["report-article"])
     assert report == {f"fonts/Inter-{face}.otf": "font/otf" for face in ("Regular", "Italic", "Bold")}
-    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.woff": "font/woff"}
+    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.ttf": "font/ttf"}
     themes = ROOT / "themes"
     for name, folder in (("report-article", "report"), ("article", "default")):
         book = opened[name]

@@ -16,6 +16,8 @@ from urllib.request import url2pathname
 from xml.sax.saxutils import escape as xml_escape
 
 import pydyf
+
+from . import weasyprint_import  # noqa: F401  (first: WeasyPrint imported without a slow library search)
 from weasyprint import CSS, HTML, Attachment
 from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
