@@ -161,10 +161,14 @@ def _portable(exc: PublishError) -> PublishError:
     return PublishError(exc.message, exc.path, exc.line)
 
 
-def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str) -> tuple[int, str, float]:
+def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str, patterns: dict[Path, Any] | None = None) -> tuple[int, str, float]:
     import pickle
 
     try:
+        if patterns:
+            from .hyphenation import install
+
+            install(patterns)
         if key not in _WORKER_JOB:
             _WORKER_JOB.clear()
             _WORKER_JOB[key] = pickle.loads(payload)
@@ -234,13 +238,23 @@ def _render_parallel(pools: dict[str, Any], jobs: list[Job], tasks: list[_Task])
     from concurrent.futures import FIRST_EXCEPTION, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    from .hyphenation import preload
+
     token = secrets.token_hex(8)
     payloads = [pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL) for job in jobs]
-    futures = {}
+    ordered = _submission_order(tasks)
+    submitted = {}
+    patterns: dict[int, dict[Path, Any]] = {}
     try:
-        for task in _submission_order(tasks):
-            key = (token, task.index)
-            futures[pools[_lane(task.format)].submit(_worker_render, key, payloads[task.index], task.format, str(task.temp))] = task
+        # the light lane first: parsing the PDF's hyphenation patterns takes this process a moment,
+        # which the PDF worker spends importing WeasyPrint anyway
+        for lane in ("light", "heavy"):
+            for task in (t for t in ordered if _lane(t.format) == lane):
+                if task.format == "pdf" and task.index not in patterns:
+                    patterns[task.index] = preload(jobs[task.index])
+                args = (token, task.index), payloads[task.index], task.format, str(task.temp), patterns.get(task.index)
+                submitted[id(task)] = pools[lane].submit(_worker_render, *args)
+        futures = {submitted[id(task)]: task for task in ordered}
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
         for future in futures:  # in submission order, so the first task's error wins
             if future in done and future.exception() is not None:

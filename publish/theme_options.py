@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "title_style": "ruled",  # ruled: rules above and below | band: a filled accent band, white title
     "notice_style": "box",  # box: an accent frame, italic | panel: a tinted panel with an accent bar
     "paragraph_style": "indented",  # indented: first-line indent, justified | spaced: space between, ragged
+    # Article language -> the Pyphen patterns the PDF hyphenates it with (Pyphen's bare "en" is British)
+    "hyphenation": {"en": "en-US"},
     "labels": {
         "source": "Reprinted from",
         "contact": "Contact",
@@ -62,6 +64,14 @@ def _labels(value: Any) -> bool:
         isinstance(k, str) and isinstance(v, str) and not any(c in v for c in '"\\') and v.isprintable()
         for k, v in value.items()
     )
+
+
+#: A language tag as the article's ``lang`` and Pyphen spell it: "en", "en-US", "pt_BR", "sr-Latn".
+_LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+def _hyphenation(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) and _LANG.match(k) and _LANG.match(v) for k, v in value.items())
 
 
 def _date_format(value: Any) -> bool:
@@ -106,6 +116,7 @@ _CHECKS = {
     "notice_style": (lambda v: v in ("box", "panel"), "box or panel"),
     "paragraph_style": (lambda v: v in ("indented", "spaced"), "indented or spaced"),
     "labels": (_labels, "a mapping of label texts (printable, no quotes or backslashes)"),
+    "hyphenation": (_hyphenation, "a mapping of article languages to hyphenation languages, such as {en: en-US}"),
 }
 
 
@@ -113,6 +124,7 @@ def validate_options(theme: Any) -> None:
     """Merge defaults under the theme's options and check each; a bad one names its manifest."""
     merged = dict(DEFAULTS)
     labels = dict(DEFAULTS["labels"])
+    hyphenation = dict(DEFAULTS["hyphenation"])
     for key, value in theme.options.items():
         if key not in _CHECKS:
             near = difflib.get_close_matches(str(key), list(_CHECKS), n=1)
@@ -123,9 +135,12 @@ def validate_options(theme: Any) -> None:
             raise ThemeError(f"theme option '{key}' must be {expected}, not {value!r}", *_where(theme, key))
         if key == "labels":
             labels.update(value)
+        elif key == "hyphenation":
+            hyphenation.update(value)
         else:
             merged[key] = value
     merged["labels"] = labels
+    merged["hyphenation"] = hyphenation
     for docx_key, css_key in _DOCX_FONTS.items():
         if merged[docx_key] is None or _follows_css_list(theme, docx_key, css_key):
             merged[docx_key] = first_named_font(merged[css_key])

@@ -203,10 +203,10 @@ def _read_manifest(folder: Path) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _merge_options(into: dict[str, Any], opts: dict[str, Any]) -> None:
-    """A child's options over its parent's; `labels` merge key by key."""
+    """A child's options over its parent's; `labels` and `hyphenation` merge key by key."""
     for key, value in opts.items():
-        if key == "labels" and isinstance(value, dict) and isinstance(into.get("labels"), dict):
-            into["labels"] = {**into["labels"], **value}
+        if key in ("labels", "hyphenation") and isinstance(value, dict) and isinstance(into.get(key), dict):
+            into[key] = {**into[key], **value}
         else:
             into[key] = value
 

@@ -23,6 +23,7 @@ from weasyprint.pdf import VARIANTS
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .. import hyphenation
 from ..context import build_date
 from ..errors import OutputError
 from ..fonts import warn_missing_glyphs
@@ -253,7 +254,7 @@ def write(job: Job) -> bytes:
 
     page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job))
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
-    sheets = job.theme.stylesheets("print")
+    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print")]
     attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
     try:
         # Inside: loading @font-face fonts rewrites them (WOFF to TrueType) and stamps them too.

@@ -1,0 +1,101 @@
+"""Hyphenation in the PDF: the patterns each article language is set with, and patterns parsed ahead of the render."""
+from __future__ import annotations
+
+import pickle
+import shutil
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+import pyphen
+import pytest
+
+from publish import hyphenation, pipeline
+from publish.errors import ThemeError
+from publish.themes import load
+from publish.writers import pdf as pdf_writer
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "pdf" / "reprint.md"
+
+
+def _job(tmp_path: Path, lang: str = "en", theme: str | None = None) -> Any:
+    shutil.copytree(FIXTURE.parent, tmp_path, dirs_exist_ok=True)  # with its images
+    source = tmp_path / "reprint.md"
+    source.write_text(FIXTURE.read_text("utf-8").replace("\nlang: en\n", f"\nlang: {lang}\n", 1), "utf-8")
+    return pipeline.prepare(source, load(theme, ROOT), tmp_path)
+
+
+def _patterns_asked_for(monkeypatch: pytest.MonkeyPatch, job: Any) -> set[str]:
+    """The Pyphen languages WeasyPrint asks for while it renders the job's PDF."""
+    asked: set[str] = set()
+
+    class Recording(pyphen.Pyphen):
+        def __init__(self, *args: Any, lang: str | None = None, **kwargs: Any) -> None:
+            asked.add(str(lang))
+            super().__init__(*args, lang=lang, **kwargs)
+
+    monkeypatch.setattr(pyphen, "Pyphen", Recording)
+    pdf_writer.write(job)
+    return asked
+
+
+@pytest.mark.parametrize(("lang", "patterns"), [("en", "en_US"), ("en-GB", "en_GB")])
+def test_an_english_article_gets_american_patterns_unless_it_says_otherwise(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str, patterns: str) -> None:
+    assert _patterns_asked_for(monkeypatch, _job(tmp_path, lang)) == {patterns}
+
+
+def test_preload_parses_the_patterns_the_pdf_asks_for(tmp_path: Path) -> None:
+    assert set(hyphenation.preload(_job(tmp_path))) == {pyphen.LANGUAGES["en_US"]}
+    assert set(hyphenation.preload(_job(tmp_path, "de"))) == {pyphen.LANGUAGES[pyphen.language_fallback("de")]}
+
+
+def test_preload_parses_nothing_for_a_theme_that_never_hyphenates_automatically(tmp_path: Path) -> None:
+    job = _job(tmp_path, theme="report")
+    assert "hyphens: auto" not in job.theme.css("print")
+    assert hyphenation.preload(job) == {}
+
+
+def test_a_render_given_preloaded_patterns_parses_none_and_writes_the_same_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = _job(tmp_path)
+    expected = pdf_writer.write(job)
+    shipped = pickle.loads(pickle.dumps(hyphenation.preload(job)))  # as the PDF worker receives them
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    hyphenation.install(shipped)
+
+    def parse(self: Any, path: Path) -> None:
+        raise AssertionError(f"parsed {path} again")
+
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", parse)
+    assert pdf_writer.write(job) == expected
+
+
+def test_the_pdf_worker_is_sent_the_patterns_and_the_light_lane_is_sent_first(tmp_path: Path) -> None:
+    job = _job(tmp_path)
+    submitted: list[tuple[str, Any]] = []
+
+    class Pool:
+        def submit(self, fn: Any, key: Any, payload: bytes, fmt: str, temp: str, patterns: Any) -> Future:
+            submitted.append((fmt, patterns))
+            done: Future = Future()
+            done.set_result((1, "0" * 64, 0.0))
+            return done
+
+    tasks = [pipeline._Task(0, fmt, tmp_path / f"a.{fmt}", tmp_path / f"a.{fmt}.tmp") for fmt in ("pdf", "epub", "docx")]
+    pipeline._render_parallel({"heavy": Pool(), "light": Pool()}, [job], tasks)
+    assert [fmt for fmt, _ in submitted] == ["epub", "docx", "pdf"]
+    assert submitted[0][1] is None and submitted[1][1] is None
+    assert set(submitted[2][1]) == {pyphen.LANGUAGES["en_US"]}
+
+
+def test_the_hyphenation_option_merges_with_the_default_and_rejects_a_bad_tag(tmp_path: Path) -> None:
+    theme = tmp_path / "t"
+    theme.mkdir()
+    manifest = theme / "theme.yaml"
+    manifest.write_text("extends: default\noptions:\n  hyphenation: {de: de-CH}\n", "utf-8")
+    assert load(str(theme), ROOT).options["hyphenation"] == {"en": "en-US", "de": "de-CH"}
+    assert 'html[lang="de"] > body { -weasy-lang: "de-CH"; }' in hyphenation.stylesheet(load(str(theme), ROOT).options)
+    manifest.write_text('extends: default\noptions:\n  hyphenation: {en: "en-US\\"; color: red"}\n', "utf-8")
+    with pytest.raises(ThemeError) as info:
+        load(str(theme), ROOT)
+    assert info.value.line == 3 and "hyphenation" in info.value.message
