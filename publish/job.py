@@ -21,3 +21,5 @@ class Job:
     assets: dict[str, Asset]
     project: Path
     options: dict[str, Any] = field(default_factory=dict)
+    #: The PDF's HTML page when it was made ahead (a parallel build makes it in the parent process)
+    print_page: str | None = None

@@ -135,6 +135,21 @@ def _render_into(job: Job, fmt: str, temp: Path) -> tuple[int, str, float]:
     return len(data), sha256_bytes(data), time.perf_counter() - started
 
 
+@dataclass
+class _Ahead:
+    """What the parent prepares for a PDF worker while it imports WeasyPrint: the HTML page and the hyphenation patterns."""
+
+    print_page: str
+    patterns: dict[Path, Any]
+
+    @classmethod
+    def make(cls, job: Job) -> _Ahead:
+        from .hyphenation import preload
+        from .writers.print_page import print_page
+
+        return cls(print_page(job), preload(job))
+
+
 # -- the worker side of a parallel build -----------------------------------------
 #: The job a worker last unpickled, by build token and index (one job serves several formats).
 _WORKER_JOB: dict[tuple[str, int], Job] = {}
@@ -161,18 +176,20 @@ def _portable(exc: PublishError) -> PublishError:
     return PublishError(exc.message, exc.path, exc.line)
 
 
-def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str, patterns: dict[Path, Any] | None = None) -> tuple[int, str, float]:
+def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str, ahead: _Ahead | None = None) -> tuple[int, str, float]:
     import pickle
 
     try:
-        if patterns:
-            from .hyphenation import install
-
-            install(patterns)
         if key not in _WORKER_JOB:
             _WORKER_JOB.clear()
             _WORKER_JOB[key] = pickle.loads(payload)
-        return _render_into(_WORKER_JOB[key], fmt, Path(temp))
+        job = _WORKER_JOB[key]
+        if ahead is not None:
+            from .hyphenation import install
+
+            install(ahead.patterns)
+            job.print_page = ahead.print_page
+        return _render_into(job, fmt, Path(temp))
     except PublishError as exc:
         raise _portable(exc) from None
 
@@ -238,21 +255,19 @@ def _render_parallel(pools: dict[str, Any], jobs: list[Job], tasks: list[_Task])
     from concurrent.futures import FIRST_EXCEPTION, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from .hyphenation import preload
-
     token = secrets.token_hex(8)
     payloads = [pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL) for job in jobs]
     ordered = _submission_order(tasks)
     submitted = {}
-    patterns: dict[int, dict[Path, Any]] = {}
+    ahead: dict[int, _Ahead] = {}
     try:
-        # the light lane first: parsing the PDF's hyphenation patterns takes this process a moment,
-        # which the PDF worker spends importing WeasyPrint anyway
+        # the light lane first: the PDF's head start takes this process a moment, which the PDF
+        # worker spends importing WeasyPrint anyway
         for lane in ("light", "heavy"):
             for task in (t for t in ordered if _lane(t.format) == lane):
-                if task.format == "pdf" and task.index not in patterns:
-                    patterns[task.index] = preload(jobs[task.index])
-                args = (token, task.index), payloads[task.index], task.format, str(task.temp), patterns.get(task.index)
+                if task.format == "pdf" and task.index not in ahead:
+                    ahead[task.index] = _Ahead.make(jobs[task.index])
+                args = (token, task.index), payloads[task.index], task.format, str(task.temp), ahead.get(task.index)
                 submitted[id(task)] = pools[lane].submit(_worker_render, *args)
         futures = {submitted[id(task)]: task for task in ordered}
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)

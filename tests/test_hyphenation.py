@@ -1,4 +1,4 @@
-"""Hyphenation in the PDF: the patterns each article language is set with, and patterns parsed ahead of the render."""
+"""Hyphenation in the PDF: the patterns each article language is set with, and the head start a PDF worker gets."""
 from __future__ import annotations
 
 import pickle
@@ -14,6 +14,7 @@ from publish import hyphenation, pipeline
 from publish.errors import ThemeError
 from publish.themes import load
 from publish.writers import pdf as pdf_writer
+from publish.writers.print_page import print_page
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "pdf" / "reprint.md"
@@ -70,13 +71,13 @@ def test_a_render_given_preloaded_patterns_parses_none_and_writes_the_same_pdf(t
     assert pdf_writer.write(job) == expected
 
 
-def test_the_pdf_worker_is_sent_the_patterns_and_the_light_lane_is_sent_first(tmp_path: Path) -> None:
+def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_lane_is_sent_first(tmp_path: Path) -> None:
     job = _job(tmp_path)
     submitted: list[tuple[str, Any]] = []
 
     class Pool:
-        def submit(self, fn: Any, key: Any, payload: bytes, fmt: str, temp: str, patterns: Any) -> Future:
-            submitted.append((fmt, patterns))
+        def submit(self, fn: Any, key: Any, payload: bytes, fmt: str, temp: str, ahead: Any) -> Future:
+            submitted.append((fmt, ahead))
             done: Future = Future()
             done.set_result((1, "0" * 64, 0.0))
             return done
@@ -85,7 +86,8 @@ def test_the_pdf_worker_is_sent_the_patterns_and_the_light_lane_is_sent_first(tm
     pipeline._render_parallel({"heavy": Pool(), "light": Pool()}, [job], tasks)
     assert [fmt for fmt, _ in submitted] == ["epub", "docx", "pdf"]
     assert submitted[0][1] is None and submitted[1][1] is None
-    assert set(submitted[2][1]) == {pyphen.LANGUAGES["en_US"]}
+    assert set(submitted[2][1].patterns) == {pyphen.LANGUAGES["en_US"]}
+    assert submitted[2][1].print_page == print_page(job)  # the page, made here while the worker imports WeasyPrint
 
 
 def test_the_hyphenation_option_merges_with_the_default_and_rejects_a_bad_tag(tmp_path: Path) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import calendar
 import contextlib
-import datetime as dt
 import difflib
 import hashlib
 import os
 import re
-from html import escape
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.request import url2pathname
@@ -26,10 +24,8 @@ from weasyprint.urls import URLFetcher
 from .. import hyphenation
 from ..context import build_date
 from ..errors import OutputError
-from ..fonts import warn_missing_glyphs
 from ..job import Job
-from ..model import Node
-from .html import render_page
+from .print_page import print_page
 
 MAX_FETCH_BYTES = 32 * 1024 * 1024
 #: WeasyPrint's own debugging variant is not a publishing format.
@@ -100,39 +96,6 @@ class ConfinedFetcher(URLFetcher):
             raise ValueError(f"refusing to read {path.name}: larger than {MAX_FETCH_BYTES} bytes")
         media_type = mimetypes.guess_type(path.name)[0] or "text/plain"
         return URLFetcherResponse(path.as_uri(), data, {"Content-Type": media_type, "Content-Length": str(len(data))})
-
-
-def _date_iso(job: Job) -> str | None:
-    """The date written as CreationDate and ModDate: the article's, else SOURCE_DATE_EPOCH's; never the clock."""
-    if job.view.date_iso:
-        return job.view.date_iso
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return None
-
-
-def _subject(job: Job) -> str | None:
-    view = job.view
-    return view.description or (view.subtitle.text if view.subtitle else None)
-
-
-def _meta_tags(job: Job) -> str:
-    """The <meta> tags WeasyPrint turns into Author, Subject, Keywords, Creator and the dates."""
-    view = job.view
-    tags = [f'<meta name="author" content="{escape(a)}"/>' for a in view.authors]
-    if view.keywords:
-        tags.append(f'<meta name="keywords" content="{escape(", ".join(view.keywords))}"/>')
-    subject = _subject(job)
-    if subject:
-        tags.append(f'<meta name="description" content="{escape(subject)}"/>')
-    date = _date_iso(job)
-    if date:
-        tags.append(f'<meta name="dcterms.created" content="{date}"/>')
-        tags.append(f'<meta name="dcterms.modified" content="{date}"/>')
-    tags.append('<meta name="generator" content="publish"/>')
-    return "\n".join(tags)
 
 
 def custom_info(job: Job) -> dict[str, str]:
@@ -246,13 +209,7 @@ def _identifier(page: str, sheets: list[tuple[str, Path]], variant: str | None) 
 def write(job: Job) -> bytes:
     """Render the article to PDF bytes."""
     variant = check_variant(job.options.get("pdf_variant"))
-    warn_missing_glyphs(job.doc, job.theme.chain)
-    assets = job.assets
-
-    def image_url(node: Node) -> str:
-        return assets[str(node.attrs["src"])].path.as_uri()
-
-    page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job))
+    page = job.print_page if job.print_page is not None else print_page(job)
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
     sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print")]
     attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
