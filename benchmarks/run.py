@@ -321,6 +321,9 @@ def main() -> None:
     THEME = args.theme
     work = args.work or Path(tempfile.mkdtemp(prefix="publish-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    # bytecode for this checkout's publish, as `pip install` leaves for an installed copy (and for
+    # WeasyPrint): with PYTHONDONTWRITEBYTECODE set, an edited module would be compiled on every run
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "publish")], check=True)
     info = machine()
     print(f"benchmarking in {work}", flush=True)
     comparisons = []

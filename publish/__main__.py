@@ -1,5 +1,5 @@
 """`python -m publish`: the command line."""
-from .cli import main
+from .cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -177,3 +178,29 @@ def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> N
         click.echo(f"build with: publish build --theme {shown}")
 
     _run(ctx, action)
+
+
+def run() -> None:
+    """The ``publish`` command: main(), then an exit without Python's teardown.
+
+    Freeing every module and object one by one took 40-50 ms after a build (a third of a no-op
+    rebuild), and there is nothing to tear down: outputs are written and closed, worker pools
+    are shut down. Streams are flushed first. An unexpected exception still ends as usual.
+    """
+    try:
+        main()
+        code: Any = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (publish build | head): nothing left to say
+            code = code or 1
+    os._exit(code)

@@ -5,7 +5,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -205,7 +204,7 @@ class Manifest:
     def save(self) -> None:
         """Write the manifest beside the outputs, atomically."""
         text = json.dumps({"schema": SCHEMA, "outputs": self.outputs}, indent=1, sort_keys=True) + "\n"
-        temp = self.folder / f".{NAME}.{secrets.token_hex(4)}.tmp"
+        temp = self.folder / f".{NAME}.{os.urandom(4).hex()}.tmp"
         try:
             temp.write_text(text, encoding="utf-8")
             os.replace(temp, self.path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import gc
 import importlib
 import os
-import secrets
 import signal
 import sys
 import time
@@ -95,7 +94,7 @@ def cpu_count() -> int:
 def _new_temp(target: Path) -> Path:
     """An empty temporary file beside ``target``, with the mode a normal file gets (the umask applies)."""
     while True:
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        temp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:
@@ -255,7 +254,7 @@ def _render_parallel(pools: dict[str, Any], jobs: list[Job], tasks: list[_Task])
     from concurrent.futures import FIRST_EXCEPTION, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()
     payloads = [pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL) for job in jobs]
     ordered = _submission_order(tasks)
     submitted = {}

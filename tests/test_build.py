@@ -132,3 +132,26 @@ def test_every_command_has_help():
     for command in ([], ["build"], ["verify"], ["themes"]):
         result = _cli(*command, "--help")
         assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+@pytest.mark.parametrize(("raised", "code"), [(None, 0), (SystemExit(0), 0), (SystemExit(None), 0), (SystemExit(1), 1), (SystemExit(130), 130), (SystemExit("bad"), 1)])
+def test_the_command_exits_with_mains_code_after_flushing_its_output(monkeypatch, capsys, raised, code):
+    from publish import cli
+
+    class Exited(Exception):
+        pass
+
+    def main() -> None:
+        print("wrote dist/article.pdf")
+        if raised is not None:
+            raise raised
+
+    def exit_now(status: int) -> None:
+        raise Exited(status)
+
+    monkeypatch.setattr(cli, "main", main)
+    monkeypatch.setattr(cli.os, "_exit", exit_now)
+    with pytest.raises(Exited) as info:
+        cli.run()
+    assert info.value.args == (code,)
+    assert capsys.readouterr().out == "wrote dist/article.pdf\n"
