@@ -225,7 +225,7 @@ def write(job: Job) -> bytes:
             document = html.render(
                 stylesheets=stylesheets,
                 font_config=font_config,
-                presentational_hints=True,
+                presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
                 pdf_variant=variant,
                 pdf_tags=True,
             )
