@@ -159,7 +159,8 @@ def _init_worker(formats: list[str]) -> None:
     about a second), so that rendering starts as soon as a job arrives."""
     # Ctrl-C is the parent's to handle: it stops the pool and keeps the old outputs
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up(formats)
+    with _fewer_collections():  # importing WeasyPrint allocates enough to trigger a dozen collections
+        warm_up(formats)
 
 
 def _portable(exc: PublishError) -> PublishError:
