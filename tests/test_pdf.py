@@ -403,6 +403,31 @@ def test_weasyprint_is_imported_without_spawning_a_library_search() -> None:
     assert done.stdout.split(" ", 1)[0] == "0", done.stdout
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is Linux's")
+def test_weasyprint_is_imported_the_slow_way_when_the_shortcut_finds_no_library() -> None:
+    """A WeasyPrint whose name lists lack the sonames: the first try fails, quietly, and the import
+    is tried again with find_library's search."""
+    code = (
+        "import cffi, ctypes.util\n"
+        "real_dlopen, real_find, searched = cffi.FFI.dlopen, ctypes.util.find_library, []\n"
+        "def dlopen(self, name, *args):\n"
+        "    if ctypes.util.find_library.__name__ == '_not_searched':\n"
+        "        raise OSError(f'cannot load {name}')\n"
+        "    return real_dlopen(self, name, *args)\n"
+        "def find(name):\n"
+        "    searched.append(name)\n"
+        "    return real_find(name)\n"
+        "cffi.FFI.dlopen, ctypes.util.find_library = dlopen, find\n"
+        "import publish.writers.pdf\n"
+        "from weasyprint.text import ffi\n"
+        "assert None not in (ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig, ffi.pangoft2)\n"
+        "print('searched', len(searched) > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "searched True\n", done.stdout  # and no installation advice printed
+
+
 def test_the_library_search_shortcut_restores_find_library_after_an_error() -> None:
     import ctypes.util
 

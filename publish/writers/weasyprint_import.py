@@ -8,12 +8,14 @@ that ``import weasyprint`` took on the 2-core benchmark machine. On Linux nothin
 answering "not found" at once: every list also holds the library's soname
 ('libpango-1.0.so.0'), which dlopen finds directly, in the same places ``find_library`` looks
 (the linker cache and ``LD_LIBRARY_PATH``) and which is what ``find_library`` would have returned.
+Should a WeasyPrint release drop those sonames, the import is simply tried again the slow way.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes.util
+import io
 import sys
-from contextlib import contextmanager
 from typing import Iterator
 
 
@@ -21,7 +23,7 @@ def _not_searched(name: str) -> None:
     return None
 
 
-@contextmanager
+@contextlib.contextmanager
 def no_library_search() -> Iterator[None]:
     """While inside, ``ctypes.util.find_library`` answers None at once (Linux only; elsewhere a no-op)."""
     if not sys.platform.startswith("linux"):
@@ -35,5 +37,16 @@ def no_library_search() -> Iterator[None]:
         ctypes.util.find_library = real
 
 
-with no_library_search():
-    import weasyprint  # noqa: F401  (the import this module exists for)
+def _import_weasyprint() -> None:
+    try:
+        # WeasyPrint prints installation advice when a library does not load: not yet, there is a second try
+        with no_library_search(), contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401
+        return
+    except OSError:
+        for name in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+            del sys.modules[name]
+    import weasyprint  # noqa: F401,F811  (with find_library's search, as WeasyPrint does it itself)
+
+
+_import_weasyprint()
