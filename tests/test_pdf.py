@@ -379,6 +379,19 @@ def test_the_build_logs_no_warning(a4, logged):
     assert not noise, noise
 
 
+def _import_pdf_writer(before: str, after: str) -> str:
+    """What a fresh interpreter prints when it runs ``before``, imports the PDF writer (so WeasyPrint),
+    checks WeasyPrint opened its libraries, and runs ``after``."""
+    code = before + (
+        "import publish.writers.pdf\n"
+        "from weasyprint.text import ffi\n"
+        "assert None not in (ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig, ffi.pangoft2)\n"
+    ) + after
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is Linux's: elsewhere find_library spawns nothing")
 def test_weasyprint_is_imported_without_spawning_a_library_search() -> None:
     """ctypes.util.find_library runs ldconfig, gcc and ld for every library name WeasyPrint tries
@@ -392,15 +405,10 @@ def test_weasyprint_is_imported_without_spawning_a_library_search() -> None:
         "    return real_init(self, args, *a, **k)\n"
         "subprocess.Popen.__init__ = recording\n"
         "original = ctypes.util.find_library\n"
-        "import publish.writers.pdf\n"
-        "from weasyprint.text import ffi\n"
-        "assert ctypes.util.find_library is original, 'find_library was not restored'\n"
-        "assert None not in (ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig, ffi.pangoft2)\n"
-        "print(len(spawned), spawned[:3])\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split(" ", 1)[0] == "0", done.stdout
+    after = "assert ctypes.util.find_library is original, 'find_library was not restored'\nprint(len(spawned), spawned[:3])\n"
+    out = _import_pdf_writer(code, after)
+    assert out.split(" ", 1)[0] == "0", out
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the shortcut is Linux's")
@@ -418,14 +426,9 @@ def test_weasyprint_is_imported_the_slow_way_when_the_shortcut_finds_no_library(
         "    searched.append(name)\n"
         "    return real_find(name)\n"
         "cffi.FFI.dlopen, ctypes.util.find_library = dlopen, find\n"
-        "import publish.writers.pdf\n"
-        "from weasyprint.text import ffi\n"
-        "assert None not in (ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig, ffi.pangoft2)\n"
-        "print('searched', len(searched) > 0)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == "searched True\n", done.stdout  # and no installation advice printed
+    out = _import_pdf_writer(code, "print('searched', len(searched) > 0)\n")
+    assert out == "searched True\n", out  # and no installation advice printed
 
 
 def test_the_library_search_shortcut_restores_find_library_after_an_error() -> None:
