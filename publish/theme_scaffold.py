@@ -24,6 +24,7 @@ options:
   # heading_scale: [1.9, 1.35, 1.15, 1.0]
   # paper: a4
   # date_format: "{{day}} {{month}} {{year}}"
+  # hyphenation: {{en: en-GB}}  # the PDF hyphenates English articles with British patterns
 # Stylesheets added after {extends}'s, for the PDF and the EPUB.
 extra_css: [extra.css]
 """

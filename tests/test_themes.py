@@ -3,6 +3,7 @@ build, bad themes fail early with path:line, and templates stay inside their san
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -227,6 +228,10 @@ def test_theme_new_scaffolds_a_theme_that_builds(shipped: dict[str, Path], tmp_p
     accent = theme.options["color_accent"]
     assert share_of(page, accent, 12) > 0.001  # extra.css colours the title in the scaffold's accent
     assert share_of(first_page(shipped["default"] / "article.pdf"), accent, 12) < 0.0001
+    manifest = folder / "theme.yaml"
+    manifest.write_text(re.sub(r"^  # ", "  ", manifest.read_text("utf-8"), flags=re.M), "utf-8")
+    uncommented = load("house", tmp_path)  # every option the scaffold shows is a valid example
+    assert uncommented.options["hyphenation"] == {"en": "en-GB"} and uncommented.options["font_size"] == 10.5
 
 
 def test_bad_theme_on_the_command_line_exits_1_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
