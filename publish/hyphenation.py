@@ -1,7 +1,7 @@
 """Hyphenation in the PDF: which Pyphen patterns an article's language is set with, and parsing them ahead of the render.
 
-Pyphen parses a pattern file in pure Python (0.14 s for American English on the 2-core
-benchmark machine, a quarter of the article's PDF render). A parallel build parses it in the
+Pyphen parses a pattern file in pure Python (0.07 to 0.14 s for American English on the 2-core
+benchmark machine, a fifth of the article's PDF render or more). A parallel build parses it in the
 parent process, which has nothing else to do while the PDF worker imports WeasyPrint, and
 hands the parsed patterns to the worker with the job.
 """

@@ -271,7 +271,7 @@ def _render_parallel(pools: dict[str, Any], jobs: list[Job], tasks: list[_Task])
                 submitted[id(task)] = pools[lane].submit(_worker_render, *args)
         futures = {submitted[id(task)]: task for task in ordered}
         done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in futures:  # in submission order, so the first task's error wins
+        for future in futures:  # in planned order (PDF first), so the first planned task's error wins
             if future in done and future.exception() is not None:
                 raise future.exception()  # type: ignore[misc]
         for future, task in futures.items():
