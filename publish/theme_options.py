@@ -9,6 +9,8 @@ from typing import Any
 
 from .errors import ThemeError
 
+#: Options that are mappings: a theme's entries merge into its parent's and the defaults, key by key.
+MERGED_KEY_BY_KEY = ("labels", "hyphenation")
 _DATE_FIELDS = {"day", "month", "month_abbr", "year", "iso"}
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: Font family names go into CSS and Word styles: plain names only, nothing that could end a CSS string.
@@ -123,8 +125,7 @@ _CHECKS = {
 def validate_options(theme: Any) -> None:
     """Merge defaults under the theme's options and check each; a bad one names its manifest."""
     merged = dict(DEFAULTS)
-    labels = dict(DEFAULTS["labels"])
-    hyphenation = dict(DEFAULTS["hyphenation"])
+    merged.update({key: dict(DEFAULTS[key]) for key in MERGED_KEY_BY_KEY})
     for key, value in theme.options.items():
         if key not in _CHECKS:
             near = difflib.get_close_matches(str(key), list(_CHECKS), n=1)
@@ -133,14 +134,10 @@ def validate_options(theme: Any) -> None:
         ok, expected = _CHECKS[key]
         if not ok(value):
             raise ThemeError(f"theme option '{key}' must be {expected}, not {value!r}", *_where(theme, key))
-        if key == "labels":
-            labels.update(value)
-        elif key == "hyphenation":
-            hyphenation.update(value)
+        if key in MERGED_KEY_BY_KEY:
+            merged[key].update(value)
         else:
             merged[key] = value
-    merged["labels"] = labels
-    merged["hyphenation"] = hyphenation
     for docx_key, css_key in _DOCX_FONTS.items():
         if merged[docx_key] is None or _follows_css_list(theme, docx_key, css_key):
             merged[docx_key] = first_named_font(merged[css_key])

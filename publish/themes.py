@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
 from .errors import ThemeError
+from .theme_options import MERGED_KEY_BY_KEY
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -203,9 +205,9 @@ def _read_manifest(folder: Path) -> tuple[dict[str, Any], dict[str, int]]:
 
 
 def _merge_options(into: dict[str, Any], opts: dict[str, Any]) -> None:
-    """A child's options over its parent's; `labels` and `hyphenation` merge key by key."""
+    """A child's options over its parent's; mappings such as `labels` merge key by key."""
     for key, value in opts.items():
-        if key in ("labels", "hyphenation") and isinstance(value, dict) and isinstance(into.get(key), dict):
+        if key in MERGED_KEY_BY_KEY and isinstance(value, dict) and isinstance(into.get(key), dict):
             into[key] = {**into[key], **value}
         else:
             into[key] = value
