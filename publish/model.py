@@ -1,10 +1,21 @@
 """The document model: one tree of blocks and inlines, each block knowing its source line.
 
-Block kinds: heading(level), paragraph, figure(src, title; children = caption),
-bullet_list, ordered_list(start), list_item, blockquote, code_block(info; text),
-table(align; children = thead/tbody of rows of cells), thematic_break, div(class).
-Inline kinds: text, emph, strong, strike, code, link(href, title), image(src, title),
-softbreak, hardbreak, footnote_ref(n).
+Every node may carry pandoc-style attributes in ``attrs``: ``id`` (str), ``classes``
+(list[str]) and ``kv`` (dict[str, str]) -- from ``{#id .class key=value}``, fenced divs,
+bracketed spans or sanitized raw HTML.
+
+Block kinds: heading(level, id), paragraph, figure(src, title, width, height; children =
+caption), bullet_list, ordered_list(start), list_item(checked: True/False for task lists,
+absent otherwise), blockquote, code_block(info; text), table(align; children = thead/tbody
+of rows of cells(header, align, colspan, rowspan)), thematic_break, div(class),
+callout(type: note/tip/important/warning/caution/..., title: inlines or absent; children =
+blocks) for GitHub alerts, pandoc/Quarto callouts and admonitions, definition_list
+(children = term (inlines) and definition (blocks), in source order), details(children =
+summary (inlines) then blocks), math_block(text = TeX).
+Inline kinds: text, emph, strong, strike, code, link(href, title; missing=True when it points
+at a local file that is not there: writers show its text), image(src, title, width, height),
+softbreak, hardbreak, footnote_ref(n), sup, sub, kbd, span (classes such as smallcaps,
+underline, mark), math(text = TeX).
 """
 from __future__ import annotations
 
