@@ -63,9 +63,10 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--pdf-variant", default=None, help="A WeasyPrint PDF variant such as pdf/a-3b or pdf/ua-1.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Read every output back and check it after building.")
 @click.option("--force", is_flag=True, help="Render every output, even those whose inputs have not changed.")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error: exit 1 and leave the outputs as they were.")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
-          paper: str | None, pdf_variant: str | None, verify: bool, force: bool) -> None:
+          paper: str | None, pdf_variant: str | None, verify: bool, force: bool, strict: bool) -> None:
     """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
     from .pipeline import Output
     from .pipeline import build as run_build
@@ -77,9 +78,16 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
             click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s")
 
     def action() -> None:
+        from .errors import collecting
+
+        with collecting(strict):  # one log for build and verify: each warning printed once
+            checked()
+
+    def checked() -> None:
         started = time.perf_counter()
         options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper}
-        results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report, force=force)
+        results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report,
+                            force=force, strict=strict)
         if verify:
             from .verify import verify_outputs
 

@@ -10,8 +10,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from .model import Document, Metadata, Rich
-from .writers.html import rich_html
+from .model import Blocks, Document, Metadata, Person, Rich
+from .writers.html import blocks_html, rich_html
 
 _MONTHS = [
     "January", "February", "March", "April", "May", "June",
@@ -53,12 +53,40 @@ class Field:
 
 
 @dataclass
+class Byline:
+    """One author as a byline shows them: the name, the numbers of their affiliations
+    (in ``View.affiliations``), and their e-mail and ORCID iD when given."""
+
+    name: str
+    marks: list[int]
+    email: str | None = None
+    orcid: str | None = None
+
+
+def bylines(people: list[Person]) -> tuple[list[Byline], list[str]]:
+    """Each author with the numbers of their affiliations, and the affiliations in order of first mention."""
+    affiliations: list[str] = []
+    lines = []
+    for person in people:
+        marks = []
+        for name in person.affiliations:
+            if name not in affiliations:
+                affiliations.append(name)
+            mark = affiliations.index(name) + 1
+            if mark not in marks:
+                marks.append(mark)
+        lines.append(Byline(person.name, marks, person.email, person.orcid))
+    return lines, affiliations
+
+
+@dataclass
 class View:
     """The template context: metadata ready to show, plus labels and options."""
 
     title: Field
     subtitle: Field | None
     short_title: str
+    #: the authors' names (what metadata and verification use)
     authors: list[str]
     date_iso: str | None
     date_display: str | None
@@ -76,6 +104,13 @@ class View:
     contact: Field | None
     labels: dict[str, str]
     options: dict[str, Any]
+    #: the byline: each author with the numbers of their affiliations
+    people: list[Byline] = field(default_factory=list)
+    #: the affiliations the byline numbers, in order of first mention
+    affiliations: list[str] = field(default_factory=list)
+    #: whether the byline numbers affiliations (several authors, more than one affiliation)
+    numbered_affiliations: bool = False
+    abstract: Field | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -86,6 +121,12 @@ def _field(value: Rich | None) -> Field | None:
     if value is None:
         return None
     return Field(value.text, rich_html(value) or Markup(""))
+
+
+def _block_field(value: Blocks | None) -> Field | None:
+    if value is None:
+        return None
+    return Field(value.text, blocks_html(value))
 
 
 def source_display_url(url: str | None) -> str | None:
@@ -106,6 +147,7 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
         source_line = f"{labels['source']} {meta.source.name}" + (f" ({shown})" if shown else "")
     title = _field(meta.title)
     assert title is not None
+    people, affiliations = bylines(meta.people or [Person(name) for name in meta.authors])
     return View(
         title=title,
         subtitle=_field(meta.subtitle),
@@ -127,6 +169,10 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
         contact=_field(meta.contact),
         labels=labels,
         options=options,
+        people=people,
+        affiliations=affiliations,
+        numbered_affiliations=len(affiliations) > 1 and len(people) > 1,
+        abstract=_block_field(meta.abstract),
     )
 
 

@@ -68,6 +68,25 @@ class Rich:
 
 
 @dataclass
+class Blocks:
+    """A metadata value written in block Markdown (an abstract): its blocks and its plain text."""
+
+    text: str
+    blocks: list[Node]
+    line: int | None = None
+
+
+@dataclass
+class Person:
+    """An author: a name, and what a byline may show beside it."""
+
+    name: str
+    affiliations: list[str] = field(default_factory=list)
+    email: str | None = None
+    orcid: str | None = None
+
+
+@dataclass
 class Source:
     """The outlet an article was first published by."""
 
@@ -85,6 +104,8 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     date: _dt.date | None = None
     lang: str = "en"
+    abstract: Blocks | None = None
+    people: list[Person] = field(default_factory=list)
     publisher: str | None = None
     rights: Rich | None = None
     identifier: str | None = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from .errors import OutputError, PublishError, warn
+from .errors import OutputError, PublishError, collecting, set_strict, warn
 from .manifest import Inputs, Manifest, environment, options_digest, sha256_bytes, theme_digests, versions
 
 if TYPE_CHECKING:
@@ -154,9 +154,11 @@ class _Ahead:
 _WORKER_JOB: dict[tuple[str, int], Job] = {}
 
 
-def _init_worker(formats: list[str]) -> None:
+def _init_worker(formats: list[str], strict: bool = False) -> None:
     """Import the writers while the parent is still reading the sources (WeasyPrint alone takes
-    about a second), so that rendering starts as soon as a job arrives."""
+    about a second), so that rendering starts as soon as a job arrives; with ``strict``, the
+    worker's warnings are errors too."""
+    set_strict(strict)
     # Ctrl-C is the parent's to handle: it stops the pool and keeps the old outputs
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with _fewer_collections():  # importing WeasyPrint allocates enough to trigger a dozen collections
@@ -211,7 +213,7 @@ def _lane(fmt: str) -> str:
     return "heavy" if fmt in HEAVY_FORMATS else "light"
 
 
-def _start_pools(planned: list[str], cores: int) -> dict[str, Any]:
+def _start_pools(planned: list[str], cores: int, strict: bool = False) -> dict[str, Any]:
     """One process pool per lane (heavy, light) for the planned formats, its workers already
     importing their writers: as many heavy workers as cores allow, the light ones on what is left
     (at least one)."""
@@ -225,7 +227,7 @@ def _start_pools(planned: list[str], cores: int) -> dict[str, Any]:
     for lane, formats in (("heavy", heavy), ("light", light)):
         if sizes[lane]:
             warm = list(dict.fromkeys(formats))
-            pool = ProcessPoolExecutor(max_workers=sizes[lane], mp_context=_pool_context(), initializer=_init_worker, initargs=(warm,))
+            pool = ProcessPoolExecutor(max_workers=sizes[lane], mp_context=_pool_context(), initializer=_init_worker, initargs=(warm, strict))
             pool.submit(int)  # a fork-context pool starts all its workers on the first submit
             pools[lane] = pool
     return pools
@@ -295,13 +297,31 @@ def build(
     report: Callable[[Output], None] | None = None,
     force: bool = False,
     parallel: bool | None = None,
+    strict: bool = False,
 ) -> list[Output]:
     """Build every source in every format; outputs appear only if every one of them succeeded.
 
     An output whose inputs (source, images, theme files, options, versions) and bytes match
     the manifest in ``out`` is left alone unless ``force``. More than one output to render
-    renders on a process pool unless ``parallel`` is False.
+    renders on a process pool unless ``parallel`` is False. Each warning is printed once; with
+    ``strict``, any warning is an error (and no output changes).
     """
+    with collecting(strict):
+        return _build(sources, formats, theme, out, project, options, report, force, parallel, strict)
+
+
+def _build(
+    sources: Iterable[str | Path] | None,
+    formats: Iterable[str] | None,
+    theme: str | Path | Theme | None,
+    out: str | Path,
+    project: str | Path | None,
+    options: dict[str, Any] | None,
+    report: Callable[[Output], None] | None,
+    force: bool,
+    parallel: bool | None,
+    strict: bool,
+) -> list[Output]:
     from .themes import Theme, check_theme, load
 
     project_dir = Path(project or Path.cwd()).resolve()
@@ -334,7 +354,9 @@ def build(
         except PublishError:
             source_sha = ""  # prepare() reports why it cannot be read
         for fmt in ordered:
-            wanted_inputs = Inputs(source_sha, theme_sums, options_digest(opts, source, project_dir), versions(fmt), env)
+            # a strict build re-reads what a lenient one built, so that its warnings are errors now
+            digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
+            wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
             inputs[(source, fmt)] = wanted_inputs
             if force or not manifest.is_current(output_path(source, fmt, out_dir), wanted_inputs):
                 stale.setdefault(source, []).append(fmt)
@@ -343,7 +365,7 @@ def build(
     #    fork first and import the writers while this process checks the theme and reads the sources
     planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
     cores = cpu_count()
-    pools = _start_pools([fmt for fmt, _ in planned], cores) if min(cores, len(planned)) > 1 and parallel is not False else {}
+    pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if min(cores, len(planned)) > 1 and parallel is not False else {}
     tasks: list[_Task] = []
     jobs: list[Job] = []
     finished = False

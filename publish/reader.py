@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import SourceError
-from .metadata import parse_metadata
+from .metadata import complete, parse_metadata
 from .model import Document
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
@@ -20,6 +21,7 @@ MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_YAML_DEPTH = 32
 MAX_YAML_VALUES = 10_000
 _FENCE = "---"
+_TOML_FENCE = "+++"
 _BOMS = {b"\xff\xfe": "UTF-16", b"\xfe\xff": "UTF-16"}
 #: Characters XML (so EPUB and DOCX) cannot hold: C0 controls but tab and line ends, U+FFFE, U+FFFF.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -48,19 +50,98 @@ def _decode(data: bytes, path: Path) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
-    """Return (yaml text, body text, number of lines before the body)."""
+@dataclass
+class FrontMatter:
+    """What precedes the body: its fields (as loaded, unvalidated), each top-level key's line, and the body."""
+
+    kind: str  # "yaml", "toml", "pandoc" (a % title block) or "none"
+    raw: Any
+    lines: dict[str, int]
+    body: str
+    offset: int  # lines of the file before the body
+    start_line: int  # the first line of the fields
+
+
+def split_front_matter(text: str, path: Path) -> FrontMatter:
+    """Find the front matter: YAML between ``---`` and ``---`` (or ``...``), TOML between
+    ``+++`` lines, a pandoc ``%`` title block, or none (the whole file is the body)."""
     lines = text.split("\n")
-    if not lines or lines[0].rstrip() != _FENCE:
-        raise SourceError(
-            "no front matter: the file must start with a '---' line, then 'title: ...', then '---'",
-            path,
-            1,
-        )
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in (_FENCE, "..."):
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1 :]), i + 1
-    raise SourceError("the front matter is not closed: add a '---' line after the last field", path, 1)
+    first = lines[0].rstrip() if lines else ""
+    if first == _FENCE and len(lines) > 1 and lines[1].strip():
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() in (_FENCE, "..."):
+                raw, keys = _load_yaml("\n".join(lines[1:i]), path)
+                return FrontMatter("yaml", raw, keys, "\n".join(lines[i + 1 :]), i + 1, 2)
+        raise SourceError("the front matter is not closed: add a '---' line after the last field", path, 1)
+    if first == _TOML_FENCE:
+        for i in range(1, len(lines)):
+            if lines[i].rstrip() == _TOML_FENCE:
+                raw, keys = _load_toml(lines[1:i], path)
+                return FrontMatter("toml", raw, keys, "\n".join(lines[i + 1 :]), i + 1, 2)
+        raise SourceError("the TOML front matter is not closed: add a '+++' line after the last field", path, 1)
+    if first.startswith("%"):
+        return _pandoc_title_block(lines)
+    return FrontMatter("none", {}, {}, text, 0, 1)
+
+
+def _pandoc_title_block(lines: list[str]) -> FrontMatter:
+    """pandoc's title block: ``% title``, ``% author; author``, ``% date``, each continued on indented lines."""
+    parts: list[tuple[str, list[str], int]] = []
+    i = 0
+    while i < len(lines) and len(parts) < 3 and lines[i].startswith("%"):
+        start, texts = i + 1, [lines[i][1:].strip()]
+        i += 1
+        while i < len(lines) and lines[i][:1] in (" ", "\t") and lines[i].strip():
+            texts.append(lines[i].strip())
+            i += 1
+        parts.append((" ".join(t for t in texts if t), texts, start))
+    raw: dict[str, Any] = {}
+    keys: dict[str, int] = {}
+    for name, (joined, texts, line) in zip(("title", "author", "date"), parts):
+        if not joined:
+            continue
+        if name == "author":
+            raw[name] = [a.strip() for t in texts for a in t.split(";") if a.strip()]
+        else:
+            raw[name] = joined
+        keys[name] = line
+    return FrontMatter("pandoc", raw, keys, "\n".join(lines[i:]), i, 1)
+
+
+_TOML_KEY = re.compile(r"""^\s*(?:\[\[?\s*)?(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_-]+))""")
+
+
+def _load_toml(lines: list[str], path: Path) -> tuple[object, dict[str, int]]:
+    """TOML front matter (stdlib tomllib), with each top-level key's line."""
+    import tomllib
+
+    text = "\n".join(lines)
+    if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise SourceError(f"the front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", path, 2)
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)$", message)
+        line = int(found.group(1)) + 1 if found else 2
+        problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)$", "", message)
+        raise SourceError(f"the front matter is not valid TOML: {problem}", path, line) from None
+    except RecursionError:
+        raise SourceError(f"the front matter nests too deeply", path, 2) from None
+    keys: dict[str, int] = {}
+    in_table = False
+    for number, line_text in enumerate(lines, start=2):
+        stripped = line_text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        is_header = stripped.startswith("[")
+        if in_table and not is_header:
+            continue
+        match = _TOML_KEY.match(line_text)
+        if match and (is_header or "=" in line_text):
+            keys.setdefault(next(g for g in match.groups() if g), number)
+        in_table = in_table or is_header
+    return raw, keys
 
 
 class _Loader(yaml.SafeLoader):
@@ -201,13 +282,13 @@ def read_document(path: str | Path) -> Document:
     data = read_bytes(path)
     text = _decode(data, path)
     if not text.strip():
-        raise SourceError("the article is empty; it needs front matter with a title", path, 1)
-    yaml_text, body, offset = split_front_matter(text, path)
-    raw, lines = _load_yaml(yaml_text, path)
-    meta = parse_metadata(raw, lines, path, start_line=2)
+        raise SourceError("the article is empty; it needs a title and some text", path, 1)
+    front = split_front_matter(text, path)
+    meta = parse_metadata(front.raw, front.lines, path, front.start_line)
     from .markdown import parse_blocks  # here, so that a no-op rebuild (read_bytes only) does not import it
 
-    blocks, footnotes = parse_blocks(body, offset, path)
+    blocks, footnotes = parse_blocks(front.body, front.offset, path)
+    complete(meta, blocks, path, front.start_line)
     return Document(
         path=path,
         root=path.resolve().parent,

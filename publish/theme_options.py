@@ -47,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
         "rights": "Rights",
         "publisher": "Published by",
         "keywords": "Topics:",
+        "abstract": "Abstract",
         "page": "Page",
         "of": "of",
     },

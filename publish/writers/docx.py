@@ -407,7 +407,7 @@ class DocxWriter:
             self.paragraph(story, "Subtitle", meta.subtitle.inlines)
         facts = len(story.paragraphs)
         if view.authors:
-            self.paragraph(story, "Author", text=", ".join(view.authors))
+            self.byline(story)
         if view.date_display:
             self.paragraph(story, "Date", text=view.date_display)
         if view.source_line:
@@ -422,6 +422,26 @@ class DocxWriter:
         gap = styles.facts_gap(self.options)
         if gap is not None and len(story.paragraphs) > facts:
             story.paragraphs[facts].paragraph_format.space_before = Pt(gap)
+        if view.abstract and meta.abstract:
+            self.paragraph(story, "Abstract Title", text=view.labels["abstract"])
+            self.blocks(story, meta.abstract.blocks, Ctx(style="Abstract"))
+
+    def byline(self, story: Story) -> None:
+        """The authors, each with the numbers of their affiliations when there are several; then the affiliations."""
+        view = self.job.view
+        para = self.paragraph(story, "Author")
+        for i, person in enumerate(view.people):
+            self._run(para, (", " if i else "") + person.name, frozenset())
+            if view.numbered_affiliations and person.marks:
+                self._run(para, ",".join(map(str, person.marks)), frozenset()).font.superscript = True
+        if view.affiliations:
+            para = self.paragraph(story, "Affiliation")
+            for i, affiliation in enumerate(view.affiliations, start=1):
+                if i > 1:
+                    self._run(para, "; ", frozenset())
+                if view.numbered_affiliations:
+                    self._run(para, str(i), frozenset()).font.superscript = True
+                self._run(para, affiliation, frozenset())
 
     def end_matter(self) -> None:
         meta, view, story = self.job.doc.meta, self.job.view, self.body

@@ -118,6 +118,7 @@ def paragraph_looks(options: dict[str, Any]) -> dict[str, Look]:
         "Normal": Look(based_on=None, font=body, size=base, color=text, after=base * 0.5, line=base * line),
         **body_looks(options),
         **title_looks(options, heading),
+        **abstract_looks(options),
         "Quote": Look(next="Body Text", italic=True, color=text, left=base * 1.5, right=base * 1.5, before=base * 0.3,
                       after=base * 0.6),
         "Figure": Look(next="Caption", align="center", before=base * 0.4, after=base * 0.3, keep_next=True, line="auto"),
@@ -191,6 +192,8 @@ def title_looks(options: dict[str, Any], heading: str) -> dict[str, Look]:
                              after=0, line=base * 1.25 * 1.3, borders=band, fill=accent, keep_next=True),
             "Author": Look(next="Date", bold=True, size=small, before=0, after=base * 0.2, line=small * 1.35,
                            borders=facts, keep_next=True),
+            "Affiliation": Look(next="Date", italic=True, size=small, color=muted, before=0, after=base * 0.2,
+                                line=small * 1.35, borders=facts, keep_next=True),
             "Date": Look(next="Source Line", bold=True, size=small, color=accent, before=0, after=base * 0.2,
                          line=small * 1.35, borders=facts, keep_next=True),
             "Source Line": Look(next="Body Text", size=small, color=muted, before=0, after=base * 1.6,
@@ -205,8 +208,20 @@ def title_looks(options: dict[str, Any], heading: str) -> dict[str, Look]:
         "Subtitle": Look(next="Author", font=heading, size=base * 1.2, italic=True, color=text, after=base * 0.3,
                          line=base * 1.2 * 1.3, borders=ruled, keep_next=True),
         "Author": Look(next="Date", bold=True, after=0, borders=ruled, keep_next=True),
+        "Affiliation": Look(next="Date", italic=True, size=base * 0.88, color=muted, after=0, borders=ruled, keep_next=True),
         "Date": Look(next="Source Line", size=base * 0.88, color=muted, after=0, borders=ruled, keep_next=True),
         "Source Line": Look(next="Body Text", size=base * 0.88, color=muted, after=0, borders=ruled),
+    }
+
+
+def abstract_looks(options: dict[str, Any]) -> dict[str, Look]:
+    """The abstract under the title block: a bold label, then its paragraphs, indented on both sides."""
+    base = float(options["font_size"])
+    side = base * 1.5
+    return {
+        "Abstract Title": Look(next="Abstract", bold=True, size=base * 0.92, before=base * 1.0, after=base * 0.2,
+                               left=side, right=side, keep_next=True),
+        "Abstract": Look(next="Abstract", size=base * 0.92, after=base * 0.4, left=side, right=side),
     }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Callable
 
 from markupsafe import Markup
 
-from ..model import Document, Footnote, Node, Rich
+from ..model import Blocks, Document, Footnote, Node, Rich
 
 if TYPE_CHECKING:
     from ..job import Job
@@ -220,6 +220,11 @@ def rich_html(value: Rich | None) -> Markup | None:
     if value is None:
         return None
     return Markup(HtmlRenderer().inlines(value.inlines))
+
+
+def blocks_html(value: Blocks) -> Markup:
+    """A metadata value's block Markdown (an abstract) as HTML."""
+    return Markup(HtmlRenderer().blocks(value.blocks))
 
 
 def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[Node], str], head_extra: str = "") -> tuple[str, RenderedBody]:
