@@ -95,31 +95,34 @@ class Theme:
 
         return html_env(self.template_dirs())
 
-    def stylesheets(self, name: str) -> list[tuple[str, Path]]:
-        """A stylesheet (``print`` or ``epub``) rendered with the theme options, then each
-        extra_css, each with the folder its relative URLs resolve against."""
+    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None) -> list[tuple[str, Path]]:
+        """A stylesheet (``print`` or ``epub``) rendered with the theme options (and ``overrides``
+        of some of them, e.g. the CJK fonts for an article's language), then each extra_css,
+        each with the folder its relative URLs resolve against."""
         relative = f"css/{name}.css"
         path = self.find(relative)
         if path is None:
             raise ThemeError(f"the theme has no {relative}", self.path / MANIFEST)
-        sheets = [(self._render_css(path), path.parent)]
-        sheets.extend((self._render_css(extra), extra.parent) for extra in self.extra_css)
+        options = {**self.options, **overrides} if overrides else self.options
+        sheets = [(self._render_css(path, options), path.parent)]
+        sheets.extend((self._render_css(extra, options), extra.parent) for extra in self.extra_css)
         return sheets
 
     def css(self, name: str) -> str:
         """All of a target's stylesheets as one text."""
         return "\n".join(text for text, _ in self.stylesheets(name))
 
-    def _render_css(self, path: Path) -> str:
-        key = (path, json.dumps(self.options, sort_keys=True, default=str))
+    def _render_css(self, path: Path, options: dict[str, Any] | None = None) -> str:
+        options = self.options if options is None else options
+        key = (path, json.dumps(options, sort_keys=True, default=str))
         if key not in self._css_cache:
-            self._css_cache[key] = self._render_css_now(path)
+            self._css_cache[key] = self._render_css_now(path, options)
         return self._css_cache[key]
 
-    def _render_css_now(self, path: Path) -> str:
+    def _render_css_now(self, path: Path, options: dict[str, Any] | None = None) -> str:
         from .theme_env import render_css
 
-        return render_css(path, self.options)
+        return render_css(path, self.options if options is None else options)
 
 
 def resolve(name_or_path: str | None, project: Path | None = None) -> Path:

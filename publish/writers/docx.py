@@ -17,6 +17,7 @@ from docx.text.paragraph import Paragraph
 from ..context import build_date
 from ..errors import OutputError
 from ..job import Job
+from ..language import cjk_fonts
 from ..model import Node, plain_text
 from ..zipfiles import normalize
 from . import docx_parts as parts
@@ -72,7 +73,8 @@ class DocxWriter:
 
     def __init__(self, job: Job) -> None:
         self.job = job
-        self.options = job.theme.options
+        # the CJK font of the article's language (Noto Serif CJK JP for ja, ...)
+        self.options = {**job.theme.options, "font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
         # a theme's docx/reference.docx (pandoc's --reference-doc convention) wins over the options
         self.reference = getattr(job.theme, "reference_docx", None)
         self.docx = self._open_template()

@@ -25,6 +25,7 @@ from .. import hyphenation
 from ..context import build_date
 from ..errors import OutputError
 from ..job import Job
+from ..language import cjk_fonts
 from .print_page import print_page
 
 MAX_FETCH_BYTES = 32 * 1024 * 1024
@@ -211,7 +212,9 @@ def write(job: Job) -> bytes:
     variant = check_variant(job.options.get("pdf_variant"))
     page = job.print_page if job.print_page is not None else print_page(job)
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
-    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print")]
+    # the CJK faces of the article's language: Japanese glyph forms for ja, Korean for ko, ...
+    fonts = {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
+    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts)]
     attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
     try:
         # Inside: loading @font-face fonts rewrites them (WOFF to TrueType) and stamps them too.
