@@ -115,7 +115,7 @@ def _load_toml(lines: list[str], path: Path) -> tuple[object, dict[str, int]]:
     """TOML front matter (stdlib tomllib), with each top-level key's line."""
     import tomllib
 
-    text = "\n".join(lines)
+    text = "".join(f"{line}\n" for line in lines)  # each line ended, so that tomllib names the line of an error
     if len(text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise SourceError(f"the front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", path, 2)
     try:
@@ -123,11 +123,11 @@ def _load_toml(lines: list[str], path: Path) -> tuple[object, dict[str, int]]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = re.search(r"\(at line (\d+), column \d+\)$", message)
-        line = int(found.group(1)) + 1 if found else 2
+        line = int(found.group(1)) + 1 if found else len(lines) + 2  # the end of the TOML: its closing +++
         problem = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)$", "", message)
         raise SourceError(f"the front matter is not valid TOML: {problem}", path, line) from None
     except RecursionError:
-        raise SourceError(f"the front matter nests too deeply", path, 2) from None
+        raise SourceError("the front matter nests too deeply", path, 2) from None
     keys: dict[str, int] = {}
     in_table = False
     for number, line_text in enumerate(lines, start=2):
