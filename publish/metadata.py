@@ -310,6 +310,15 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value))
 
 
+def _written_key(key: Any) -> str:
+    """A non-text key as YAML most likely spelt it (true, null, 12, 2025-01-01): how its line is found."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return str(key).lower()
+    return str(key)[:60]
+
+
 def _known_fields_hint(name: str) -> str:
     near = difflib.get_close_matches(name, [*FIELDS, *ALIASES], n=1)
     if near:
@@ -324,7 +333,8 @@ def _resolve_aliases(raw: dict[Any, Any], lines: dict[str, int], start_line: int
     sources: dict[str, str] = {}
     for key, value in raw.items():
         if not isinstance(key, str):
-            report.warning(lines.get(str(key), start_line), f"front-matter key {_shown(key)} is not a name; ignored")
+            written = _written_key(key)
+            report.warning(lines.get(written, start_line), f"front-matter key {written!r} is not a name; ignored")
             continue
         line = lines.get(key, start_line)
         name = key.strip().lower() if key.strip().lower() in FIELDS or key.strip().lower() in ALIASES else key

@@ -112,16 +112,17 @@ def test_cli_prints_one_progress_line_per_output_with_size_and_time(tmp_path):
     "content, message",
     [
         (None, "the article does not exist"),
-        ("# Just a heading\n", ":1: no front matter"),
-        ("---\nlang: en\n---\nBody\n", ": the front matter has no 'title'"),
+        ("---\ntitle: T\ndate: 03/04/2025\n---\nBody\n", ":3: 'date' is not a date: '03/04/2025' is ambiguous"),
+        ("# Just a heading\n", ":1: no 'title' in the front matter; the first heading is the title (an error with --strict)"),
+        ("---\nlang: en\n---\nBody\n", ":2: no 'title' in the front matter and no heading at the top; the title is the file name"),
     ],
-    ids=["missing-file", "no-front-matter", "no-title"],
+    ids=["missing-file", "ambiguous-date", "no-front-matter-strict", "no-title-strict"],
 )
 def test_cli_reports_bad_source_as_path_line_message_exit_1(tmp_path, content, message):
     source = tmp_path / "bad.md"
     if content is not None:
         source.write_text(content, "utf-8")
-    result = _cli("build", str(source), "--out", str(tmp_path / "out"), "--no-verify")
+    result = _cli("build", str(source), "--out", str(tmp_path / "out"), "--no-verify", "--strict")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert message in result.stderr
