@@ -161,6 +161,12 @@ def _meta_texts(doc: Document) -> Iterator[tuple[int | None, str]]:
         yield lines.get("short-title") or lines.get("short_title"), meta.short_title
     for author in meta.authors:
         yield lines.get("author"), author
+    for person in meta.people:
+        for affiliation in person.affiliations:
+            yield lines.get("author"), affiliation
+    if meta.abstract is not None:
+        for block in meta.abstract.blocks:
+            yield from _texts(block, meta.abstract.line)
     yield from rich(meta.rights, "rights")
     yield from rich(meta.contact, "contact")
     for credit in meta.credits:

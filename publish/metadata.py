@@ -159,12 +159,20 @@ def _blocks(value: Any, key: str, path: Path, line: int | None) -> Blocks:
     if notes:
         raise _fail(path, line, f"'{key}' cannot have footnotes; write the note's text in the body")
     blocks = [_without_images(b) for b in blocks]
-    return Blocks(text="\n\n".join(plain_text(b.children) if b.kind == "paragraph" else _all_text(b) for b in blocks).strip(),
-                  blocks=blocks, line=line)
+    return Blocks(text="\n\n".join(_paragraph_texts(blocks)), blocks=blocks, line=line)
 
 
-def _all_text(node: Node) -> str:
-    return " ".join(plain_text([n]) for n in node.children if n.kind not in ("bullet_list", "ordered_list")) or plain_text(node.children)
+def _paragraph_texts(blocks: list[Node]) -> list[str]:
+    """The plain text of each paragraph (or heading, or code line) of some blocks, in order."""
+    texts: list[str] = []
+    for node in blocks:
+        if node.kind in ("paragraph", "heading"):
+            texts.append(plain_text(node.children).strip())
+        elif node.kind == "code_block":
+            texts.extend(line for line in node.text.splitlines() if line.strip())
+        else:
+            texts.extend(_paragraph_texts(node.children))
+    return [t for t in texts if t]
 
 
 def _without_images(node: Node) -> Node:

@@ -279,6 +279,10 @@ def expectations(view: View) -> list[Check]:
     if view.authors:
         checks.append(Check("authors", list(view.authors), list(view.authors)))
     checks.append(Check("lang", [], [view.lang], meta_only=True))
+    if view.affiliations:
+        checks.append(Check("affiliations", list(view.affiliations), []))
+    if view.abstract:
+        checks.append(Check("abstract", [p for p in view.abstract.text.split("\n\n") if p.strip()], []))
     if view.publisher:
         checks.append(Check("publisher", [view.publisher], [view.publisher]))
     if view.source_name:
