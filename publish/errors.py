@@ -17,6 +17,10 @@ class PublishError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled whole (path and line too), so that an error raised in a worker process arrives intact
+        return (type(self), (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path:

@@ -533,3 +533,14 @@ def test_cli_reports_every_front_matter_error_and_exits_1(tmp_path):
     result = _cli(tmp_path, "build", "post.md", "--out", "out", "--no-verify")
     assert result.returncode == 1
     assert [line.split(": ")[0] for line in result.stderr.splitlines()] == ["post.md:3", "post.md:4"]
+
+
+def test_strict_reaches_the_warnings_of_worker_processes(tmp_path):
+    """The EPUB writer warns about an image without alt text while it renders, in a worker of a parallel build."""
+    import shutil
+
+    shutil.copy(ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png", tmp_path / "d.png")
+    source = _write(tmp_path, "---\ntitle: T\n---\nText.\n\n![](d.png)\n")
+    with pytest.raises(PublishError, match=r"post.md:6: image 'd.png' has no alt text.*an error with --strict"):
+        build([source], formats=["epub", "docx"], out=tmp_path / "out", project=tmp_path, strict=True, parallel=True)
+    assert not (tmp_path / "out" / "post.epub").exists()
