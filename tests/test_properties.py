@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from publish.errors import PublishError
-from publish.metadata import FIELDS
+from publish.metadata import ALIASES, FIELDS
 from publish.pipeline import build
 from publish.reader import read_document
 from publish.themes import load
@@ -91,6 +91,33 @@ def test_any_front_matter_reads_or_raises_publish_error(workdir: Path, meta: dic
 def test_any_front_matter_text_reads_or_raises_publish_error(workdir: Path, raw: str) -> None:
     _read(workdir, ("---\ntitle: T\n" + raw + "\n---\nBody.\n").encode("utf-8"))
     _read(workdir, ("---\n" + raw + "\n---\nBody.\n").encode("utf-8"))
+
+
+# Authors, affiliations and aliases as JOSS, Quarto and pandoc nest them, with anything inside.
+PERSON_KEYS = ["name", "affiliation", "affiliations", "email", "orcid", "given", "family", "given-names", "surname",
+               "index", "id", "ref", "literal", "path", "src", "url"]
+person = st.dictionaries(st.one_of(st.sampled_from(PERSON_KEYS), scalars), values, max_size=5)
+nested_meta = st.dictionaries(
+    st.sampled_from(sorted(FIELDS) + sorted(ALIASES)),
+    st.one_of(values, person, st.lists(st.one_of(person, scalars), max_size=3)),
+    max_size=8,
+)
+TOML_CHARS = list("=[]{}\"'.,#:+-_ \ntabcxyz0123456789") + ["title = ", "date = ", "[extra]\n", "tags = [", "1979-05-27T07:32:00Z", "\n"]
+raw_toml = st.lists(st.sampled_from(TOML_CHARS), max_size=60).map("".join)
+
+
+@FAST
+@given(meta=nested_meta, body=markdown_text)
+def test_any_nested_authors_and_aliases_read_or_raise_publish_error(workdir: Path, meta: dict, body: str) -> None:
+    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+    _read(workdir, ("---\n" + text + "---\n" + body).encode("utf-8", "surrogatepass"))
+
+
+@FAST
+@given(raw=raw_toml, title_block=st.lists(st.text(max_size=30), max_size=4))
+def test_any_toml_or_title_block_reads_or_raises_publish_error(workdir: Path, raw: str, title_block: list[str]) -> None:
+    _read(workdir, ("+++\n" + raw + "\n+++\nBody.\n").encode("utf-8", "surrogatepass"))
+    _read(workdir, ("".join(f"%{line}\n" for line in title_block) + "Body.\n").encode("utf-8", "surrogatepass"))
 
 
 @FAST
