@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from .dates import CLOCK_WORDS, DateProblem, parse_date
 from .errors import MetadataError, Notice, PublishError, raise_all, warn_all
 from .model import Blocks, Metadata, Node, Person, Rich, Source, plain_text
 
@@ -192,6 +191,8 @@ def _list(value: Any, key: str, path: Path, line: int | None, item: Callable[...
 
 
 def _date(value: Any, key: str, path: Path, line: int | None) -> dt.date:
+    from .dates import DateProblem, parse_date  # imported when first needed: a no-op rebuild never is
+
     try:
         return parse_date(value)
     except DateProblem as problem:
@@ -405,6 +406,8 @@ def parse_metadata(raw: Any, lines: dict[str, int], path: Path, start_line: int 
     table = get("affiliations", _affiliation_table) or {}
     people: list[Person] = get("author", lambda v, k, p, ln: _people(v, k, p, ln, table)) or []
     date = None
+    from .dates import CLOCK_WORDS
+
     if isinstance(fields.get("date"), str) and fields["date"].strip().lower() in CLOCK_WORDS:
         report.warning(where["date"], f"date '{fields['date'].strip()}' means the day of the build, which would change "
                                       "the outputs at every build; the article has no date (write one such as 2025-10-30)")
