@@ -358,9 +358,7 @@ def _resolve_aliases(raw: dict[Any, Any], lines: dict[str, int], start_line: int
             else:
                 report.warning(line, f"unknown front-matter field '{_key_name(key)}' ignored; {_known_fields_hint(_key_name(key))}")
             continue
-        if _empty(value):
-            if value is not None and target != "title":
-                report.warning(line, f"'{key}' is empty; ignored")
+        if _empty(value):  # `tags: []`, `description: ""`: nothing to show, nothing to say
             continue
         if name in ("tags", "categories") and isinstance(value, str) and "," not in value:
             value = value.split()  # Jekyll's space-separated tags and categories

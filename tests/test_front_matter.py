@@ -216,6 +216,13 @@ def test_aliases_map_onto_the_schema_with_a_note(tmp_path, caplog, line, field, 
     assert _messages(caplog) == [f"{tmp_path / 'post.md'}:3: note: '{key}' is read as '{target}'"]
 
 
+def test_empty_values_are_absent_values(tmp_path, caplog):
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        doc = _read(tmp_path, "---\ntitle: T\ntags: []\ndescription: ''\nauthor:\nimage: {}\n---\nBody.\n")
+    assert (doc.meta.keywords, doc.meta.description, doc.meta.authors, doc.meta.cover_image) == ([], None, [], None)
+    assert _messages(caplog) == []
+
+
 def test_keyword_aliases_are_merged_without_duplicates(tmp_path):
     doc = _read(tmp_path, "---\ntitle: T\nkeywords: a, b\ntags: [b, c]\ncategories: [d]\n---\nBody.\n")
     assert doc.meta.keywords == ["a", "b", "c", "d"]
