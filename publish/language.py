@@ -48,7 +48,7 @@ def infer_script_language(text: str) -> Guess | None:
         return Guess("ja", "Japanese (it has kana)")
     if hangul >= 0.5 * cjk and kana < 0.05 * cjk:
         return Guess("ko", "Korean (it is in hangul)")
-    if kana == 0 and hangul == 0:
+    if kana + hangul <= 0.01 * cjk:  # a stray の in a brand name does not make Chinese Japanese
         return Guess("zh", "Chinese (Han characters without kana or hangul)")
     return None
 

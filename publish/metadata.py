@@ -72,7 +72,9 @@ FOREIGN = frozenset(
     markup build cascade headless linktitle params keywords_list exclude_search in_search_index
     theme class pagetitle title-prefix header footer css highlight-style code-fold code-tools
     citation-style repository archive_doi volume issue page year submitted_at published_at doi
-    journal_name journal-name""".split()
+    journal_name journal-name excerpt_separator author_profile read_time related classes toc_label toc_icon
+    toc_sticky feature_row gallery search mermaid showtoc tocopen hidemeta disableshare showreadingtime
+    showbreadcrumbs showpostnavlinks showwordcount title-block-banner date-format""".split()
 )
 
 #: Keys a mapping author may carry that are not shown (JOSS, Quarto, CSL): read silently.
@@ -352,6 +354,10 @@ def _resolve_aliases(raw: dict[Any, Any], lines: dict[str, int], start_line: int
         elif name in ALIASES:
             target = ALIASES[name]
             report.note(line, f"'{key}' is read as '{target}'")
+        elif name == "taxonomies" and isinstance(value, dict) and any(k in value for k in ("tags", "categories")):
+            # Zola's [taxonomies] table: its tags and categories are keywords
+            target, value = "keywords", [v for k in ("tags", "categories") for v in _as_list(value.get(k) or [])]
+            report.note(line, "the tags and categories of 'taxonomies' are read as 'keywords'")
         else:
             if key.lower() in FOREIGN:
                 report.warning(line, f"front-matter field '{_key_name(key)}' (another tool's setting) is not used by publish; ignored")

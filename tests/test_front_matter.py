@@ -347,6 +347,11 @@ def test_hugo_toml_post(tmp_path):
     assert doc.blocks[0].line == 12
 
 
+def test_zola_taxonomies_are_keywords(tmp_path):
+    doc = _read(tmp_path, '+++\ntitle = "Zola page"\ndate = 2025-10-30\n\n[taxonomies]\ntags = ["rust", "web"]\ncategories = ["dev"]\n+++\nBody.\n')
+    assert doc.meta.keywords == ["rust", "web", "dev"] and doc.meta.lines["keywords"] == 5
+
+
 def test_toml_errors_name_their_line(tmp_path):
     with pytest.raises(SourceError) as caught:
         _read(tmp_path, "+++\ntitle = 'T'\ndate = 2025-10-30\ndate = 2025-10-31\n+++\n")
@@ -412,6 +417,8 @@ def test_every_front_matter_problem_is_reported_in_one_run(tmp_path):
         ("これは日本語の文章です。漢字と仮名が混ざっています。今日はいい天気ですね。", "ja"),
         ("이것은 한국어 문장입니다. 오늘은 날씨가 좋습니다. 감사합니다 여러분.", "ko"),
         ("这是一个中文文档，没有前置元数据。我们用它来测试语言推断功能。", "zh"),
+        ("这是一个中文文档，提到了一家名叫“吉野家の牛丼”的店。" + "我们用它来测试语言推断功能是否正常工作，" * 8, "zh"),
+        ("これは日本語。" + "漢字" * 40, None),
         ("An English text that quotes 漢字 and 日本語 once or twice, among many more English words than CJK ones.", None),
         ("Plain English, nothing else to see here.", None),
     ],
