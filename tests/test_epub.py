@@ -21,9 +21,11 @@ from publish.reader import read_document
 CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
 COVER = ROOT / "tests" / "fixtures" / "epub" / "cover.md"
 MISSING_ALT = ROOT / "tests" / "fixtures" / "epub" / "missing-alt.md"
-SOURCES = {"article": ARTICLE, "constructs": CONSTRUCTS, "cover": COVER, "missing-alt": MISSING_ALT}
+#: a JOSS paper's header: authors with numbered affiliations and an abstract in the title block
+JOSS_PAPER = ROOT / "tests" / "fixtures" / "front-matter" / "joss-paper.md"
+SOURCES = {"article": ARTICLE, "constructs": CONSTRUCTS, "cover": COVER, "missing-alt": MISSING_ALT, "joss-paper": JOSS_PAPER}
 #: Books built in the report theme too (its own fonts, CSS and title block), checked by EPUBCheck with the rest.
-REPORT = {"report-article": ARTICLE, "report-constructs": CONSTRUCTS}
+REPORT = {"report-article": ARTICLE, "report-constructs": CONSTRUCTS, "report-joss-paper": JOSS_PAPER}
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
