@@ -143,11 +143,6 @@ def collecting(strict: bool = False) -> Iterator[WarningLog]:
         _current = None
 
 
-def is_strict() -> bool:
-    """Whether warnings are errors in the build in progress."""
-    return _current is not None and _current.strict
-
-
 def set_strict(strict: bool) -> None:
     """Make this process's warnings errors (a worker process of a strict build)."""
     global _current
