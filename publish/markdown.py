@@ -17,11 +17,17 @@ from markdown_it.rules_inline import image as _image_rule
 from markdown_it.rules_inline import link as _link_rule
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
-from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
+from . import texmath
 from .errors import SourceError, warn
-from .model import Footnote, Node
+from .extensions import META_KEY, attributes_plugin, div_attrs, fenced_div, info_attrs, pandoc_identifier, unique_identifier
+from .model import Footnote, Node, plain_text
+from .pandoc_tables import pandoc_tables_plugin
 
 # -- limits: what any input may cost (a real article uses a few hundred of each) --
 #: Quotes, lists and divs nest at most this deep (markdown-it levels: a list counts
@@ -71,8 +77,14 @@ _BLOCKS = {
     "th": "cell",
     "td": "cell",
     "container_div": "div",
+    "dl": "definition_list",
+    "dt": "term",
+    "dd": "definition",
+    "alert": "callout",
 }
-_INLINES = {"em": "emph", "strong": "strong", "s": "strike", "link": "link"}
+_INLINES = {"em": "emph", "strong": "strong", "s": "strike", "link": "link", "sub": "sub", "sup": "sup", "span": "span"}
+#: Callout types (GitHub's five alerts, pandoc's and Quarto's callouts, admonitions).
+CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution", "danger", "hint", "attention", "error", "info")
 
 
 class _TooComplex(Exception):
@@ -95,6 +107,8 @@ class _Work:
     raw_html: list[int] = field(default_factory=list)  # 0-based lines with raw HTML
     flattened: list[int] = field(default_factory=list)
     nested_notes: list[int] = field(default_factory=list)
+    bad_math: list[int] = field(default_factory=list)  # file lines of formulas that cannot be converted
+    bad_tables: list[int] = field(default_factory=list)  # file lines of tables shown as code
     html_probes: int = 0
     div_depth: int = 0
     tokens: int = 0  # inline tokens made so far
@@ -255,10 +269,6 @@ def _find_raw_html(state: StateCore) -> None:
                     work.raw_html.append(where)
 
 
-def _any_div(params: str, *_: object) -> bool:
-    return bool(params.strip())
-
-
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """CommonMark with tables, strikethrough, footnotes, pandoc-style ``::: class`` divs
@@ -266,10 +276,20 @@ def parser() -> MarkdownIt:
     runs under the work limits above."""
     # markdown-it drops whatever nests deeper than maxNesting without a word; keep its
     # limit above ours so _count_block reports it instead.
-    md = MarkdownIt("commonmark", {"typographer": True, "html": False, "maxNesting": MAX_NESTING + 20})
+    md = MarkdownIt("commonmark", {
+        "typographer": True, "html": False, "maxNesting": MAX_NESTING + 20,
+        "tasklists": True, "alerts": True,  # GitHub's task lists and > [!NOTE] alerts, built into markdown-it-py
+    })
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
-    md.use(container_plugin, name="div", validate=_any_div)
+    md.block.ruler.before("fence", "container_div", fenced_div, {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.use(deflist_plugin)
+    # pandoc's tex_math_dollars: no space inside the dollars, none followed by a digit ($5 and $10 stay text)
+    md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=True)
+    md.use(sub_plugin)
+    md.use(superscript_plugin)
+    md.use(attributes_plugin)
+    md.use(pandoc_tables_plugin)
     md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
     div_fn = next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == "container_div")
     md.block.ruler.at("container_div", _bounded_div(div_fn), {"alt": ["paragraph", "reference", "blockquote", "list"]})
@@ -284,12 +304,6 @@ def parser() -> MarkdownIt:
     return md
 
 
-def _div_class(info: str) -> str:
-    info = info.strip()
-    if info.startswith("{") and info.endswith("}"):
-        info = info[1:-1].strip()
-    words = [w.lstrip(".") for w in info.split() if not w.startswith("#")]
-    return words[0] if words else ""
 
 
 class _Converter:
@@ -324,6 +338,7 @@ class _Converter:
                     node.attrs["href"] = str(tok.attrs.get("href", ""))
                     if tok.attrs.get("title"):
                         node.attrs["title"] = str(tok.attrs["title"])
+                _set_attrs(node, tok)
                 top.children.append(node)
                 stack.append(node)
             elif ttype.endswith("_close") and ttype[:-6] in _INLINES:
@@ -332,7 +347,13 @@ class _Converter:
                 elif len(stack) > 1:
                     stack.pop()
             elif ttype == "code_inline":
-                top.children.append(self._node("code", line, text=tok.content))
+                top.children.append(_set_attrs(self._node("code", line, text=tok.content), tok))
+            elif ttype in ("math_inline", "math_inline_double"):
+                node = self._node("math", line, text=tok.content.strip())
+                if ttype == "math_inline_double":
+                    node.attrs["display"] = True
+                self._check_math(node)
+                top.children.append(node)
             elif ttype in ("softbreak", "hardbreak"):
                 top.children.append(self._node(ttype, line))
             elif ttype == "image":
@@ -340,6 +361,7 @@ class _Converter:
                 node.attrs["src"] = str(tok.attrs.get("src", ""))
                 if tok.attrs.get("title"):
                     node.attrs["title"] = str(tok.attrs["title"])
+                _set_attrs(node, tok)
                 top.children.append(node)
             elif ttype == "footnote_ref" and not self.in_note:
                 top.children.append(self._node("footnote_ref", line, attrs={"n": tok.meta["id"] + 1}))
@@ -383,11 +405,20 @@ class _Converter:
                 self.in_note = False
             elif ttype in ("footnote_block_open", "footnote_block_close", "footnote_anchor"):
                 continue
+            elif ttype == "alert_title_open":  # GitHub's alert title: the writers show the theme's label
+                stack.append(Node("discard"))
+            elif ttype == "alert_title_close":
+                stack.pop()
             elif tok.nesting == 1:
                 base = ttype[:-5]
                 node = self._node(_BLOCKS.get(base, base), line)
+                _set_attrs(node, tok)
                 if base == "heading":
                     node.attrs["level"] = int(tok.tag[1])
+                elif base == "alert":
+                    node.attrs["type"] = str(tok.meta.get("kind", "note")).lower()
+                elif base == "list_item" and isinstance(tok.meta.get("checked"), bool):
+                    node.attrs["checked"] = tok.meta["checked"]
                 elif base == "ordered_list":
                     node.attrs["start"] = int(tok.attrs.get("start", 1))
                 elif base in ("th", "td"):
@@ -395,7 +426,15 @@ class _Converter:
                     style = str(tok.attrs.get("style", ""))
                     node.attrs["align"] = style.split(":", 1)[1] if style.startswith("text-align:") else None
                 elif base == "container_div":
-                    node.attrs["class"] = _div_class(tok.info)
+                    attrs = div_attrs(tok.info)
+                    _put_attrs(node, attrs)
+                    node.attrs["class"] = attrs["classes"][0] if attrs["classes"] else ""
+                    callout = _callout_type(attrs["classes"])
+                    if callout is not None:
+                        node.kind = "callout"
+                        node.attrs["type"] = callout
+                        if attrs["kv"].get("title"):
+                            node.attrs["title"] = [Node("text", text=attrs["kv"]["title"], line=line)]
                 elif base == "paragraph" and tok.hidden:
                     node.attrs["tight"] = True
                 top.children.append(node)
@@ -411,17 +450,80 @@ class _Converter:
                     node.attrs["tight"] = any(
                         p.attrs.get("tight") for item in node.children for p in item.children[:1]
                     )
+                elif node.kind == "callout" and "title" not in node.attrs and node.children and node.children[0].kind == "heading":
+                    node.attrs["title"] = node.children.pop(0).children  # Quarto: a callout's first heading is its title
             elif ttype == "inline":
                 top.children.extend(self.inlines(tok.children, line))
             elif ttype in ("fence", "code_block"):
-                info = tok.info.strip().split()[0] if tok.info.strip() else ""
-                top.children.append(self._node("code_block", line, text=tok.content, attrs={"info": info}))
+                info, attrs = info_attrs(tok.info) if ttype == "fence" else ("", None)
+                node = self._node("code_block", line, text=tok.content, attrs={"info": info})
+                _put_attrs(node, attrs)
+                top.children.append(node)
+            elif ttype in ("math_block", "math_block_label"):
+                node = self._node("math_block", line, text=tok.content.strip())
+                if ttype == "math_block_label" and tok.info:
+                    node.attrs["label"] = tok.info
+                self._check_math(node)
+                top.children.append(node)
+            elif ttype == "table_fallback":  # a grid or simple table the table rule could not read
+                top.children.append(self._node("code_block", line, text=tok.content, attrs={"info": ""}))
+                self.work.bad_tables.append(line or 0)
             elif ttype == "hr":
                 top.children.append(self._node("thematic_break", line))
             else:  # html_block cannot occur with html off; keep anything unknown visible as text
                 text = self._node("text", line, text=tok.content)
                 top.children.append(self._node("paragraph", line, children=[text]))
+        _heading_ids(root.children)
         return root.children, footnotes
+
+    def _check_math(self, node: Node) -> None:
+        if not texmath.check(node.text):
+            node.attrs["invalid"] = True
+            self.work.bad_math.append(node.line or 0)
+
+
+def _set_attrs(node: Node, tok: Token) -> Node:
+    """Copy pandoc attributes ``{#id .class key=value}`` from a token onto its node."""
+    _put_attrs(node, tok.meta.get(META_KEY) if tok.meta else None)
+    return node
+
+
+def _put_attrs(node: Node, attrs: dict[str, Any] | None) -> None:
+    if not attrs:
+        return
+    if attrs.get("id"):
+        node.attrs["id"] = str(attrs["id"])
+    if attrs.get("classes"):
+        node.attrs["classes"] = [str(c) for c in attrs["classes"]]
+    kv = {str(k): str(v) for k, v in (attrs.get("kv") or {}).items() if k not in ("src", "href", "title")}
+    if kv:
+        node.attrs["kv"] = kv
+    if node.kind == "image":
+        for key in ("width", "height"):
+            if kv.get(key):
+                node.attrs[key] = kv[key]
+
+
+def _callout_type(classes: list[str]) -> str | None:
+    """The callout a div's classes make: ``callout-note`` (Quarto), ``note``, ``warning``... (pandoc)."""
+    for cls in classes:
+        name = cls.lower()
+        if name.startswith("callout-"):
+            return name[len("callout-"):] or "note"
+        if name in CALLOUT_TYPES:
+            return name
+    return None
+
+
+def _heading_ids(blocks: list[Node]) -> None:
+    """Every heading gets an id: its own ``{#id}``, else pandoc's auto identifier, unique in the article."""
+    headings = [n for block in blocks for n in block.walk() if n.kind == "heading"]
+    used = {str(h.attrs["id"]) for h in headings if h.attrs.get("id")}
+    for heading in headings:
+        if not heading.attrs.get("id"):
+            ident = unique_identifier(pandoc_identifier(plain_text(heading.children)), used)
+            heading.attrs["id"] = ident
+            used.add(ident)
 
 
 def _line(tok: Token, offset: int) -> int | None:
@@ -476,6 +578,10 @@ def _report(work: _Work, path: str | Path | None, offset: int) -> None:
         warn(f"emphasis and links nest more than {MAX_INLINE_DEPTH} deep; the deeper ones are kept as plain text", path, work.flattened[0])
     for line in work.nested_notes[:MAX_HTML_WARNINGS]:
         warn("a footnote cannot refer to another footnote; the reference is shown as written", path, line)
+    for line in work.bad_math[:MAX_HTML_WARNINGS]:
+        warn("this TeX formula cannot be converted; it is shown as its TeX source", path, line or None)
+    for line in work.bad_tables[:MAX_HTML_WARNINGS]:
+        warn("this table cannot be read as a grid or simple table; it is shown as written, in a code block", path, line or None)
 
 
 def parse_blocks(text: str, offset: int = 0, path: str | Path | None = None) -> tuple[list[Node], list[Footnote]]:

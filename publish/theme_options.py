@@ -50,6 +50,12 @@ DEFAULTS: dict[str, Any] = {
         "abstract": "Abstract",
         "page": "Page",
         "of": "of",
+        # callouts: GitHub alerts > [!NOTE], pandoc/Quarto ::: {.callout-note} and ::: note divs
+        "callout_note": "Note",
+        "callout_tip": "Tip",
+        "callout_important": "Important",
+        "callout_warning": "Warning",
+        "callout_caution": "Caution",
     },
 }
 

@@ -426,7 +426,9 @@ def write(job: Job) -> bytes:
         spine.append(book.add_item(_item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(view, cover))))
         landmarks.append(("cover", COVER_PAGE, labels["cover"]))
         book.guide.append({"href": COVER_PAGE, "title": labels["cover"], "type": "cover"})
-    spine.append(book.add_item(_item("article", CHAPTER, "application/xhtml+xml", page)))
+    # EPUB 3 asks a content document with MathML to say so in the manifest
+    mathml = ["mathml"] if b'xmlns="http://www.w3.org/1998/Math/MathML"' in page else []
+    spine.append(book.add_item(_item("article", CHAPTER, "application/xhtml+xml", page, mathml)))
     for image in sorted({i.id: i for i in images.values()}.values(), key=lambda i: i.id):
         book.add_item(_item(image.id, image.href, image.asset.media_type, image.asset.data, image.properties))
     entries = outline(headings, view, end_matter=has_end_matter)
