@@ -42,19 +42,21 @@ class Node:
             yield from child.walk()
 
 
-def plain_text(nodes: list[Node], note_mark: str = "") -> str:
-    """The text a reader sees, without markup: soft breaks become spaces, and each
-    footnote reference becomes ``note_mark`` (nothing by default)."""
+def plain_text(nodes: list[Node], note_mark: str = "", opaque: frozenset[str] = frozenset()) -> str:
+    """The text a reader sees, without markup: soft breaks become spaces, a formula its TeX,
+    and each footnote reference (and each node of an ``opaque`` kind) becomes ``note_mark``."""
     parts: list[str] = []
     for node in nodes:
-        if node.kind in ("text", "code"):
+        if node.kind in opaque:
+            parts.append(note_mark)
+        elif node.kind in ("text", "code", "math"):
             parts.append(node.text)
         elif node.kind in ("softbreak", "hardbreak"):
             parts.append(" " if node.kind == "softbreak" else "\n")
         elif node.kind == "footnote_ref":
             parts.append(note_mark)
         else:
-            parts.append(plain_text(node.children, note_mark))
+            parts.append(plain_text(node.children, note_mark, opaque))
     return "".join(parts)
 
 

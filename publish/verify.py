@@ -235,14 +235,18 @@ META_KEYS: dict[str, dict[str, str]] = {
 
 
 # -- expectations ------------------------------------------------------------
+_NOT_TEXT = frozenset({"math", "image"})
+
+
 def body_paragraphs(doc: Document) -> list[tuple[int | None, str]]:
     """Every paragraph-level text of the body and footnotes, with its source line."""
     found: list[tuple[int | None, str]] = []
 
     def visit(nodes: list[Node]) -> None:
         for node in nodes:
-            if node.kind in ("paragraph", "heading", "figure", "cell"):
-                text = plain_text(node.children, note_mark="\0").strip()
+            if node.kind in ("paragraph", "heading", "figure", "cell", "term", "summary"):
+                # a formula and an image inside text are pictures or math markup in the outputs, not text
+                text = plain_text(node.children, note_mark="\0", opaque=_NOT_TEXT).strip()
                 if node.kind == "figure" and node.attrs.get("title"):
                     text = f"{text} {node.attrs['title']}".strip()
                 # formats show a note's call differently (a number, a symbol, a Word field):

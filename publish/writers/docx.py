@@ -14,8 +14,12 @@ from docx.shared import Emu, Mm, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+
+from .. import texmath
 from ..context import build_date
-from ..errors import OutputError
+from ..errors import OutputError, warn
 from ..job import Job
 from ..language import cjk_fonts
 from ..model import Node, plain_text
@@ -23,7 +27,7 @@ from ..zipfiles import normalize
 from . import docx_parts as parts
 from . import docx_styles as styles
 from .docx_xml import PPR_ORDER, element, put
-from .html import slugify
+from .html import TASK_BOXES, callout_label, css_length, slugify
 
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
@@ -160,14 +164,43 @@ class DocxWriter:
                 self._run(paragraph, " ", fmt)
             elif kind == "hardbreak":
                 paragraph.add_run().add_break()
-            elif kind in ("emph", "strong", "strike"):
+            elif kind in ("emph", "strong", "strike", "sub", "sup"):
                 self.inlines(paragraph, node.children, ctx, fmt | {kind})
+            elif kind == "kbd":
+                self.inlines(paragraph, node.children, ctx, fmt | {"code"})
+            elif kind == "span":
+                classes = {str(c) for c in node.attrs.get("classes") or []}
+                extra = {name for name in ("smallcaps", "underline", "mark") if name in classes}
+                if "kbd" in classes:
+                    extra.add("code")
+                self.inlines(paragraph, node.children, ctx, fmt | extra)
             elif kind == "link":
-                self._hyperlink(paragraph, str(node.attrs.get("href", "")), node.attrs.get("title"), node.children, ctx, fmt)
+                if node.attrs.get("missing"):  # a link to a local file that is not there: its text
+                    self.inlines(paragraph, node.children, ctx, fmt)
+                else:
+                    self._hyperlink(paragraph, str(node.attrs.get("href", "")), node.attrs.get("title"), node.children, ctx, fmt)
             elif kind == "image":
                 self._picture(paragraph, node, inline=True)
             elif kind == "footnote_ref":
                 self._footnote_ref(paragraph, int(node.attrs["n"]), ctx)
+            elif kind == "math":
+                self._math(paragraph, node, fmt)
+            elif node.children:  # an inline kind this writer does not know: its text, never lost
+                self.inlines(paragraph, node.children, ctx, fmt)
+            elif node.text:
+                self._run(paragraph, node.text, fmt)
+
+    def _math(self, paragraph: Paragraph, node: Node, fmt: frozenset[str]) -> bool:
+        """A formula as Office math (m:oMath) in the paragraph; its TeX in code style if it cannot be converted."""
+        omath = None if node.attrs.get("invalid") else texmath.omml(node.text, bool(node.attrs.get("display")))
+        if omath is None:
+            if not node.attrs.get("invalid"):
+                warn("this TeX formula cannot be converted to Word math; it is shown as its TeX source",
+                     self.job.doc.path, node.line)
+            self._run(paragraph, node.text, fmt | {"code"})
+            return False
+        paragraph._p.append(omath)
+        return True
 
     def _run(self, paragraph: Paragraph, text: str, fmt: frozenset[str]) -> Any:
         run = paragraph.add_run(text)
@@ -179,6 +212,16 @@ class DocxWriter:
             run.font.strike = True
         if "code" in fmt:
             run._r.get_or_add_rPr().style = self.style_ids["Verbatim Char"]
+        if "sub" in fmt:
+            run.font.subscript = True
+        elif "sup" in fmt:
+            run.font.superscript = True
+        if "smallcaps" in fmt:
+            run.font.small_caps = True
+        if "underline" in fmt:
+            run.font.underline = True
+        if "mark" in fmt:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         return run
 
     def _hyperlink(self, paragraph: Paragraph, href: str, title: Any, children: list[Node], ctx: Ctx, fmt: frozenset[str]) -> None:
@@ -221,7 +264,14 @@ class DocxWriter:
         except Exception as exc:  # python-docx raises its own types for unreadable images
             raise OutputError(f"cannot embed image '{asset.src}' in the DOCX: {exc}", self.job.doc.path, node.line) from None
         width, height = int(shape.width), max(int(shape.height), 1)
-        if inline:  # an image inside text is as tall as the line, at most (as the print CSS)
+        asked_w = _emu(node.attrs.get("width"), self.text_width)
+        asked_h = _emu(node.attrs.get("height"), self.text_height)
+        if asked_w or asked_h:  # {width=50%}, {height=2cm}: as asked, keeping the proportions when one is given
+            target_w = asked_w or int(width * asked_h / height)
+            target_h = asked_h or int(height * target_w / width)
+            if target_w > self.text_width:
+                target_w, target_h = self.text_width, int(target_h * self.text_width / target_w)
+        elif inline:  # an image inside text is as tall as the line, at most (as the print CSS)
             target_h = min(height, int(Pt(float(self.options["font_size"]) * 1.2)))
             target_w = int(width * target_h / height)
         else:  # figures are as wide as the text, never taller than most of the page
@@ -269,7 +319,7 @@ class DocxWriter:
         elif kind == "heading":
             para = self.paragraph(story, f"Heading {min(int(node.attrs['level']), 4)}", node.children, ctx=replace(ctx, left=0))
             if not ctx.in_note:
-                self._bookmark(para, slugify(" ".join(plain_text(node.children).split())))
+                self._bookmark(para, str(node.attrs.get("id") or slugify(" ".join(plain_text(node.children).split()))))
         elif kind == "figure":
             self.figure(story, node, ctx)
         elif kind in ("bullet_list", "ordered_list"):
@@ -290,6 +340,41 @@ class DocxWriter:
             self.blocks(story, node.children, replace(ctx, style=style))
         elif kind == "table":
             self.table(story, node, ctx)
+        elif kind == "definition_list":
+            for child in node.children:
+                if child.kind == "term":
+                    self.paragraph(story, "Definition Term", child.children, ctx=replace(ctx, left=0))
+                else:
+                    self.blocks(story, child.children, replace(ctx, style="Definition", left=0))
+        elif kind == "callout":
+            title = node.attrs.get("title")
+            label = None if title else callout_label(str(node.attrs.get("type") or "note"), self.job.view.labels)
+            self.paragraph(story, "Callout Title", title or None, text=label, ctx=replace(ctx, left=0))
+            self.blocks(story, node.children, replace(ctx, style="Callout", left=0))
+        elif kind == "details":  # a printed page cannot fold: the summary in bold, then its blocks
+            for child in node.children:
+                if child.kind == "summary":
+                    para = self.paragraph(story, ctx.style, ctx=ctx)
+                    self.inlines(para, child.children, ctx, frozenset({"strong"}))
+                else:
+                    self.block(story, child, ctx)
+        elif kind == "summary":
+            para = self.paragraph(story, ctx.style, ctx=ctx)
+            self.inlines(para, node.children, ctx, frozenset({"strong"}))
+        elif kind == "math_block":
+            para = self.paragraph(story, "Display Math", ctx=ctx)
+            omath = None if node.attrs.get("invalid") else texmath.omml(node.text, True)
+            if omath is None:
+                para._p.get_or_add_pPr().style = self.style_ids["Source Code"]
+                self._math(para, node, frozenset())
+            else:
+                wrapper = OxmlElement("m:oMathPara")
+                wrapper.append(omath)
+                para._p.append(wrapper)
+        elif node.children and node.children[0].kind not in _INLINE_KINDS:  # an unknown container: its blocks
+            self.blocks(story, node.children, ctx)
+        elif node.children or node.text:  # an unknown kind: its text, never lost
+            self.paragraph(story, ctx.style, node.children or None, text=node.text or None, ctx=ctx)
 
     def figure(self, story: Story, node: Node, ctx: Ctx) -> None:
         para = self.paragraph(story, "Figure", ctx=replace(ctx, left=0))
@@ -318,6 +403,8 @@ class DocxWriter:
             if outer:
                 ind = element("w:ind", left=str(text_left), hanging=str(styles.LIST_INDENT))
                 put(para._p.get_or_add_pPr(), ind, PPR_ORDER)
+            if "checked" in item.attrs:  # a task: its box, ticked when done
+                self._run(para, TASK_BOXES[bool(item.attrs["checked"])] + " ", frozenset())
             if first is not None and first.kind == "paragraph":
                 self.inlines(para, first.children, inner)
             elif first is not None:
@@ -332,22 +419,41 @@ class DocxWriter:
         rows = [(section.kind, row) for section in node.children for row in section.children]
         if not rows:
             return
-        cols = max(len(row.children) for _, row in rows)
+        # where each cell sits in the grid, once column and row spans are counted
+        placed: list[tuple[int, int, int, int, Node]] = []  # row, column, rows spanned, columns spanned, cell
+        taken: set[tuple[int, int]] = set()
+        for r, (_, row) in enumerate(rows):
+            c = 0
+            for cell in row.children:
+                while (r, c) in taken:
+                    c += 1
+                col_span = _span(cell.attrs.get("colspan"), MAX_SPAN)
+                row_span = min(_span(cell.attrs.get("rowspan"), MAX_SPAN), len(rows) - r)
+                placed.append((r, c, row_span, col_span, cell))
+                taken.update((r + i, c + j) for i in range(row_span) for j in range(col_span))
+                c += col_span
+        cols = max(c + 1 for _, c in taken)
         table = story.add_table(len(rows), cols, self.text_width)
         table.style = styles.TABLE_STYLE
         cell_ctx = replace(ctx, style="Table Text", left=0)
-        for r, (section, row) in enumerate(rows):
+        for r, (section, _) in enumerate(rows):
             if section == "thead":  # repeats on every page, and tells readers (pandoc too) it is a header
                 tr_pr = table.rows[r]._tr.get_or_add_trPr()
                 tr_pr.append(element("w:tblHeader"))
-            for c, cell in enumerate(row.children):
-                para = table.cell(r, c).paragraphs[0]
-                para._p.get_or_add_pPr().style = self.style_ids["Table Text"]
-                self.inlines(para, cell.children, cell_ctx)
-                if cell.attrs.get("align") in _ALIGN:
-                    para.alignment = _ALIGN[cell.attrs["align"]]
-            for c in range(len(row.children), cols):
+            for c in range(cols):
                 table.cell(r, c).paragraphs[0]._p.get_or_add_pPr().style = self.style_ids["Table Text"]
+        for r, c, row_span, col_span, cell in placed:
+            target = table.cell(r, c)
+            if row_span > 1 or col_span > 1:  # python-docx writes w:gridSpan and w:vMerge
+                target = target.merge(table.cell(r + row_span - 1, c + col_span - 1))
+            para = target.paragraphs[0]
+            para._p.get_or_add_pPr().style = self.style_ids["Table Text"]
+            self.inlines(para, cell.children, cell_ctx)
+            if cell.attrs.get("align") in _ALIGN:
+                para.alignment = _ALIGN[cell.attrs["align"]]
+            for extra in target.paragraphs[1:]:  # a merge leaves the merged cells' empty paragraphs
+                if not extra.text:
+                    extra._p.getparent().remove(extra._p)
 
     def _bookmark(self, para: Paragraph, slug: str) -> None:
         name, i = _bookmark_name(slug), 1
@@ -536,6 +642,38 @@ def _style_left(style: str, quote_step: int) -> int:
 def _continue_style(level: int) -> str:
     """The style of a list item's later paragraphs at a level (0-based)."""
     return "List Continue" if level == 0 else f"List Continue {min(level + 1, 3)}"
+
+
+_INLINE_KINDS = frozenset({
+    "text", "emph", "strong", "strike", "code", "link", "image", "softbreak", "hardbreak", "footnote_ref",
+    "sup", "sub", "kbd", "span", "math",
+})
+#: A cell spans at most this many rows or columns (bounds the grid a table can ask for).
+MAX_SPAN = 64
+
+
+def _span(value: object, limit: int) -> int:
+    text = str(value or "1").strip()
+    return max(1, min(int(text), limit)) if text.isdigit() else 1
+
+
+_EMU = {"px": 9525, "pt": 12700, "pc": 152400, "in": 914400, "cm": 360000, "mm": 36000}
+
+
+def _emu(value: object, whole: int) -> int:
+    """A pandoc width or height (``50%``, ``3cm``, ``200px``, ``200``) in EMU; 0 when absent or unusable."""
+    length = css_length(value)
+    if length is None:
+        return 0
+    for unit in ("%", "px", "pt", "pc", "in", "cm", "mm", "em", "rem", "ex"):
+        if length.endswith(unit):
+            number = float(length[: -len(unit)])
+            if unit == "%":
+                return int(whole * min(number, 100) / 100)
+            if unit in _EMU:
+                return int(number * _EMU[unit])
+            return int(number * 12 * 12700)  # em: the body size, about 12 pt
+    return 0
 
 
 def _bookmark_name(slug: str) -> str:

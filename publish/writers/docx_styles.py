@@ -129,6 +129,14 @@ def paragraph_looks(options: dict[str, Any]) -> dict[str, Look]:
         "Table Text": Look(size=base * 0.9, before=1, after=1, line=base * 0.9 * 1.25),
         "List Bullet": Look(after=base * 0.2, contextual=False),
         "List Number": Look(after=base * 0.2, contextual=False),
+        # pandoc's names for a definition list's terms and definitions
+        "Definition Term": Look(next="Definition", bold=True, before=base * 0.4, after=base * 0.1, keep_next=True),
+        "Definition": Look(next="Definition Term", left=base * 1.5, after=base * 0.3),
+        # callouts (alerts, Quarto callouts): one framed, tinted box (Word joins paragraphs with equal borders)
+        "Callout Title": Look(next="Callout", bold=True, color=accent, left=6, right=6, before=base * 0.5, after=base * 0.2,
+                              keep_next=True, borders=_callout_borders(accent), fill=tint),
+        "Callout": Look(next="Body Text", left=6, right=6, after=base * 0.3, borders=_callout_borders(accent), fill=tint),
+        "Display Math": Look(next="Body Text", align="center", before=base * 0.3, after=base * 0.5, line="auto"),
         "Thematic Break": Look(next="Body Text", align="center", color=muted, before=base * 0.5, after=base),
         "Footnote Text": Look(size=base * 0.8, after=base * 0.2, line=base * 0.8 * 1.3),
         "Header": Look(font=heading, size=8, italic=True, color=muted, align="center", after=0, line=8 * 1.3),
@@ -146,6 +154,11 @@ def paragraph_looks(options: dict[str, Any]) -> dict[str, Look]:
         name = "List Continue" if depth == 1 else f"List Continue {depth}"
         looks[name] = Look(left=LIST_INDENT * depth / 20, after=base * 0.2, contextual=False)
     return looks
+
+
+def _callout_borders(accent: str) -> dict[str, tuple[float, str, float]]:
+    """A thick accent bar on the left and hairlines around, as the print CSS draws a callout."""
+    return {"top": (0.5, accent, 4.0), "left": (3.0, accent, 6.0), "bottom": (0.5, accent, 4.0), "right": (0.5, accent, 4.0)}
 
 
 def body_looks(options: dict[str, Any]) -> dict[str, Look]:
