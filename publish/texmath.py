@@ -9,6 +9,7 @@ convert: the writers then show the TeX in code style and warn, naming the line.
 from __future__ import annotations
 
 import base64
+import re
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,9 +36,17 @@ class Picture:
     depth: float
 
 
+#: amsmath environments latex2mathml does not know, written as the ones it does (``align*``).
+_ENVIRONMENTS = re.compile(r"\\(begin|end)\{(aligned|gathered|gather\*?|eqnarray\*?|multline\*?)\}")
+_EQUATION = re.compile(r"\\(begin|end)\{equation\*?\}")
+#: Characters the converters leave in text that fonts draw as boxes (function application, invisible times...).
+_INVISIBLE = dict.fromkeys(map(ord, "\u2061\u2062\u2063\u2064"))
+
+
 def _tex2mathml(tex: str, display: bool) -> str:
     import latex2mathml.converter
 
+    tex = _EQUATION.sub("", _ENVIRONMENTS.sub(lambda m: f"\\{m.group(1)}{{align*}}", tex))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return str(latex2mathml.converter.convert(tex, display="block" if display else "inline"))
@@ -103,7 +112,29 @@ def _omml_text(tex: str, display: bool) -> str | None:
     maths = root.findall(f"{{{OMML_NS}}}oMath")
     if len(maths) != 1:
         return None
+    _repair(maths[0])
     return etree.tostring(maths[0], encoding="unicode")
+
+
+def _m(tag: str) -> str:
+    return f"{{{OMML_NS}}}{tag}"
+
+
+def _repair(omath: Any) -> None:
+    """What the converter leaves out that OMML requires: a radical's degree (``m:deg``, hidden for a
+    square root; Word and LibreOffice draw an empty box without it)."""
+    for text in omath.iter(_m("t")):
+        if text.text:
+            text.text = text.text.translate(_INVISIBLE)
+    for rad in omath.iter(_m("rad")):
+        if rad.find(_m("deg")) is None:
+            pr = rad.find(_m("radPr"))
+            if pr is None:
+                pr = etree.Element(_m("radPr"))
+                rad.insert(0, pr)
+            hide = etree.SubElement(pr, _m("degHide"))
+            hide.set(_m("val"), "1")
+            pr.addnext(etree.Element(_m("deg")))
 
 
 def omml(tex: str, display: bool = False) -> Any | None:

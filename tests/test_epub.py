@@ -23,9 +23,13 @@ COVER = ROOT / "tests" / "fixtures" / "epub" / "cover.md"
 MISSING_ALT = ROOT / "tests" / "fixtures" / "epub" / "missing-alt.md"
 #: a JOSS paper's header: authors with numbered affiliations and an abstract in the title block
 JOSS_PAPER = ROOT / "tests" / "fixtures" / "front-matter" / "joss-paper.md"
-SOURCES = {"article": ARTICLE, "constructs": CONSTRUCTS, "cover": COVER, "missing-alt": MISSING_ALT, "joss-paper": JOSS_PAPER}
+#: every pandoc and GitHub extension (math as MathML, callouts, definition lists...)
+EXTENSIONS = ROOT / "tests" / "fixtures" / "extensions" / "extensions.md"
+SOURCES = {"article": ARTICLE, "constructs": CONSTRUCTS, "cover": COVER, "missing-alt": MISSING_ALT, "joss-paper": JOSS_PAPER,
+           "extensions": EXTENSIONS}
 #: Books built in the report theme too (its own fonts, CSS and title block), checked by EPUBCheck with the rest.
-REPORT = {"report-article": ARTICLE, "report-constructs": CONSTRUCTS, "report-joss-paper": JOSS_PAPER}
+REPORT = {"report-article": ARTICLE, "report-constructs": CONSTRUCTS, "report-joss-paper": JOSS_PAPER,
+          "report-extensions": EXTENSIONS}
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

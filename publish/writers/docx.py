@@ -14,7 +14,7 @@ from docx.shared import Emu, Mm, Pt, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from docx.enum.text import WD_COLOR_INDEX
+from docx.enum.text import WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 
 from .. import texmath
@@ -200,7 +200,15 @@ class DocxWriter:
             self._run(paragraph, node.text, fmt | {"code"})
             return False
         paragraph._p.append(omath)
+        self._room_for_math(paragraph)
         return True
+
+    def _room_for_math(self, paragraph: Paragraph) -> None:
+        """Lines with a formula grow to fit it (the styles' exact leading would cut a fraction off)."""
+        fmt = paragraph.paragraph_format
+        if fmt.line_spacing_rule != WD_LINE_SPACING.AT_LEAST:
+            fmt.line_spacing = Pt(float(self.options["font_size"]) * float(self.options["line_height"]))
+            fmt.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
 
     def _run(self, paragraph: Paragraph, text: str, fmt: frozenset[str]) -> Any:
         run = paragraph.add_run(text)
@@ -305,6 +313,12 @@ class DocxWriter:
     def blocks(self, story: Story, nodes: list[Node], ctx: Ctx) -> None:
         previous: Node | None = None
         for node in nodes:
+            if node.kind == "callout" and previous is not None and previous.kind == "callout":
+                # Word draws paragraphs with equal borders as one box: a thin gap keeps two callouts apart
+                gap = self.paragraph(story, ctx.style, ctx=ctx)
+                gap.paragraph_format.line_spacing = Pt(2)
+                gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+                gap.paragraph_format.space_before = gap.paragraph_format.space_after = Pt(0)
             if node.kind == "paragraph" and ctx.style == "Body Text" and (previous is None or previous.kind != "paragraph"):
                 # a paragraph that opens the text or follows a heading, figure, list...: no first-line indent
                 self.paragraph(story, "First Paragraph", node.children, ctx=ctx)

@@ -143,7 +143,7 @@ class HtmlRenderer:
     def formula(self, node: Node, display: bool) -> str:
         """TeX math as MathML or an SVG picture; the TeX in code style when it cannot be converted."""
         tex = node.text
-        cls = "math display" if display else "math inline"
+        cls = "math-display" if display else "math-inline"
         if not node.attrs.get("invalid"):
             if self.math == "svg":
                 pic = texmath.picture(tex, display)
