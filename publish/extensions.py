@@ -44,7 +44,7 @@ def parse_attrs(text: str, start: int = 0, end: int | None = None) -> tuple[int,
             return None
         ch = text[pos]
         if ch == "}":
-            if ident is None and not classes and not kv and pos == start + 1:
+            if ident is None and not classes and not kv:
                 return None  # "{}" is text
             return pos + 1, {"id": ident, "classes": classes, "kv": kv}
         if ch in "#.":

@@ -79,10 +79,10 @@ def picture(tex: str, display: bool = False) -> Picture | None:
     if source is None:
         return None
     try:
-        import ziamath
-
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # ziamath's font loading uses a deprecated importlib call
             warnings.simplefilter("ignore")
+            import ziamath
+
             drawing = ziamath.Math(source, size=_DRAW_SIZE, margin=_MARGIN)
             svg = drawing.svg()
             bbox = drawing.node.bbox
