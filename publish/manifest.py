@@ -14,11 +14,11 @@ from typing import Any
 NAME = ".publish-manifest.json"
 SCHEMA = 1
 #: Distributions whose versions are part of every output's inputs, and those of one format only.
-COMMON_DISTS = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml")
+COMMON_DISTS = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml", "latex2mathml")
 FORMAT_DISTS: dict[str, tuple[str, ...]] = {
-    "pdf": ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen"),
+    "pdf": ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen", "ziamath", "ziafont"),
     "epub": ("ebooklib", "lxml"),
-    "docx": ("python-docx", "lxml"),
+    "docx": ("python-docx", "lxml", "mathml-to-omml"),
 }
 #: Environment variables that change the bytes written.
 ENV_INPUTS = ("SOURCE_DATE_EPOCH",)

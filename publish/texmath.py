@@ -61,10 +61,41 @@ def mathml(tex: str, display: bool = False) -> str | None:
         root = etree.fromstring(_tex2mathml(tex, display).encode("utf-8"))
     except Exception:  # latex2mathml raises many types for what it cannot read
         return None
-    if root.tag != f"{{{MATHML_NS}}}math" or not "".join(root.itertext()).strip():
+    if root.tag != f"{{{MATHML_NS}}}math" or not "".join(root.itertext()).strip() or not _safe(root):
         return None
     root.set("alttext", tex)
     return etree.tostring(root, encoding="unicode")
+
+
+#: Presentation MathML that formulas are made of; anything else (``\\text{<b>}`` comes out as a
+#: real element) makes the formula unconvertible, so no markup of the author's reaches a page.
+MATHML_ELEMENTS = frozenset({
+    "math", "mrow", "mi", "mn", "mo", "mtext", "mspace", "ms", "mfrac", "msqrt", "mroot", "mstyle", "merror",
+    "mpadded", "mphantom", "mfenced", "menclose", "msub", "msup", "msubsup", "munder", "mover", "munderover",
+    "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd", "mlabeledtr", "semantics", "annotation",
+})
+#: Attributes kept on them; links (``\\href``), styles and event handlers are dropped.
+MATHML_ATTRIBUTES = frozenset({
+    "display", "mathvariant", "mathcolor", "mathbackground", "mathsize", "stretchy", "fence", "separator",
+    "accent", "accentunder", "columnalign", "columnspacing", "rowspacing", "columnlines", "rowlines",
+    "displaystyle", "scriptlevel", "lspace", "rspace", "width", "height", "depth", "linethickness", "minsize",
+    "maxsize", "movablelimits", "largeop", "symmetric", "form", "notation", "open", "close", "separators",
+    "align", "rowalign", "linebreak", "columnspan", "rowspan", "encoding", "bevelled", "numalign", "denomalign",
+    "frame", "framespacing", "equalrows", "equalcolumns", "voffset",
+})
+
+
+def _safe(root: Any) -> bool:
+    """Only presentation MathML elements; attributes outside the list are removed."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            return False  # a comment or processing instruction
+        if node.tag.partition("}")[0] != "{" + MATHML_NS or etree.QName(node).localname not in MATHML_ELEMENTS:
+            return False
+        for name in list(node.attrib):
+            if name not in MATHML_ATTRIBUTES:
+                del node.attrib[name]
+    return True
 
 
 def check(tex: str) -> bool:

@@ -265,3 +265,15 @@ def test_fence_info_strings_are_unescaped():
 def test_fence_attributes_give_language_and_id():
     [code] = _blocks("```{.python #sample}\nprint()\n```\n")
     assert (code.attrs["info"], code.attrs["id"]) == ("python", "sample")
+
+
+def test_tex_cannot_smuggle_links_styles_or_markup_into_mathml():
+    from publish import texmath
+
+    from lxml import etree
+
+    linked = texmath.mathml("\\href{javascript:alert(1)}{x} \\style{color:red}{y}")
+    assert linked is not None
+    attributes = {name for node in etree.fromstring(linked).iter() for name in node.attrib}
+    assert attributes == {"display", "alttext"}
+    assert texmath.mathml("\\text{<b>bold</b>}") is None  # latex2mathml passes the tag through: shown as TeX

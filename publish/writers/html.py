@@ -85,7 +85,7 @@ class HtmlRenderer:
         """` id="..." class="..."` from a node's pandoc attributes (ids made unique in the page)."""
         out = ""
         if ident and node.attrs.get("id"):
-            out += f' id="{escape(self._unique(str(node.attrs["id"])))}"'
+            out += f' id="{escape(self._unique(re.sub(r"\s+", "-", str(node.attrs["id"]).strip())))}"'
         names = [*classes, *(str(c) for c in node.attrs.get("classes") or [])]
         names = [n for n in dict.fromkeys(names) if n]
         if names:
