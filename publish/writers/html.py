@@ -85,7 +85,8 @@ class HtmlRenderer:
         """` id="..." class="..."` from a node's pandoc attributes (ids made unique in the page)."""
         out = ""
         if ident and node.attrs.get("id"):
-            out += f' id="{escape(self._unique(re.sub(r"\s+", "-", str(node.attrs["id"]).strip())))}"'
+            ident = "-".join(str(node.attrs["id"]).split())
+            out += f' id="{escape(self._unique(ident))}"'
         names = [*classes, *(str(c) for c in node.attrs.get("classes") or [])]
         names = [n for n in dict.fromkeys(names) if n]
         if names:
