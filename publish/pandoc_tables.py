@@ -132,6 +132,8 @@ def _simple(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     columns = _columns(second)
     if len(columns) < 2 or len(columns) > MAX_COLUMNS:
         return False  # one column: a setext heading, as pandoc reads it
+    if start + 2 >= end or not _line(state, start + 2).strip():
+        return False  # no row: text over a rule (CommonMark's "Foo\n--- -")
     if silent:
         return True
     n = start + 2

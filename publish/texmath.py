@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from lxml import etree
-
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 OMML_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 #: The size ziamath draws at (pixels); the picture is then sized in em, so it scales with the text.
@@ -57,6 +55,8 @@ def mathml(tex: str, display: bool = False) -> str | None:
     """The formula as a MathML ``<math>`` element (XHTML-ready, TeX kept as ``alttext``), or None."""
     if not tex.strip() or len(tex) > MAX_TEX_LENGTH:
         return None
+    from lxml import etree  # here, not at import: an article without math never loads it
+
     try:
         root = etree.fromstring(_tex2mathml(tex, display).encode("utf-8"))
     except Exception:  # latex2mathml raises many types for what it cannot read
@@ -87,6 +87,8 @@ MATHML_ATTRIBUTES = frozenset({
 
 def _safe(root: Any) -> bool:
     """Only presentation MathML elements; attributes outside the list are removed."""
+    from lxml import etree
+
     for node in root.iter():
         if not isinstance(node.tag, str):
             return False  # a comment or processing instruction
@@ -131,6 +133,8 @@ def _omml_text(tex: str, display: bool) -> str | None:
     source = mathml(tex, display)
     if source is None:
         return None
+    from lxml import etree
+
     try:
         import math_ml2omml
 
@@ -153,7 +157,10 @@ def _m(tag: str) -> str:
 
 def _repair(omath: Any) -> None:
     """What the converter leaves out that OMML requires: a radical's degree (``m:deg``, hidden for a
-    square root; Word and LibreOffice draw an empty box without it)."""
+    square root; Word and LibreOffice draw an empty box without it), and invisible operators, which
+    fonts draw as boxes."""
+    from lxml import etree
+
     for text in omath.iter(_m("t")):
         if text.text:
             text.text = text.text.translate(_INVISIBLE)

@@ -277,3 +277,8 @@ def test_tex_cannot_smuggle_links_styles_or_markup_into_mathml():
     attributes = {name for node in etree.fromstring(linked).iter() for name in node.attrib}
     assert attributes == {"display", "alttext"}
     assert texmath.mathml("\\text{<b>bold</b>}") is None  # latex2mathml passes the tag through: shown as TeX
+
+
+def test_text_over_a_broken_rule_without_rows_stays_a_paragraph_and_a_rule():
+    # CommonMark example 88: not a simple table, which needs at least one row
+    assert [b.kind for b in _blocks("Foo\n--- -\n")] == ["paragraph", "thematic_break"]
