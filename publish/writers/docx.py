@@ -366,14 +366,14 @@ class DocxWriter:
             self.paragraph(story, "Callout Title", title or None, text=label, ctx=replace(ctx, left=0))
             self.blocks(story, node.children, replace(ctx, style="Callout", left=0))
         elif kind == "details":  # a printed page cannot fold: the summary in bold, then its blocks
-            for child in node.children:
-                if child.kind == "summary":
-                    para = self.paragraph(story, ctx.style, ctx=ctx)
-                    self.inlines(para, child.children, ctx, frozenset({"strong"}))
-                else:
-                    self.block(story, child, ctx)
+            summaries = [c for c in node.children if c.kind == "summary"]
+            for summary in summaries[:1]:
+                self.block(story, summary, ctx)
+            self.blocks(story, [c for c in node.children if c not in summaries[:1]], ctx)
         elif kind == "summary":
-            para = self.paragraph(story, ctx.style, ctx=ctx)
+            style = "First Paragraph" if ctx.style == "Body Text" else ctx.style
+            para = self.paragraph(story, style, ctx=ctx)
+            para.paragraph_format.keep_with_next = True
             self.inlines(para, node.children, ctx, frozenset({"strong"}))
         elif kind == "math_block":
             para = self.paragraph(story, "Display Math", ctx=ctx)
