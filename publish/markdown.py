@@ -313,6 +313,7 @@ class _Converter:
         self.work = work or _Work()
         self.nodes = 0
         self.in_note = in_note
+        self.headings: list[Node] = []  # the body's, in order, for their ids
 
     def _node(self, kind: str, line: int | None, **kwargs: Any) -> Node:
         self.nodes += 1
@@ -415,6 +416,8 @@ class _Converter:
                 _set_attrs(node, tok)
                 if base == "heading":
                     node.attrs["level"] = int(tok.tag[1])
+                    if not self.in_note:
+                        self.headings.append(node)
                 elif base == "alert":
                     node.attrs["type"] = str(tok.meta.get("kind", "note")).lower()
                 elif base == "list_item" and isinstance(tok.meta.get("checked"), bool):
@@ -473,7 +476,7 @@ class _Converter:
             else:  # html_block cannot occur with html off; keep anything unknown visible as text
                 text = self._node("text", line, text=tok.content)
                 top.children.append(self._node("paragraph", line, children=[text]))
-        _heading_ids(root.children)
+        _heading_ids(self.headings)
         return root.children, footnotes
 
     def _check_math(self, node: Node) -> None:
@@ -515,9 +518,8 @@ def _callout_type(classes: list[str]) -> str | None:
     return None
 
 
-def _heading_ids(blocks: list[Node]) -> None:
+def _heading_ids(headings: list[Node]) -> None:
     """Every heading gets an id: its own ``{#id}``, else pandoc's auto identifier, unique in the article."""
-    headings = [n for block in blocks for n in block.walk() if n.kind == "heading"]
     used = {str(h.attrs["id"]) for h in headings if h.attrs.get("id")}
     for heading in headings:
         if not heading.attrs.get("id"):
