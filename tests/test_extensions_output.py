@@ -157,6 +157,7 @@ def test_docx_headings_are_bookmarked_with_their_ids(outputs):
         body = etree.fromstring(archive.read("word/document.xml"))
     names = {b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")}
     assert {"attrs", "attrs-again", "attributes", "attributes-1", "definition-lists"} <= names
+    assert {"fig-diagram", "outer", "code-sample"} <= names  # ids of a figure, a div, a code block
 
 
 # -- HTML ---------------------------------------------------------------------------------

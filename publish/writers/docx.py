@@ -327,6 +327,13 @@ class DocxWriter:
             previous = node
 
     def block(self, story: Story, node: Node, ctx: Ctx) -> None:
+        count = len(story.paragraphs)
+        self._block(story, node, ctx)
+        ident = node.attrs.get("id")
+        if ident and node.kind != "heading" and not ctx.in_note and len(story.paragraphs) > count:
+            self._bookmark(story.paragraphs[count], str(ident))  # {#id} on a figure, div, code...: a link target
+
+    def _block(self, story: Story, node: Node, ctx: Ctx) -> None:
         kind = node.kind
         if kind == "paragraph":
             self.paragraph(story, ctx.style, node.children, ctx=ctx)
