@@ -583,7 +583,7 @@ def _report(work: _Work, path: str | Path | None, offset: int) -> None:
     for line in work.bad_math[:MAX_HTML_WARNINGS]:
         warn("this TeX formula cannot be converted; it is shown as its TeX source", path, line or None)
     for line in work.bad_tables[:MAX_HTML_WARNINGS]:
-        warn("this table cannot be read as a grid or simple table; it is shown as written, in a code block", path, line or None)
+        warn("this table cannot be read (its rows or columns do not line up); it is shown as written, in a code block", path, line or None)
 
 
 def parse_blocks(text: str, offset: int = 0, path: str | Path | None = None) -> tuple[list[Node], list[Footnote]]:

@@ -244,7 +244,27 @@ def _fallback(state: StateBlock, start: int, end: int, lines: list[str]) -> None
     state.line = end
 
 
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def _broken_pipe_table(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Lines that look like a pipe table's rows but that the table rule refused (no delimiter
+    row, a column count that differs): shown as written, not run together as one paragraph."""
+    if not _indent_ok(state, start):
+        return False
+    n = start
+    while n < end and n - start < MAX_LINES and _PIPE_ROW.match(_content(state, n)) and _content(state, n).count("|") >= 2:
+        n += 1
+    if n - start < 2:
+        return False
+    if not silent:
+        _fallback(state, start, n, [_content(state, i).rstrip() for i in range(start, n)])
+    return True
+
+
 def pandoc_tables_plugin(md: MarkdownIt) -> None:
-    """Grid tables (``+---+``), simple tables (a header over dashes) and multiline tables."""
+    """Grid tables (``+---+``), simple tables (a header over dashes) and multiline tables; rows of
+    pipes that make no table are kept as written."""
     md.block.ruler.before("table", "grid_table", _grid)
     md.block.ruler.before("table", "simple_table", _simple)
+    md.block.ruler.before("paragraph", "broken_pipe_table", _broken_pipe_table)

@@ -282,3 +282,16 @@ def test_tex_cannot_smuggle_links_styles_or_markup_into_mathml():
 def test_text_over_a_broken_rule_without_rows_stays_a_paragraph_and_a_rule():
     # CommonMark example 88: not a simple table, which needs at least one row
     assert [b.kind for b in _blocks("Foo\n--- -\n")] == ["paragraph", "thematic_break"]
+
+
+def test_pipe_rows_that_make_no_table_are_shown_as_written_with_a_warning(caplog):
+    rows = "| a | b |\n| 1 | 2 |\n"  # no delimiter row
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        [block] = _blocks("Text.\n\n" + rows)[1:]
+    assert (block.kind, block.text) == ("code_block", rows)
+    assert "x.md:3: warning: this table cannot be read" in caplog.text
+
+
+def test_a_pandoc_line_block_is_not_taken_for_a_broken_table():
+    [para] = _blocks("| The limerick packs laughs anatomical\n| Into space that is quite economical.\n")
+    assert para.kind == "paragraph"
