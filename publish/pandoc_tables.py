@@ -8,6 +8,7 @@ table whose lines do not line up (row or column spans, ragged borders) becomes o
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
@@ -86,10 +87,11 @@ def _read_grid(lines: list[str]) -> tuple[list[list[str]] | None, list[list[str]
                 rows.append(row)
             current = [[] for _ in range(columns)]
             continue
-        if len(line) < cuts[-1] + 1 or any(line[i] != "|" for i in cuts):
+        cells = _between(line, cuts)
+        if cells is None:
             return None
         for c in range(columns):
-            current[c].append(line[cuts[c] + 1 : cuts[c + 1]])
+            current[c].append(cells[c])
     if any(any(cell) for cell in current):
         return None
     return (header[0] if header else None), rows, aligns  # type: ignore[return-value]
@@ -100,10 +102,34 @@ def _columns(dash_line: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _DASHES.finditer(dash_line)]
 
 
+def _columns_of(line: str) -> list[int]:
+    """The display column where each character starts (wide CJK characters take two, as in an editor)."""
+    out, col = [], 0
+    for ch in line:
+        out.append(col)
+        col += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    out.append(col)
+    return out
+
+
+def _slice(line: str, starts: list[int], a: int, b: int) -> str:
+    """The characters of ``line`` that start at display columns a <= column < b."""
+    return "".join(ch for ch, col in zip(line, starts) if a <= col < b)
+
+
+def _between(line: str, cuts: list[int]) -> list[str] | None:
+    """A grid row's cells: the text between the ``|`` at each cut (display columns), or None."""
+    starts = _columns_of(line)
+    at = {col: ch for ch, col in zip(line, starts)}
+    if any(at.get(cut) != "|" for cut in cuts):
+        return None
+    return [_slice(line, starts, cuts[c] + 1, cuts[c + 1]) for c in range(len(cuts) - 1)]
+
+
 def _split(line: str, columns: list[tuple[int, int]]) -> list[str]:
-    starts = [0] + [start for start, _ in columns[1:]]
-    ends = [start for start, _ in columns[1:]] + [max(len(line), columns[-1][1])]
-    return [line[a:b].strip() for a, b in zip(starts, ends)]
+    starts = _columns_of(line)
+    bounds = [0] + [start for start, _ in columns[1:]] + [max(starts[-1], columns[-1][1]) + 1]
+    return [_slice(line, starts, a, b).strip() for a, b in zip(bounds, bounds[1:])]
 
 
 def _aligns(header: list[str], columns: list[tuple[int, int]]) -> list[str | None]:

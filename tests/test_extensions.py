@@ -295,3 +295,10 @@ def test_pipe_rows_that_make_no_table_are_shown_as_written_with_a_warning(caplog
 def test_a_pandoc_line_block_is_not_taken_for_a_broken_table():
     [para] = _blocks("| The limerick packs laughs anatomical\n| Into space that is quite economical.\n")
     assert para.kind == "paragraph"
+
+
+def test_grid_and_simple_tables_line_up_wide_cjk_characters_as_an_editor_does():
+    grid = "+------+------+\n| 名前 | 値   |\n+======+======+\n| 東京 | 1    |\n+------+------+\n"
+    assert _cells(_blocks(grid)[0]) == [["名前", "値"], ["東京", "1"]]
+    simple = "名前     値\n------   ----\n東京     1\n"
+    assert _cells(_blocks(simple)[0]) == [["名前", "値"], ["東京", "1"]]
