@@ -36,8 +36,12 @@ class Node:
     line: int | None = None
 
     def walk(self) -> Iterator[Node]:
-        """This node and every node below it, depth first."""
+        """This node and every node below it, depth first (a callout's title inlines included)."""
         yield self
+        title = self.attrs.get("title")
+        if title.__class__ is list:
+            for node in title:
+                yield from node.walk()
         for child in self.children:
             yield from child.walk()
 

@@ -302,3 +302,9 @@ def test_grid_and_simple_tables_line_up_wide_cjk_characters_as_an_editor_does():
     assert _cells(_blocks(grid)[0]) == [["名前", "値"], ["東京", "1"]]
     simple = "名前     値\n------   ----\n東京     1\n"
     assert _cells(_blocks(simple)[0]) == [["名前", "値"], ["東京", "1"]]
+
+
+def test_a_callout_titles_inlines_are_part_of_the_tree():
+    # images in a title must reach the asset collector and the writers' image tables
+    [callout] = _blocks("::: note\n# See ![icon](a.png)\nBody.\n:::\n")
+    assert [n.attrs["src"] for n in callout.walk() if n.kind == "image"] == ["a.png"]
