@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .errors import PublishError
 
-FORMAT_CHOICES = ("pdf", "epub", "docx")
+FORMAT_CHOICES = ("pdf", "epub", "docx", "html")
 
 
 def _human(size: int) -> str:

@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "pdf": "publish.writers.pdf",
     "epub": "publish.writers.epub",
     "docx": "publish.writers.docx",
+    "html": "publish.writers.web",
 }
 DEFAULT_SOURCE = Path("source/article.md")
 DEFAULT_OUT = Path("dist")
