@@ -22,8 +22,9 @@ TEMPLATE = "web.html"
 ASSETS = "assets"
 #: No request leaves the page: images, fonts and styles come from the page itself.
 CSP_ONE_FILE = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
-#: Folder mode: the same, with the page's own folder as the one place files come from.
-CSP_FOLDER = "default-src 'none'; img-src 'self' data:; style-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'"
+#: Folder mode: the same, with the page's own folder as the one place files come from (inline
+#: style attributes stay allowed: the shared HTML aligns table cells with them).
+CSP_FOLDER = "default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; font-src 'self'; base-uri 'none'; form-action 'none'"
 _STYLE_MARK = "<!--publish:stylesheet-->"
 
 
@@ -53,10 +54,22 @@ def _enhance(body: str, labels: dict[str, str]) -> str:
         box.tail, table.tail = table.tail, None
     for pre in holder.iter("pre"):
         pre.set("tabindex", "0")
-    for link in holder.iter("a"):
+    for link in list(holder.iter("a")):
         if "backlink" in (link.get("class") or "").split():
             target = (link.get("href") or "").removeprefix("#fnref")
             link.set("aria-label", f"{labels['backlink']} {target}")
+            # the back-link ends the note's last paragraph rather than taking a line of its own
+            before = link.getprevious()
+            if before is not None and before.tag == "p" and not (before.tail or "").strip():
+                link.getparent().remove(link)
+                before.tail = None
+                before.append(link)
+                link.tail = None
+                if len(before) > 1:
+                    previous = before[-2]
+                    previous.tail = (previous.tail or "") + " "
+                else:
+                    before.text = (before.text or "") + " "
     for section in holder.iter("section"):
         if "footnotes" in (section.get("class") or "").split():
             section.set("aria-label", labels["notes"])
