@@ -10,7 +10,7 @@ MANIFEST_TEMPLATE = """\
 name: {name}
 description: My theme, based on {extends}.
 extends: {extends}
-# Options set fonts, sizes and colours once for the PDF, the EPUB and the DOCX.
+# Options set fonts, sizes and colours once for the PDF, the EPUB, the DOCX and the web page.
 # Uncomment and change any of them (publish checks each when the theme loads).
 options:
   color_accent: "#1f5f8b"
@@ -25,15 +25,17 @@ options:
   # paper: a4
   # date_format: "{{day}} {{month}} {{year}}"
   # hyphenation: {{en: en-GB}}  # the PDF hyphenates English articles with British patterns
-# Stylesheets added after {extends}'s, for the PDF and the EPUB.
+  # schema_type: Article  # the web page's schema.org type (auto: NewsArticle for a dated article from a source)
+# Stylesheets added after {extends}'s, for the PDF, the EPUB and the web page.
 extra_css: [extra.css]
 """
 
 EXTRA_CSS = """\
-/* Added after the parent theme's stylesheets, for the PDF and the EPUB.
+/* Added after the parent theme's stylesheets, for the PDF, the EPUB and the web page.
    It is rendered like the theme's own CSS, so options can be used:
    {% raw %}{{ options.color_accent }}{% endraw %} prints the accent colour.
-   Rules inside @media print apply to the PDF only. */
+   Rules inside @media print apply to the PDF (and to the web page when printed); the web
+   page's dark scheme sets its colours under @media (prefers-color-scheme: dark) in web.css. */
 h1.title { color: {{ options.color_accent }}; }
 
 @media print {

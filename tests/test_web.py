@@ -229,3 +229,19 @@ def test_a_theme_without_web_css_is_refused_when_it_loads(tmp_path: Path) -> Non
     with pytest.raises(ThemeError) as caught:
         load(str(theme), tmp_path)
     assert "css/web.css" in caught.value.message
+
+
+def test_cover_image_is_shown_embedded_and_named_in_the_metadata(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(CONSTRUCTS.parent, project)
+    source = project / "constructs.md"
+    source.write_text(source.read_text("utf-8").replace("lang: en-GB\n", "lang: en-GB\ncover-image: images/diagram.png\n"), "utf-8")
+    [result] = build([source], ["html"], out=project / "dist", project=project)
+    root = _root(result.path)
+    cover = root.get_element_by_id("cover").find("img")
+    assert cover.get("src").startswith("data:image/png;base64,") and cover.get("alt").startswith("Cover: Every Construct")
+    assert _ld(result.path)["image"] == cover.get("src")
+    assert read_back(result.path).meta["twitter:card"] == ["summary_large_image"]
+    [folder] = build([source], ["html"], out=project / "folder", project=project, options={"web_folder": True})
+    src = _root(folder.path).get_element_by_id("cover").find("img").get("src")
+    assert src.startswith("assets/") and _ld(folder.path)["image"] == src and (folder.path.parent / src).is_file()

@@ -147,3 +147,14 @@ def test_nu_html_checker_finds_no_error(pages: dict[str, Path], tmp_path: Path) 
     messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
     errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
     assert errors == [], json.dumps(errors, indent=1)
+
+
+def test_print_stylesheet_hides_the_screen_furniture_and_spells_out_addresses(browser: Chromium, pages: dict[str, Path]) -> None:
+    page = browser.open(pages["constructs"].as_uri(), 800)
+    page.send("Emulation.setEmulatedMedia", {"media": "print"})
+    shown = page.evaluate("['.skip-link', '.masthead'].map(s => getComputedStyle(document.querySelector(s)).display)")
+    assert shown == ["none", "none"]
+    after = page.evaluate("getComputedStyle(document.querySelector('.body a[href^=\"http\"]'), '::after').content")
+    assert "https://www.w3.org/" in after
+    colours = page.evaluate("[getComputedStyle(document.body).color, getComputedStyle(document.documentElement).backgroundColor]")
+    assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
