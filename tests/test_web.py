@@ -245,3 +245,22 @@ def test_cover_image_is_shown_embedded_and_named_in_the_metadata(tmp_path: Path)
     [folder] = build([source], ["html"], out=project / "folder", project=project, options={"web_folder": True})
     src = _root(folder.path).get_element_by_id("cover").find("img").get("src")
     assert src.startswith("assets/") and _ld(folder.path)["image"] == src and (folder.path.parent / src).is_file()
+
+
+def test_command_line_builds_and_verifies_the_web_edition_as_a_folder(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    project = tmp_path / "p"
+    shutil.copytree(CONSTRUCTS.parent, project)
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "publish", *args], cwd=project, env=env, capture_output=True, text=True, timeout=120)
+
+    built = cli("build", "constructs.md", "--format", "html", "--web-folder")
+    assert built.returncode == 0, built.stderr
+    assert "wrote dist/constructs/index.html" in built.stdout and "verified 1 file(s)" in built.stdout
+    checked = cli("verify", "constructs.md", "--format", "html", "--web-folder")
+    assert checked.returncode == 0 and "rights (head)  ok" in checked.stdout
+    assert cli("verify", "constructs.md", "--format", "html").returncode == 1  # no dist/constructs.html
