@@ -1,5 +1,4 @@
-"""The web edition in a real browser (headless Chromium over the DevTools protocol): no sideways
-scroll, no request, axe-core's WCAG 2.1 A/AA and best-practice rules, screenshots; and the Nu HTML checker."""
+"""The web edition in headless Chromium (no sideways scroll, no request, axe-core, screenshots) and in the Nu HTML checker."""
 from __future__ import annotations
 
 import json
@@ -18,7 +17,7 @@ CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
 #: Where the screenshots go (git-ignored); PUBLISH_SCREENSHOTS moves them.
 SHOTS = Path(os.environ.get("PUBLISH_SCREENSHOTS", ROOT / "build" / "screenshots"))
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-WIDTHS = (375, 1280)
+WIDTHS = (320, 375, 1280)
 WIDE = """---
 title: A page with wide things
 lang: en

@@ -1,5 +1,4 @@
-"""Model to the web edition: one self-contained HTML page (CSS inlined, images and subset fonts
-embedded, no script but JSON-LD), or a folder with index.html and its assets."""
+"""Model to the web edition: one self-contained HTML page (inlined CSS, embedded images and subset fonts, no script), or a folder."""
 from __future__ import annotations
 
 import base64
@@ -46,7 +45,10 @@ def _enhance(body: str, labels: dict[str, str]) -> str:
     back-links that say where they go."""
     if not body.strip():
         return body
-    holder = lxml_html.fragment_fromstring(body, create_parent="div")
+    try:  # the shared HTML is well-formed XML (the EPUB needs it): parsed as XML, SVG and MathML keep their case
+        holder = etree.fromstring(f"<div>{body}</div>", etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
+    except etree.XMLSyntaxError:
+        holder = lxml_html.fragment_fromstring(body, create_parent="div")
     for number, table in enumerate(holder.iter("table"), 1):
         box = etree.Element("div", {"class": "scroll-box", "role": "region", "tabindex": "0", "aria-label": f"{labels.get('table', 'Table')} {number}"})
         table.addprevious(box)
