@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from fontTools import subset as ft_subset  # imported with the writer, so a build's workers load it while the sources are read
+from fontTools.ttLib import TTLibError
+
 from ..errors import ThemeError
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
@@ -51,9 +54,6 @@ class SubsetFont:
 def subset(path: Path, text: str, kind: str) -> SubsetFont:
     """The font at ``path`` with only the glyphs ``text`` needs (and its layout features for them),
     its name table (so the licence travels) and no timestamp change, so builds are reproducible."""
-    from fontTools import subset as ft_subset
-    from fontTools.ttLib import TTLibError
-
     options = ft_subset.Options()
     options.flavor = kind
     options.name_IDs = ["*"]
