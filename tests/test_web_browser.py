@@ -157,3 +157,14 @@ def test_print_stylesheet_hides_the_screen_furniture_and_spells_out_addresses(br
     assert "https://www.w3.org/" in after
     colours = page.evaluate("[getComputedStyle(document.body).color, getComputedStyle(document.documentElement).backgroundColor]")
     assert colours == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"]
+
+
+def test_first_tab_shows_the_skip_link_and_it_leads_to_the_article(browser: Chromium, pages: dict[str, Path]) -> None:
+    page = browser.open(pages["article-report"].as_uri(), 375)
+    for kind in ("rawKeyDown", "keyUp"):
+        page.send("Input.dispatchKeyEvent", {"type": kind, "key": "Tab", "code": "Tab", "windowsVirtualKeyCode": 9})
+    focused = page.evaluate("[document.activeElement.className, document.activeElement.getAttribute('href'), document.activeElement.getBoundingClientRect().top]")
+    assert focused[:2] == ["skip-link", "#main"] and focused[2] >= 0  # on screen once focused
+    for kind in ("rawKeyDown", "keyUp"):
+        page.send("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13})
+    assert page.evaluate("document.activeElement.id") == "main"
