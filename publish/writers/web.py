@@ -124,7 +124,10 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
         raise ThemeError("templates/web.html must show {{ web.stylesheet }} once, in the head", job.theme.find(f"templates/{TEMPLATE}"))
 
     # the fonts: subset to what the page shows, embedded or beside it
-    sheets = job.theme.stylesheets("web")
+    from ..language import cjk_fonts
+
+    # the CJK faces of the article's language (Japanese glyph forms for ja, Korean for ko...), as the PDF
+    sheets = job.theme.stylesheets("web", {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])})
     sources = [job.theme.find("css/web.css"), *job.theme.extra_css]
     text = characters(_visible_text(page.replace(_STYLE_MARK, "")), "\n".join(css for css, _ in sheets))
 

@@ -43,7 +43,7 @@ def json_ld(view: View, cover_url: str | None) -> dict[str, Any]:
     if view.date_iso:
         data["datePublished"] = view.date_iso
     if view.authors:
-        data["author"] = [{"@type": "Person", "name": name} for name in view.authors]
+        data["author"] = [_person(view, index, name) for index, name in enumerate(view.authors)]
     if view.publisher:
         data["publisher"] = {"@type": "Organization", "name": view.publisher}
     data["inLanguage"] = view.lang
@@ -51,6 +51,8 @@ def json_ld(view: View, cover_url: str | None) -> dict[str, Any]:
         data["keywords"] = list(view.keywords)
     if view.description:
         data["description"] = view.description
+    if view.abstract:
+        data["abstract"] = view.abstract.text
     if cover_url:
         data["image"] = cover_url
     if view.source_name:
@@ -70,6 +72,24 @@ def json_ld(view: View, cover_url: str | None) -> dict[str, Any]:
         data["creditText"] = texts[0] if len(texts) == 1 else texts
     data["identifier"] = view.identifier
     return data
+
+
+def _person(view: View, index: int, name: str) -> dict[str, Any]:
+    """An author as a schema.org Person, with their affiliations, e-mail and ORCID iD when the front matter gives them."""
+    person: dict[str, Any] = {"@type": "Person", "name": name}
+    people = view.people
+    byline = people[index] if index < len(people) and people[index].name == name else None
+    if byline is None:
+        return person
+    affiliations = view.affiliations
+    names = [affiliations[mark - 1] for mark in byline.marks if 0 < mark <= len(affiliations)]
+    if names:
+        person["affiliation"] = [{"@type": "Organization", "name": n} for n in names]
+    if byline.email:
+        person["email"] = byline.email
+    if byline.orcid:
+        person["sameAs"] = byline.orcid if byline.orcid.startswith("https://") else f"https://orcid.org/{byline.orcid}"
+    return person
 
 
 def script_json(data: dict[str, Any]) -> str:
