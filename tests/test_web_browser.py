@@ -14,6 +14,7 @@ from conftest import ARTICLE, ROOT
 from publish.pipeline import build
 
 CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
+PAPER = ROOT / "tests" / "fixtures" / "front-matter" / "joss-paper.md"
 #: Where the screenshots go (git-ignored); PUBLISH_SCREENSHOTS moves them.
 SHOTS = Path(os.environ.get("PUBLISH_SCREENSHOTS", ROOT / "build" / "screenshots"))
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -54,7 +55,7 @@ def browser() -> Chromium:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The article in each shipped theme, the constructs fixture, and a page of wide things."""
+    """The article in each shipped theme, the constructs fixture, a paper's title block, and a page of wide things."""
     out = tmp_path_factory.mktemp("web-browser")
     found = {}
     for theme in ("default", "report"):
@@ -62,6 +63,8 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         found[f"article-{theme}"] = result.path
     [result] = build([CONSTRUCTS], ["html"], out=out / "constructs", project=ROOT)
     found["constructs"] = result.path
+    [result] = build([PAPER], ["html"], theme="report", out=out / "paper", project=ROOT)
+    found["paper-report"] = result.path  # authors with numbered affiliations, an abstract
     wide = out / "wide.md"
     wide.write_text(WIDE, "utf-8")
     [result] = build([wide], ["html"], out=out / "wide", project=out)
@@ -93,7 +96,7 @@ def _check(browser: Chromium, page_path: Path, width: int, scheme: str, axe: str
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["article-default", "article-report", "constructs"])
+@pytest.mark.parametrize("name", ["article-default", "article-report", "constructs", "paper-report"])
 def test_page_fits_requests_nothing_and_axe_finds_no_violation(browser: Chromium, pages: dict[str, Path], name: str, width: int, scheme: str) -> None:
     axe = _axe_source()
     violations = _check(browser, pages[name], width, scheme, axe, name)
