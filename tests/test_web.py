@@ -264,3 +264,16 @@ def test_command_line_builds_and_verifies_the_web_edition_as_a_folder(tmp_path: 
     checked = cli("verify", "constructs.md", "--format", "html", "--web-folder")
     assert checked.returncode == 0 and "rights (head)  ok" in checked.stdout
     assert cli("verify", "constructs.md", "--format", "html").returncode == 1  # no dist/constructs.html
+
+
+def test_fonts_fall_back_to_woff_without_brotli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fontTools.ttLib import TTFont
+
+    from publish.writers import web_fonts
+
+    monkeypatch.setattr(web_fonts, "flavor", lambda: "woff")
+    [result] = build([CONSTRUCTS], ["html"], out=tmp_path, project=ROOT, parallel=False)
+    style = "".join(_root(result.path).xpath("//style/text()"))
+    fonts = re.findall(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\) format\("woff"\)', style)
+    assert len(fonts) == 4 and "woff2" not in style
+    assert all(TTFont(io.BytesIO(base64.b64decode(data))).flavor == "woff" for data in fonts)
