@@ -34,7 +34,7 @@ $(AXE):
 
 browser-tools: $(AXE)
 	-@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		apt-get install -y --no-install-recommends chromium || (apt-get update && apt-get install -y --no-install-recommends chromium); fi
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium); fi
 
 test: $(TEST_STAMP) $(STAMP) browser-tools
 	$(BIN)/python -m pytest -q
