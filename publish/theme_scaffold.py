@@ -34,9 +34,10 @@ EXTRA_CSS = """\
 /* Added after the parent theme's stylesheets, for the PDF, the EPUB and the web page.
    It is rendered like the theme's own CSS, so options can be used:
    {% raw %}{{ options.color_accent }}{% endraw %} prints the accent colour.
-   Rules inside @media print apply to the PDF (and to the web page when printed); the web
-   page's dark scheme sets its colours under @media (prefers-color-scheme: dark) in web.css. */
-h1.title { color: {{ options.color_accent }}; }
+   Rules inside @media print apply to the PDF (and to the web page when printed). The web
+   page has a dark scheme too: set a text colour together with its background, as here,
+   so that it reads the same on a dark screen as on paper. */
+h1.title { color: #ffffff; background-color: {{ options.color_accent }}; padding: 0.15em 0.35em; }
 
 @media print {
   /* @page { margin: 20mm; } */

@@ -171,3 +171,15 @@ def test_first_tab_shows_the_skip_link_and_it_leads_to_the_article(browser: Chro
     for kind in ("rawKeyDown", "keyUp"):
         page.send("Input.dispatchKeyEvent", {"type": kind, "key": "Enter", "code": "Enter", "windowsVirtualKeyCode": 13})
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_a_scaffolded_user_theme_reads_in_the_dark_scheme_too(browser: Chromium, tmp_path: Path) -> None:
+    from publish.theme_scaffold import create
+
+    create("house", tmp_path / "themes", "default")  # its extra.css colours the title, for every format
+    [result] = build([ARTICLE], ["html"], theme="house", out=tmp_path / "out", project=tmp_path)
+    axe = _axe_source()
+    if axe is None:
+        pytest.skip("axe-core not installed (make test installs it with npm into .cache/npm)")
+    for scheme in ("light", "dark"):
+        assert _check(browser, result.path, 375, scheme, axe, "scaffold") == []
