@@ -277,3 +277,15 @@ def test_fonts_fall_back_to_woff_without_brotli(tmp_path: Path, monkeypatch: pyt
     fonts = re.findall(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\) format\("woff"\)', style)
     assert len(fonts) == 4 and "woff2" not in style
     assert all(TTFont(io.BytesIO(base64.b64decode(data))).flavor == "woff" for data in fonts)
+
+
+def test_a_stylesheet_cannot_close_its_style_element(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "sly"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\nextra_css: [extra.css]\n", "utf-8")
+    (theme / "extra.css").write_text('/* </style><script>alert(1)</script> */\n.kicker::after { content: "</STYLE>"; }\n', "utf-8")
+    [result] = build([ARTICLE], ["html"], theme="sly", out=tmp_path / "out", project=tmp_path)
+    root = _root(result.path)
+    assert [s.get("type") for s in root.iter("script")] == ["application/ld+json"]
+    [style] = root.findall(".//style")
+    assert "<\\/style><script>" in style.text and '"<\\/STYLE>"' in style.text
