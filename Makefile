@@ -6,7 +6,11 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SOURCES := $(shell find publish themes -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-.PHONY: publish test install clean bench gallery
+# The web edition's browser tests: axe-core from npm into a git-ignored folder, and Chromium from
+# apt where this runs as root on Debian/Ubuntu. Neither is fatal: without them those tests skip.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+
+.PHONY: publish test install clean bench gallery browser-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,14 +29,21 @@ install: $(STAMP)
 publish: $(STAMP)
 	$(BIN)/publish build
 
-test: $(TEST_STAMP) $(STAMP)
+$(AXE):
+	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
+
+browser-tools: $(AXE)
+	-@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium); fi
+
+test: $(TEST_STAMP) $(STAMP) browser-tools
 	$(BIN)/python -m pytest -q
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
-gallery: $(TEST_STAMP) $(STAMP)
+gallery: $(TEST_STAMP) $(STAMP) browser-tools
 	$(BIN)/python docs/gallery.py
 
 clean:
-	rm -rf $(VENV) dist build *.egg-info
+	rm -rf $(VENV) dist build *.egg-info .cache

@@ -13,7 +13,7 @@ import click
 from . import __version__
 from .errors import PublishError
 
-FORMAT_CHOICES = ("pdf", "epub", "docx")
+FORMAT_CHOICES = ("pdf", "epub", "docx", "html")
 
 
 def _human(size: int) -> str:
@@ -43,7 +43,7 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """Turn a Markdown article into a print PDF, an EPUB and a Word DOCX, metadata and notice intact."""
+    """Turn a Markdown article into a print PDF, an EPUB, a Word DOCX and a web page, metadata and notice intact."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
     handler = logging.StreamHandler()
@@ -61,12 +61,13 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--theme", "-t", default=None, help="Theme name or path to a theme folder; default: default.")
 @click.option("--paper", type=click.Choice(("a4", "letter")), default=None, help="Paper size for the PDF and DOCX (overrides the theme).")
 @click.option("--pdf-variant", default=None, help="A WeasyPrint PDF variant such as pdf/a-3b or pdf/ua-1.")
+@click.option("--web-folder", is_flag=True, help="Write the web edition as OUT/<stem>/index.html with its assets beside it, not one file.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Read every output back and check it after building.")
 @click.option("--force", is_flag=True, help="Render every output, even those whose inputs have not changed.")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error: exit 1 and leave the outputs as they were.")
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
-          paper: str | None, pdf_variant: str | None, verify: bool, force: bool, strict: bool) -> None:
+          paper: str | None, pdf_variant: str | None, web_folder: bool, verify: bool, force: bool, strict: bool) -> None:
     """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
     from .pipeline import Output
     from .pipeline import build as run_build
@@ -85,13 +86,13 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 
     def checked() -> None:
         started = time.perf_counter()
-        options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper}
+        options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper, "web_folder": web_folder or None}
         results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report,
                             force=force, strict=strict)
         if verify:
             from .verify import verify_outputs
 
-            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme)
+            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme, web_folder=web_folder)
             if not report_.ok:
                 click.echo(report_.table(), err=True)
                 raise PublishError("verification failed: an output lost text or metadata (see the table above)")
@@ -129,13 +130,14 @@ def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Folder of the outputs to check.")
 @click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to check (repeatable); default: all.")
 @click.option("--theme", "-t", default=None, help="The theme the outputs were built with (it decides date and label texts).")
+@click.option("--web-folder", is_flag=True, help="The web edition was built with --web-folder (check OUT/<stem>/index.html).")
 @click.pass_context
-def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None) -> None:
+def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None, web_folder: bool) -> None:
     """Read the outputs back and check every paragraph, metadata field and the notice."""
     from .verify import verify_outputs
 
     def action() -> None:
-        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme)
+        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme, web_folder=web_folder)
         click.echo(result.table())
         if not result.ok:
             raise PublishError(f"verification failed: {result.summary()}")

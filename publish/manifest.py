@@ -19,6 +19,7 @@ FORMAT_DISTS: dict[str, tuple[str, ...]] = {
     "pdf": ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen", "ziamath", "ziafont"),
     "epub": ("ebooklib", "lxml"),
     "docx": ("python-docx", "lxml", "mathml-to-omml"),
+    "html": ("lxml", "fonttools", "brotli"),
 }
 #: Environment variables that change the bytes written.
 ENV_INPUTS = ("SOURCE_DATE_EPOCH",)

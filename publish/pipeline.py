@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "pdf": "publish.writers.pdf",
     "epub": "publish.writers.epub",
     "docx": "publish.writers.docx",
+    "html": "publish.writers.web",
 }
 DEFAULT_SOURCE = Path("source/article.md")
 DEFAULT_OUT = Path("dist")
@@ -54,8 +55,11 @@ class _Task:
     seconds: float = 0.0
 
 
-def output_path(source: Path, fmt: str, out: Path) -> Path:
-    """Where a source's output of a format goes: ``OUT/<stem>.<ext>``."""
+def output_path(source: Path, fmt: str, out: Path, options: dict[str, Any] | None = None) -> Path:
+    """Where a source's output of a format goes: ``OUT/<stem>.<ext>``, or with the
+    ``web_folder`` option the web edition's ``OUT/<stem>/index.html`` (its assets beside it)."""
+    if fmt == "html" and options and options.get("web_folder"):
+        return out / source.stem / "index.html"
     return out / f"{source.stem}.{fmt}"
 
 
@@ -124,14 +128,52 @@ def _fewer_collections() -> Iterator[None]:
         gc.unfreeze()
 
 
+def side_files_dir(temp: Path) -> Path:
+    """Where a page written as a folder keeps its assets until it replaces the old page."""
+    return temp.with_name(temp.name + ".files")
+
+
 def _render_into(job: Job, fmt: str, temp: Path) -> tuple[int, str, float]:
-    """Render one format into its temporary file; return its size, sha256 and seconds."""
+    """Render one format into its temporary file (a web page written as a folder puts its
+    assets in side_files_dir(temp)); return its size, sha256 and seconds."""
     started = time.perf_counter()
+    files: dict[str, bytes] = {}
     with _fewer_collections():
-        data = render(job, fmt)
+        if fmt == "html" and job.options.get("web_folder"):
+            from .writers.web import render as render_web
+
+            page = render_web(job, folder=True)
+            data, files = page.html, page.files
+        else:
+            data = render(job, fmt)
     with open(temp, "wb") as handle:
         handle.write(data)
+    for relative, blob in files.items():
+        path = side_files_dir(temp) / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
     return len(data), sha256_bytes(data), time.perf_counter() - started
+
+
+def _install(task: _Task) -> None:
+    """Put a rendered output in place: its side files first (their names are content hashes, so
+    the old page still finds its own), then the file itself; side files no page uses any more go."""
+    import shutil
+
+    side = side_files_dir(task.temp)
+    if side.is_dir():
+        new = {p.relative_to(side) for p in side.rglob("*") if p.is_file()}
+        for relative in sorted(new):
+            (task.target.parent / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(side / relative, task.target.parent / relative)
+        os.replace(task.temp, task.target)
+        for folder in {r.parts[0] for r in new if len(r.parts) > 1}:
+            for old in (task.target.parent / folder).rglob("*"):
+                if old.is_file() and old.relative_to(task.target.parent) not in new:
+                    old.unlink()
+        shutil.rmtree(side, ignore_errors=True)
+    else:
+        os.replace(task.temp, task.target)
 
 
 @dataclass
@@ -358,7 +400,7 @@ def _build(
             digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
             wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
             inputs[(source, fmt)] = wanted_inputs
-            if force or not manifest.is_current(output_path(source, fmt, out_dir), wanted_inputs):
+            if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs):
                 stale.setdefault(source, []).append(fmt)
 
     # 2. read and render only what is stale, every format into a temporary file; the workers
@@ -379,20 +421,29 @@ def _build(
             except OSError as exc:
                 raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
         for fmt, index in planned:  # PDF (the slowest) first, so the pool starts it first
-            target = output_path(list(stale)[index], fmt, out_dir)
+            target = output_path(list(stale)[index], fmt, out_dir, opts)
+            if target.parent != out_dir:
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise OutputError(f"cannot create the output folder: {exc.strerror}", target.parent) from None
             tasks.append(_Task(index, fmt, target, _new_temp(target)))
         if pools:
             _render_parallel(pools, jobs, tasks)
         else:
             _render_serial(jobs, tasks)
         for task in tasks:
-            os.replace(task.temp, task.target)
+            _install(task)
         finished = True
     finally:
         _stop_pools(pools, abort=not finished)
         for task in tasks:
             if task.temp.exists():
                 task.temp.unlink()
+            if side_files_dir(task.temp).exists():
+                import shutil
+
+                shutil.rmtree(side_files_dir(task.temp), ignore_errors=True)
 
     # 3. remember what each new output was built from
     for task in tasks:
@@ -416,7 +467,7 @@ def _build(
             if task is not None:
                 results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds))
             else:
-                target = output_path(source, fmt, out_dir)
+                target = output_path(source, fmt, out_dir, opts)
                 results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True))
     if report:
         for result in results:

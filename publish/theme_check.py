@@ -50,7 +50,7 @@ def check(theme: "Theme", lines: dict[str, int]) -> None:
         if theme.find(f"templates/{name}") is None:
             raise ThemeError(f"the theme chain has no templates/{name} (add it, or extend a theme that has it)", manifest, where)
     check_templates(theme)
-    for name in ("print", "epub"):
+    for name in ("print", "epub", "web"):
         theme.css(name)
     reference = theme.reference_docx
     if reference is not None:

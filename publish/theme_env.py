@@ -11,7 +11,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import ThemeError
-from .theme_options import css_font_list, css_string
+from .theme_options import css_font_list, css_mix, css_string
 from .themes import _inside
 
 
@@ -62,6 +62,7 @@ def render_css(path: Path, options: dict[str, Any]) -> str:
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.filters["fontlist"] = css_font_list
     env.filters["cssstring"] = css_string
+    env.filters["mix"] = css_mix
     try:
         source = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -40,6 +40,9 @@ DEFAULTS: dict[str, Any] = {
     "paragraph_style": "indented",  # indented: first-line indent, justified | spaced: space between, ragged
     # Article language -> the Pyphen patterns the PDF hyphenates it with (Pyphen's bare "en" is British)
     "hyphenation": {"en": "en-US"},
+    # The web edition's schema.org type: NewsArticle, Article, or auto (NewsArticle when the
+    # article is dated and names the outlet it comes from, a reprinted news story; Article otherwise)
+    "schema_type": "auto",
     "labels": {
         "source": "Reprinted from",
         "contact": "Contact",
@@ -56,6 +59,11 @@ DEFAULTS: dict[str, Any] = {
         "callout_important": "Important",
         "callout_warning": "Warning",
         "callout_caution": "Caution",
+        # the web edition's skip link, notes section and footnote back-links
+        "skip": "Skip to the article",
+        "notes": "Notes",
+        "table": "Table",
+        "backlink": "Back to the text of note",
     },
 }
 
@@ -125,6 +133,7 @@ _CHECKS = {
     "notice_style": (lambda v: v in ("box", "panel"), "box or panel"),
     "paragraph_style": (lambda v: v in ("indented", "spaced"), "indented or spaced"),
     "labels": (_labels, "a mapping of label texts (printable, no quotes or backslashes)"),
+    "schema_type": (lambda v: v in ("auto", "NewsArticle", "Article"), "auto, NewsArticle or Article"),
     "hyphenation": (_hyphenation, "a mapping of article languages to hyphenation languages, such as {en: en-US}"),
 }
 
@@ -196,6 +205,14 @@ def css_font_list(fonts: list[str]) -> str:
     """A CSS font-family value from a list of names."""
     generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
     return ", ".join(f if f in generic else '"' + f.replace('"', "") + '"' for f in fonts)
+
+
+def css_mix(colour: str, other: str, weight: float) -> str:
+    """``colour`` mixed with ``other`` (``weight`` of ``other``, 0 to 1), as ``#rrggbb``: for a
+    dark scheme's lighter accent, computed once instead of with CSS color-mix()."""
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x + (y - x) * weight):02x}" for x, y in zip(a, b))
 
 
 def css_string(text: str) -> str:

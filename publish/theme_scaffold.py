@@ -10,7 +10,7 @@ MANIFEST_TEMPLATE = """\
 name: {name}
 description: My theme, based on {extends}.
 extends: {extends}
-# Options set fonts, sizes and colours once for the PDF, the EPUB and the DOCX.
+# Options set fonts, sizes and colours once for the PDF, the EPUB, the DOCX and the web page.
 # Uncomment and change any of them (publish checks each when the theme loads).
 options:
   color_accent: "#1f5f8b"
@@ -25,16 +25,19 @@ options:
   # paper: a4
   # date_format: "{{day}} {{month}} {{year}}"
   # hyphenation: {{en: en-GB}}  # the PDF hyphenates English articles with British patterns
-# Stylesheets added after {extends}'s, for the PDF and the EPUB.
+  # schema_type: Article  # the web page's schema.org type (auto: NewsArticle for a dated article from a source)
+# Stylesheets added after {extends}'s, for the PDF, the EPUB and the web page.
 extra_css: [extra.css]
 """
 
 EXTRA_CSS = """\
-/* Added after the parent theme's stylesheets, for the PDF and the EPUB.
+/* Added after the parent theme's stylesheets, for the PDF, the EPUB and the web page.
    It is rendered like the theme's own CSS, so options can be used:
    {% raw %}{{ options.color_accent }}{% endraw %} prints the accent colour.
-   Rules inside @media print apply to the PDF only. */
-h1.title { color: {{ options.color_accent }}; }
+   Rules inside @media print apply to the PDF (and to the web page when printed). The web
+   page has a dark scheme too: set a text colour together with its background, as here,
+   so that it reads the same on a dark screen as on paper. */
+h1.title { color: #ffffff; background-color: {{ options.color_accent }}; padding: 0.15em 0.35em; }
 
 @media print {
   /* @page { margin: 20mm; } */

@@ -19,8 +19,8 @@ DEFAULT_THEME = "default"
 MANIFEST = "theme.yaml"
 REFERENCE_DOCX = "docx/reference.docx"
 #: Templates every theme chain must provide (a child may inherit them).
-REQUIRED_TEMPLATES = ("article.html", "title_block.html", "end_matter.html")
-REQUIRED_CSS = ("css/print.css", "css/epub.css")
+REQUIRED_TEMPLATES = ("article.html", "title_block.html", "end_matter.html", "web.html")
+REQUIRED_CSS = ("css/print.css", "css/epub.css", "css/web.css")
 _MANIFEST_KEYS = {"name", "description", "extends", "options", "extra_css"}
 
 
@@ -96,9 +96,9 @@ class Theme:
         return html_env(self.template_dirs())
 
     def stylesheets(self, name: str, overrides: dict[str, Any] | None = None) -> list[tuple[str, Path]]:
-        """A stylesheet (``print`` or ``epub``) rendered with the theme options (and ``overrides``
-        of some of them, e.g. the CJK fonts for an article's language), then each extra_css,
-        each with the folder its relative URLs resolve against."""
+        """A stylesheet (``print``, ``epub`` or ``web``) rendered with the theme options (and
+        ``overrides`` of some of them, e.g. the CJK fonts for an article's language), then each
+        extra_css, each with the folder its relative URLs resolve against."""
         relative = f"css/{name}.css"
         path = self.find(relative)
         if path is None:

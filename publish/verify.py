@@ -15,7 +15,7 @@ from .errors import PublishError
 from .model import Document, Node, plain_text
 from .reader import read_document
 
-FORMATS = ("pdf", "epub", "docx")
+FORMATS = ("pdf", "epub", "docx", "html")
 OK, MISSING, DIFFERS, NA = "ok", "missing", "differs", "-"
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _NS = {
@@ -216,21 +216,29 @@ def read_docx(path: Path) -> Extracted:
     return Extracted("\n".join(texts), meta)
 
 
-READERS: dict[str, Callable[[Path], Extracted]] = {"pdf": read_pdf, "epub": read_epub, "docx": read_docx}
+def read_html(path: Path) -> Extracted:
+    """The web edition, read by its own module (writers/web_read.py)."""
+    from .writers.web_read import read_back
+
+    return read_back(path)
+
+
+READERS: dict[str, Callable[[Path], Extracted]] = {"pdf": read_pdf, "epub": read_epub, "docx": read_docx, "html": read_html}
 
 #: For each field, the metadata key that holds it in each format.
 META_KEYS: dict[str, dict[str, str]] = {
-    "title": {"pdf": "title", "epub": "title", "docx": "title"},
-    "date": {"pdf": "date", "epub": "date", "docx": "date"},
-    "authors": {"pdf": "author", "epub": "creator", "docx": "creator"},
-    "lang": {"pdf": "language", "epub": "language", "docx": "language"},
-    "publisher": {"pdf": "publisher", "epub": "publisher", "docx": "publisher"},
-    "source": {"pdf": "source", "epub": "source", "docx": "source"},
-    "keywords": {"pdf": "keywords", "epub": "subject", "docx": "keywords"},
-    "credits": {"pdf": "credits", "epub": "schema:creditText", "docx": "credits"},
+    "title": {"pdf": "title", "epub": "title", "docx": "title", "html": "ld:headline"},
+    "date": {"pdf": "date", "epub": "date", "docx": "date", "html": "ld:datePublished"},
+    "authors": {"pdf": "author", "epub": "creator", "docx": "creator", "html": "ld:author"},
+    "lang": {"pdf": "language", "epub": "language", "docx": "language", "html": "language"},
+    "publisher": {"pdf": "publisher", "epub": "publisher", "docx": "publisher", "html": "ld:publisher"},
+    "source": {"pdf": "source", "epub": "source", "docx": "source", "html": "ld:isBasedOn"},
+    "keywords": {"pdf": "keywords", "epub": "subject", "docx": "keywords", "html": "ld:keywords"},
+    "credits": {"pdf": "credits", "epub": "schema:creditText", "docx": "credits", "html": "ld:creditText"},
     "contact": {"pdf": "contact", "epub": "schema:contactPoint", "docx": "contact"},
-    "rights": {"pdf": "rights", "epub": "rights", "docx": "rights"},
+    "rights": {"pdf": "rights", "epub": "rights", "docx": "rights", "html": "ld:copyrightNotice"},
     "rights (XMP)": {"pdf": "xmp:rights"},
+    "rights (head)": {"html": "dcterms.rights"},
 }
 
 
@@ -300,6 +308,7 @@ def expectations(view: View) -> list[Check]:
     if view.rights:
         checks.append(Check("rights", [view.rights.text], [view.rights.text]))
         checks.append(Check("rights (XMP)", [], [view.rights.text], meta_only=True))
+        checks.append(Check("rights (head)", [], [view.rights.text], meta_only=True))
     return checks
 
 
@@ -380,9 +389,11 @@ def verify_outputs(
     out: str | Path = "dist",
     formats: Iterable[str] | None = None,
     theme: str | Path | None = None,
+    web_folder: bool = False,
 ) -> Report:
     """Read every output of every source back and check it against the article
-    (the theme decides how dates and labels are shown)."""
+    (the theme decides how dates and labels are shown; ``web_folder``: the web edition was
+    written as a folder, ``OUT/<stem>/index.html``)."""
     from .pipeline import DEFAULT_SOURCE, output_path
     from .themes import load
 
@@ -395,7 +406,7 @@ def verify_outputs(
         view = make_view(doc, options)
         label = f"{source.stem}: " if len(paths) > 1 else ""
         for fmt in wanted:
-            check_output(doc, view, fmt, output_path(source, fmt, Path(out)), report, label)
+            check_output(doc, view, fmt, output_path(source, fmt, Path(out), {"web_folder": web_folder}), report, label)
     if not report.rows:
         raise PublishError("nothing to verify")
     return report

@@ -1,4 +1,4 @@
-"""Reproducible builds: the same source and theme give the same PDF, EPUB and DOCX bytes whatever the clock and time zone."""
+"""Reproducible builds: the same source and theme give the same PDF, EPUB, DOCX and web page bytes whatever the clock and time zone."""
 from __future__ import annotations
 
 import hashlib
@@ -18,7 +18,7 @@ from publish.zipfiles import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "constructs"
-FORMATS = ("pdf", "epub", "docx")
+FORMATS = ("pdf", "epub", "docx", "html")
 
 
 def _build_in_a_fresh_process(project: Path, out: str, tz: str, epoch: str | None) -> dict[str, str]:

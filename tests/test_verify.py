@@ -17,7 +17,7 @@ from publish.verify import layout_key, verify_outputs
 
 @pytest.fixture()
 def copy(article_build, tmp_path) -> Path:
-    for fmt in ("pdf", "epub", "docx"):
+    for fmt in ("pdf", "epub", "docx", "html"):
         shutil.copy(article_build / f"article.{fmt}", tmp_path / f"article.{fmt}")
     return tmp_path
 

@@ -1,0 +1,117 @@
+"""The web edition's fonts: the theme's @font-face files, subset to the characters the page uses, as WOFF2 (or WOFF)."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from fontTools import subset as ft_subset  # imported with the writer, so a build's workers load it while the sources are read
+from fontTools.ttLib import TTLibError
+
+from ..errors import ThemeError
+
+FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
+_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
+_FORMAT = re.compile(r"""format\(\s*(["']?)[^"')]*\1\s*\)""")
+_CONTENT = re.compile(r"""content\s*:\s*(["'])(.*?)\1""")
+
+
+def flavor() -> str:
+    """WOFF2 when brotli is installed (fontTools' ``woff`` extra brings it), else WOFF (zlib)."""
+    try:
+        import brotli  # noqa: F401
+    except ImportError:
+        return "woff"
+    return "woff2"
+
+
+@dataclass
+class SubsetFont:
+    """One subset font: the theme file it comes from, its bytes and its flavour."""
+
+    source: Path
+    data: bytes
+    flavor: str
+
+    @property
+    def media_type(self) -> str:
+        return f"font/{self.flavor}"
+
+    @property
+    def name(self) -> str:
+        """A file name for folder mode, unique to the subset's bytes."""
+        return f"{self.source.stem}-{hashlib.sha256(self.data).hexdigest()[:10]}.{self.flavor}"
+
+    def data_uri(self) -> str:
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
+
+
+def subset(path: Path, text: str, kind: str) -> SubsetFont:
+    """The font at ``path`` with only the glyphs ``text`` needs (and its layout features for them),
+    its name table (so the licence travels) and no timestamp change, so builds are reproducible."""
+    options = ft_subset.Options()
+    options.flavor = kind
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.hinting = False  # screens today render unhinted outlines; hints are a third of a TrueType font
+    options.desubroutinize = True  # CFF: smaller once compressed
+    # Graphite tables (SIL fonts): browsers shape with OpenType; fontTools cannot subset them
+    options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
+    try:
+        font = ft_subset.load_font(str(path), options, dontLoadGlyphNames=True)
+        subsetter = ft_subset.Subsetter(options)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        ft_subset.save_font(font, out, options)
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError) as exc:
+        raise ThemeError(f"cannot subset the font for the web edition: {exc}", path) from None
+    return SubsetFont(path, out.getvalue(), kind)
+
+
+def characters(page_text: str, css: str) -> str:
+    """Every character a font may have to draw: the page's text, the strings of CSS ``content``
+    and printable ASCII (list numbers, punctuation a browser adds), each once, sorted."""
+    generated = "".join(m.group(2) for m in _CONTENT.finditer(css))
+    chars = set(page_text) | set(generated) | {chr(c) for c in range(0x20, 0x7F)} | set("•◦▪–—‘’“”…↩")
+    return "".join(sorted(c for c in chars if c.isprintable()))
+
+
+def embed_fonts(
+    sheets: list[tuple[str, Path]], roots: list[Path], text: str, url_for: Callable[[SubsetFont], str], sources: list[Any]
+) -> tuple[str, list[SubsetFont]]:
+    """The stylesheets as one text, each ``@font-face`` URL (relative to its stylesheet, a font
+    file inside the theme chain) replaced by ``url_for`` of its subset and its ``format()`` by the
+    subset's; and the subsets, once per font file."""
+    kind = flavor()
+    made: dict[Path, SubsetFont] = {}
+    out = []
+    for (css, folder), source in zip(sheets, sources):
+
+        def face(match: re.Match[str]) -> str:
+            rule = match.group(0)
+
+            def replace(url_match: re.Match[str]) -> str:
+                url = url_match.group(2).strip()
+                if url.startswith("data:"):
+                    return url_match.group(0)
+                path = (folder / url).resolve()
+                inside = any(path == root or root in path.parents for root in roots)
+                if "://" in url or not inside or not path.is_file() or path.suffix.lower() not in FONT_SUFFIXES:
+                    raise ThemeError(f"@font-face url('{url}') must name a font file ({', '.join(FONT_SUFFIXES)}) inside the theme", source)
+                if path not in made:
+                    made[path] = subset(path, text, kind)
+                return f'url("{url_for(made[path])}")'
+
+            rule = _URL.sub(replace, rule)
+            return _FORMAT.sub(f'format("{kind}")', rule)
+
+        out.append(_FONT_FACE.sub(face, css))
+    return "\n".join(out), sorted(made.values(), key=lambda f: f.source.name)
