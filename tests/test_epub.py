@@ -1,6 +1,7 @@
 """The EPUB: valid EPUB 3.3 (EPUBCheck), navigable, accessible, with its metadata, cover and images, reproducible."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 import posixpath
@@ -525,15 +526,48 @@ def _packaged_fonts(book: Book) -> dict[str, str]:
     return {i.get("href"): i.get("media-type") for i in book.manifest.values() if i.get("href").startswith("fonts/")}
 
 
-def test_fonts_the_epub_css_declares_are_packaged_with_core_media_types(opened):
+def _chars(font: bytes) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    return set(TTFont(io.BytesIO(font)).getBestCmap())
+
+
+def test_fonts_the_epub_css_declares_are_packaged_as_woff2_subsets_with_their_licence(opened):
     report = _packaged_fonts(opened["report-article"])
-    assert report == {f"fonts/Inter-{face}.otf": "font/otf" for face in ("Regular", "Italic", "Bold")}
-    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.ttf": "font/ttf"}
-    themes = ROOT / "themes"
-    for name, folder in (("report-article", "report"), ("article", "default")):
+    assert report == {f"fonts/Inter-{face}.woff2": "font/woff2" for face in ("Regular", "Italic", "Bold")}
+    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.woff2": "font/woff2"}
+    from fontTools.ttLib import TTFont
+
+    for name, folder, theme_file in (("report-article", "report", "Inter-Regular.otf"), ("article", "default", "CharisSIL-Bold.ttf")):
         book = opened[name]
-        for href in _packaged_fonts(book):
-            assert book.files[book.base + href] == (themes / folder / href).read_bytes(), f"{href} is the theme's file, unmodified"
+        href = next(h for h in _packaged_fonts(book) if h.startswith("fonts/" + theme_file.rsplit(".", 1)[0]))
+        data = book.files[book.base + href]
+        whole = (ROOT / "themes" / folder / "fonts" / theme_file).read_bytes()
+        assert data[:4] == b"wOF2" and len(data) < len(whole) / 10, f"{href} is a WOFF2 subset"
+        kept = _chars(data)
+        assert len(kept) < len(_chars(whole)) / 4
+        text = "".join(etree.fromstring(book.files[book.base + "article.xhtml"]).itertext())
+        assert {ord(c) for c in text if not c.isspace()} <= kept, "every character of the page is kept"
+        names = TTFont(io.BytesIO(data))["name"]
+        assert "Open Font License" in (names.getDebugName(13) or ""), "the licence travels in the font"
+
+
+def test_a_font_whose_licence_forbids_subsetting_is_packaged_whole(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    theme = tmp_path / "nosubset"
+    (theme / "fonts").mkdir(parents=True)
+    font = TTFont(ROOT / "themes" / "default" / "fonts" / "CharisSIL-Bold.ttf")
+    font["OS/2"].fsType = 0x0100  # installable, no subsetting
+    font.save(theme / "fonts" / "Locked-Bold.ttf")
+    (theme / "theme.yaml").write_text("extends: default\nextra_css: [extra.css]\n", "utf-8")
+    (theme / "extra.css").write_text('@font-face { font-family: "Locked"; src: url("fonts/Locked-Bold.ttf") format("truetype"); }\n', "utf-8")
+    build([CONSTRUCTS], formats=["epub"], out=tmp_path / "out", project=ROOT, theme=str(theme))
+    book = Book(tmp_path / "out" / "constructs.epub")
+    packaged = _packaged_fonts(book)
+    assert packaged["fonts/Locked-Bold.ttf"] == "font/ttf"
+    assert book.files[book.base + "fonts/Locked-Bold.ttf"] == (theme / "fonts" / "Locked-Bold.ttf").read_bytes()
+    assert packaged["fonts/CharisSIL-Bold.woff2"] == "font/woff2"
 
 
 @pytest.mark.parametrize("name", ["article", "report-article", "report-constructs"])
@@ -570,11 +604,11 @@ def test_the_readers_font_choice_can_still_override_the_theme_fonts(opened):
     assert any(decls.get("font-family", "").startswith('"charis sil"') for selector, decls in default if "h1.title" in selector)
 
 
-def test_font_files_keep_the_epub_small_and_the_build_byte_identical(books, tmp_path):
-    """Only the faces each epub.css uses ride along (the theme folders hold 1.5 MB of Charis SIL
-    and 1.1 MB of Inter); and the same input still gives the same bytes."""
-    assert books["article"].stat().st_size < 450_000
-    assert books["report-article"].stat().st_size < 550_000
+def test_font_subsets_keep_the_article_epub_under_100_kib_and_the_build_byte_identical(books, tmp_path):
+    """Only the faces each epub.css uses ride along, subset to the characters used (the theme
+    folders hold 1.5 MB of Charis SIL and 1.1 MB of Inter); the same input gives the same bytes."""
+    assert books["article"].stat().st_size <= 100 * 1024
+    assert books["report-article"].stat().st_size <= 100 * 1024
     again = _build(ARTICLE, tmp_path, theme="report")
     assert again.read_bytes() == books["report-article"].read_bytes()
 

@@ -13,6 +13,7 @@ from lxml import etree
 from ..assets import Asset
 from ..context import View, build_date
 from ..errors import OutputError, ThemeError, warn
+from ..font_embed import characters, read_face, subset_font
 from ..job import Job
 from ..model import Document, Node, plain_text
 from ..zipfiles import normalize
@@ -36,7 +37,8 @@ _HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
 #: Font files an EPUB may carry, with their EPUB 3.3 core media types (EPUBCheck takes these without a word).
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
-_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
+_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)(\s*format\(\s*["']?[^"')]*["']?\s*\))?""")
+_CSS_STRING = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
 #: Labels the e-reader shows in the nav; a theme may translate them through its ``labels`` option.
 _LABELS = {
     "contents": "Contents",
@@ -74,18 +76,37 @@ def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
 
 @dataclass
 class Font:
-    """One font file of the package: its manifest id, path inside EPUB/ and the theme file it copies."""
+    """One font file of the package: its manifest id, path inside EPUB/ and the theme file it
+    copies, cut down to the characters the book uses (as WOFF2) where its licence allows."""
 
     id: str
     href: str
     path: Path
+    subset: bool = False
+
+    @property
+    def media_type(self) -> str:
+        return FONT_TYPES[Path(self.href).suffix.lower()]
+
+    def data(self, chars: frozenset[str]) -> bytes:
+        """The bytes packaged: a WOFF2 subset holding ``chars``, or the theme's file as it is."""
+        try:
+            if self.subset:
+                return subset_font(self.path, chars, flavor="woff2")
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise ThemeError(f"cannot read the font file: {exc}", self.path) from None
+        except Exception as exc:  # fontTools' own errors on a broken font
+            raise ThemeError(f"cannot subset the font file: {exc}", self.path) from None
 
 
 def package_fonts(theme: Any) -> tuple[str, list[Font]]:
     """The EPUB stylesheet, and the theme font files its ``@font-face`` rules name: each URL,
     relative to its stylesheet, must be a font file inside the theme chain; it is packaged
     under ``fonts/`` and the URL rewritten to reach it from ``css/epub.css``. A theme packages
-    only the faces it declares, so its epub.css decides the weight of the book."""
+    only the faces it declares, so its epub.css decides the weight of the book. A font whose
+    licence (OS/2 fsType) allows subsetting is packaged as a WOFF2 subset (see Font.data), its
+    ``format()`` hint rewritten to match."""
     sources = [theme.find(STYLESHEET), *theme.extra_css]  # the theme's css/epub.css is the EPUB's too
     roots = [folder.resolve() for folder in theme.chain]
     fonts: dict[Path, Font] = {}
@@ -104,17 +125,30 @@ def package_fonts(theme: Any) -> tuple[str, list[Font]]:
                     source, _line_of(source, url),
                 )
             if path not in fonts:
+                face = read_face(path)
+                cut = face is not None and face.subsettable and path.suffix.lower() in (".ttf", ".otf")
+                suffix = ".woff2" if cut else path.suffix
                 taken = {f.href for f in fonts.values()}
-                href, n = f"fonts/{path.name}", 1
+                href, n = f"fonts/{path.stem}{suffix}", 1
                 while href in taken:
                     n += 1
-                    href = f"fonts/{path.stem}-{n}{path.suffix}"
+                    href = f"fonts/{path.stem}-{n}{suffix}"
                 ident = "font-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href[len("fonts/"):].rsplit(".", 1)[0])
-                fonts[path] = Font(id=ident, href=href, path=path)
-            return f'url("../{fonts[path].href}")'
+                fonts[path] = Font(id=ident, href=href, path=path, subset=cut)
+            font = fonts[path]
+            hint = ' format("woff2")' if font.subset and match.group(3) else (match.group(3) or "")
+            return f'url("../{font.href}"){hint}'
 
         sheets.append(_FONT_FACE.sub(lambda face: _URL.sub(packaged, face.group(0)), text))
     return "\n".join(sheets), sorted(fonts.values(), key=lambda f: f.href)
+
+
+def used_characters(pages: list[bytes], css: str) -> frozenset[str]:
+    """Every character the book can show: the text of its XHTML pages and the strings of the
+    stylesheet's ``content`` properties (see font_embed.characters for what is always kept)."""
+    texts = ["".join(etree.fromstring(page).itertext()) for page in pages]
+    texts.extend(match.group(1) for match in _CSS_STRING.finditer(css))
+    return characters(texts)
 
 
 def _line_of(path: Path | None, text: str) -> int | None:
@@ -413,12 +447,6 @@ def write(job: Job) -> bytes:
     _metadata(book, view, a11y)
     css, fonts = package_fonts(job.theme)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
-    for font in fonts:
-        try:
-            data = font.path.read_bytes()
-        except OSError as exc:
-            raise ThemeError(f"cannot read the font file: {exc}", font.path) from None
-        book.add_item(_item(font.id, font.href, FONT_TYPES[font.path.suffix.lower()], data))
     spine: list[epub.EpubItem] = []
     landmarks: list[tuple[str, str, str]] = []
     if cover is not None:
@@ -434,7 +462,13 @@ def write(job: Job) -> bytes:
     landmarks.append(("bodymatter", CHAPTER, view.title.text))
     if has_end_matter:
         landmarks.append(("backmatter", f"{CHAPTER}#{END_MATTER}", labels["end_matter"]))
-    book.add_item(_item("nav", NAV, "application/xhtml+xml", nav_document(view, entries, landmarks), ["nav"]))
+    nav = nav_document(view, entries, landmarks)
+    book.add_item(_item("nav", NAV, "application/xhtml+xml", nav, ["nav"]))
+    if fonts:
+        pages = [page, nav] + ([cover_document(view, cover)] if cover is not None else [])
+        chars = used_characters(pages, css)
+        for font in fonts:
+            book.add_item(_item(font.id, font.href, font.media_type, font.data(chars)))
     book.add_item(_item("ncx", NCX, "application/x-dtbncx+xml", ncx_document(view, entries)))
     book.spine = spine
     book.guide.append({"href": CHAPTER, "title": view.title.text, "type": "text"})
