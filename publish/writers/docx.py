@@ -20,6 +20,7 @@ from ..job import Job
 from ..language import cjk_fonts
 from ..model import Node, plain_text
 from ..zipfiles import normalize
+from . import docx_fonts
 from . import docx_parts as parts
 from . import docx_styles as styles
 from .docx_xml import PPR_ORDER, element, put
@@ -507,6 +508,7 @@ class DocxWriter:
         self.properties()
         stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
         parts.number_drawings(stories)
+        docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(opts)), self.job.theme)
         out = io.BytesIO()
         self.docx.save(out)
         return normalize(out.getvalue(), build_date(self.job.doc.meta), first=("[Content_Types].xml",))
