@@ -38,6 +38,8 @@ DEFAULTS: dict[str, Any] = {
     "title_style": "ruled",  # ruled: rules above and below | band: a filled accent band, white title
     "notice_style": "box",  # box: an accent frame, italic | panel: a tinted panel with an accent bar
     "paragraph_style": "indented",  # indented: first-line indent, justified | spaced: space between, ragged
+    # Who certifies the EPUB's accessibility (EPUB Accessibility 1.1): None claims no conformance
+    "a11y_certified_by": None,
     # Article language -> the Pyphen patterns the PDF hyphenates it with (Pyphen's bare "en" is British)
     "hyphenation": {"en": "en-US"},
     "labels": {
@@ -119,6 +121,8 @@ _CHECKS = {
     "notice_style": (lambda v: v in ("box", "panel"), "box or panel"),
     "paragraph_style": (lambda v: v in ("indented", "spaced"), "indented or spaced"),
     "labels": (_labels, "a mapping of label texts (printable, no quotes or backslashes)"),
+    "a11y_certified_by": (lambda v: v is None or (isinstance(v, str) and v.strip() != "" and v.isprintable() and len(v) <= 200),
+                          "the name of the person or organisation that certifies the EPUB's accessibility"),
     "hyphenation": (_hyphenation, "a mapping of article languages to hyphenation languages, such as {en: en-US}"),
 }
 

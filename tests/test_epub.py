@@ -389,8 +389,43 @@ def test_accessibility_metadata_is_true_of_a_text_only_article(opened):
     assert "alternativeText" not in features  # there are no images to describe
     assert book.meta("schema:accessibilityHazard") == ["none"]
     assert book.meta("schema:accessibilitySummary")[0].strip()
+
+
+def test_no_conformance_is_claimed_unless_someone_is_named_to_certify_it(opened):
+    """The article names a publisher but no certifier: publish claims nothing in its name."""
+    book = opened["article"]
+    assert book.meta("dcterms:conformsTo") == [] and book.meta("a11y:certifiedBy") == []
+    assert "certif" not in book.meta("schema:accessibilitySummary")[0]
+
+
+def test_the_certifier_comes_from_the_front_matter_or_the_theme(tmp_path):
+    text = ARTICLE.read_text("utf-8").replace("publisher: Global Neighbours", "publisher: Global Neighbours\naccessibility-certifier: Jane Auditor", 1)
+    source = tmp_path / "certified.md"
+    source.write_text(text, "utf-8")
+    book = Book(_build(source, tmp_path / "a"))
     assert book.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
-    assert book.meta("a11y:certifiedBy") == ["Global Neighbours"]
+    assert book.meta("a11y:certifiedBy") == ["Jane Auditor"]
+    theme = tmp_path / "certifying"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text("extends: default\noptions:\n  a11y_certified_by: House Accessibility Desk\n", "utf-8")
+    book = Book(_build(ARTICLE, tmp_path / "b", theme=str(theme)))
+    assert book.meta("a11y:certifiedBy") == ["House Accessibility Desk"]
+
+
+def test_the_package_element_and_summary_carry_the_articles_language(tmp_path, opened):
+    book = opened["article"]
+    assert book.opf.get(XML_LANG) == "en"
+    summary = book.opf.find("opf:metadata/opf:meta[@property='schema:accessibilitySummary']", NS)
+    assert summary.get(XML_LANG) is None, "the package's xml:lang says it"
+    for lang, expected, tagged in (("fr", "Un article unique", None), ("de", "Ein einzelner Artikel", None),
+                                   ("zh-Hans", "单篇可重排文章", None), ("pt-BR", "A single reflowable", "en")):
+        source = tmp_path / f"{lang}.md"
+        source.write_text(ARTICLE.read_text("utf-8").replace("lang: en", f"lang: {lang}", 1), "utf-8")
+        other = Book(_build(source, tmp_path / lang))
+        assert other.opf.get(XML_LANG) == lang
+        summary = other.opf.find("opf:metadata/opf:meta[@property='schema:accessibilitySummary']", NS)
+        assert summary.text.startswith(expected), lang
+        assert summary.get(XML_LANG) == tagged, f"{lang}: the summary's language is declared truly"
 
 
 def test_accessibility_metadata_claims_alternative_text_when_every_image_has_it(opened):
@@ -400,7 +435,7 @@ def test_accessibility_metadata_claims_alternative_text_when_every_image_has_it(
     assert "alternativeText" in book.meta("schema:accessibilityFeature")
     conformance = book.opf.find("opf:metadata/opf:meta[@property='dcterms:conformsTo']", NS)
     certifier = book.opf.find("opf:metadata/opf:meta[@property='a11y:certifiedBy']", NS)
-    assert certifier.get("refines") == f"#{conformance.get('id')}" and certifier.text == "Test Press"
+    assert certifier.get("refines") == f"#{conformance.get('id')}" and certifier.text == "Test Press Accessibility Desk"
 
 
 def test_missing_alt_text_warns_with_the_line_and_drops_alternative_text(tmp_path, caplog):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from ..font_embed import characters, read_face, subset_font
 from ..job import Job
 from ..model import Document, Node, plain_text
 from ..zipfiles import normalize
+from .epub_summary import sentences
 from .html import Heading, render_page
 
 CHAPTER = "article.xhtml"
@@ -205,6 +207,7 @@ class Accessibility:
     features: list[str]
     hazards: list[str]
     summary: str
+    summary_lang: str = "en"
     conforms_to: str | None = None
     certified_by: str | None = None
 
@@ -212,8 +215,10 @@ class Accessibility:
 def accessibility(job: Job, has_cover: bool) -> Accessibility:
     """Describe the package as it is: text with (or without) images, alt text where given,
     structure and navigation from the nav document, no hazards. Conformance is claimed only when
-    every image has alt text, the theme's text colours reach 4.5:1 on white, and there is a
-    publisher to name as the party that certifies it (EPUB Accessibility 1.1 requires one)."""
+    every image has alt text, the theme's text colours reach 4.5:1 on white, and the article
+    (``accessibility-certifier``) or the theme (``a11y_certified_by``) names who certifies it:
+    publish never makes that claim in anyone's name by itself. The summary is in the article's
+    language where epub_summary has it, else in English, tagged so."""
     doc, view = job.doc, job.view
     images = doc.images()
     missing = images_without_alt(doc)
@@ -228,31 +233,27 @@ def accessibility(job: Job, has_cover: bool) -> Accessibility:
         features.append("alternativeText")
     colours = [job.theme.options.get(key) for key in ("color_text", "color_accent")]
     contrast_ok = all(readable_on_white(c) for c in colours if c is not None)
-    conforms = not missing and contrast_ok and bool(view.publisher)
-    parts = [
-        "A single reflowable article whose text adapts to the reader's font, size and colours.",
-        "Headings, a table of contents and landmarks give structured navigation, "
-        "and the reading order follows the original article.",
-    ]
+    certifier = job.doc.meta.accessibility_certifier or job.theme.options.get("a11y_certified_by")
+    conforms = not missing and contrast_ok and bool(certifier)
+    lang, say = sentences(view.lang)
+    parts = [say["reflow"], say["navigation"]]
     if doc.footnotes:
-        parts.append("Footnotes are linked to and from the text.")
+        parts.append(say["notes"])
     if visual and described:
-        parts.append("Every image has a text description.")
+        parts.append(say["described"])
     elif visual:
-        parts.append(f"Images without a text description: {len(missing)} of {len(images)}.")
+        parts.append(say["undescribed"].format(missing=len(missing), total=len(images)))
     if conforms:
-        parts.append(
-            f"{view.publisher} self-certifies conformance with {CONFORMANCE}; "
-            "alt text, language, structure and colour contrast were checked when the file was built."
-        )
+        parts.append(say["claim"].format(certifier=certifier, conformance=CONFORMANCE))
     return Accessibility(
         access_modes=modes,
         sufficient=sufficient,
         features=features,
         hazards=["none"],
         summary=" ".join(parts),
+        summary_lang=lang,
         conforms_to=CONFORMANCE if conforms else None,
-        certified_by=view.publisher if conforms else None,
+        certified_by=certifier if conforms else None,
     )
 
 
@@ -404,7 +405,10 @@ def _metadata(book: epub.EpubBook, view: View, a11y: Accessibility) -> None:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     for hazard in a11y.hazards:
         book.add_metadata(None, "meta", hazard, {"property": "schema:accessibilityHazard"})
-    book.add_metadata(None, "meta", a11y.summary, {"property": "schema:accessibilitySummary", _XML_LANG: "en"})
+    summary = {"property": "schema:accessibilitySummary"}
+    if a11y.summary_lang != view.lang:  # otherwise the package's xml:lang says it
+        summary[_XML_LANG] = a11y.summary_lang
+    book.add_metadata(None, "meta", a11y.summary, summary)
     if a11y.conforms_to and a11y.certified_by:
         book.add_metadata(None, "meta", a11y.conforms_to, {"property": "dcterms:conformsTo", "id": "conformance"})
         book.add_metadata(None, "meta", a11y.certified_by, {"refines": "#conformance", "property": "a11y:certifiedBy"})
@@ -481,4 +485,20 @@ def write(job: Job) -> bytes:
         writer.write()
     except (OSError, ValueError) as exc:
         raise OutputError(f"could not write the EPUB: {exc}", job.doc.path) from None
-    return normalize(out.getvalue(), when)
+    return normalize(_package_language(out.getvalue(), view.lang), when)
+
+
+def _package_language(data: bytes, lang: str) -> bytes:
+    """The EPUB with ``xml:lang`` on the OPF's package element (ebooklib writes none), so the
+    metadata's language is declared where reading systems and Ace look for it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = source.read(info)
+            if info.filename.endswith(".opf"):
+                root = etree.fromstring(member)
+                root.set(_XML_LANG, lang)
+                member = etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+            target.writestr(info, member)
+    return out.getvalue()
