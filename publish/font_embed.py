@@ -201,3 +201,33 @@ def obfuscate(data: bytes, key: str) -> bytes:
     mask = bytes(int(digits[i : i + 2], 16) for i in range(30, -1, -2))
     head = bytes(b ^ mask[i % 16] for i, b in enumerate(data[:32]))
     return head + data[32:]
+
+
+# -- the measure ------------------------------------------------------------------------
+#: Relative frequency of the letters and the space in English running text (per mille), for an
+#: average character width that counts an 'e' far more than a 'z'.
+_ENGLISH = {
+    " ": 180, "e": 102, "t": 75, "a": 65, "o": 62, "i": 57, "n": 57, "s": 53, "h": 49, "r": 49, "d": 35,
+    "l": 33, "u": 23, "c": 22, "m": 20, "w": 19, "f": 18, "g": 16, "y": 16, "p": 16, "b": 12, "v": 8,
+    "k": 6, "j": 1, "x": 1, "q": 1, "z": 1, ",": 10, ".": 9,
+}
+
+
+@lru_cache(maxsize=16)
+def _average_width(path: str, mtime_ns: int) -> float | None:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            cmap, metrics, units = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+            widths = [(metrics[cmap[ord(c)]][0], weight) for c, weight in _ENGLISH.items() if ord(c) in cmap]
+    except Exception:
+        return None
+    total = sum(weight for _, weight in widths)
+    return sum(width * weight for width, weight in widths) / total / units if total else None
+
+
+def average_char_width(path: Path) -> float | None:
+    """The width of an average character of English running text set in a font, in em (about
+    0.45 for a book serif, 0.5 for a wide sans), or None when the file cannot be read."""
+    return _average_width(str(path), path.stat().st_mtime_ns)

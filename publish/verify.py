@@ -77,9 +77,11 @@ class Extracted:
             return rest.startswith(want) or (len(rest) >= 4 and want.startswith(rest))
 
         bodies, feet = [], []
+        # the title page has no running head: the first page with text (a cover page has none)
+        title_page = next((i for i, page in enumerate(self.pages) if page.strip()), 0)
         for index, page in enumerate(self.pages):
             lines = page.split("\n")
-            if index > 0:
+            if index > title_page:
                 edges = set(range(min(2, len(lines)))) | set(range(max(0, len(lines) - 2), len(lines)))
                 lines = [line for i, line in enumerate(lines) if not (i in edges and is_running_head(line))]
             cut = next((i for i, line in enumerate(lines) if starts_notes(line)), len(lines))
