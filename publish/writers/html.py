@@ -146,8 +146,9 @@ class HtmlRenderer:
             cls_attr = f' class="{escape(cls)}"' if cls else ""
             return f"<div{cls_attr}>\n{self.blocks(node.children)}\n</div>"
         if kind == "table":
-            wide = ' class="wide"' if is_wide_table(node) else ""
-            return f"<table{wide}>\n{self.blocks(node.children)}\n</table>"
+            table = f"<table>\n{self.blocks(node.children)}\n</table>"
+            # a wrapper, since WeasyPrint lets a block, not a table, span the columns
+            return f'<div class="table-wide">{table}</div>' if is_wide_table(node) else table
         if kind in ("thead", "tbody"):
             return f"<{kind}>\n{self.blocks(node.children)}\n</{kind}>"
         if kind == "row":
