@@ -303,3 +303,49 @@ def test_the_cover_is_a_first_section_of_the_docx(tmp_path):
     assert first._p.find(f".//{{{NS['wp']}}}inline") is not None and first._p.find("w:pPr/w:sectPr", NS) is not None
     cover_section = first._p.find("w:pPr/w:sectPr", NS)
     assert cover_section.find("w:headerReference", NS) is None, "no running head on the cover"
+
+
+# -- no hyphen across a break -------------------------------------------------------------
+def test_words_hyphenated_at_a_column_or_page_break_are_kept_whole():
+    import weasyprint
+
+    from publish.writers import break_hyphens
+
+    words = " ".join(["extraordinarily intergovernmental administrative considerations"] * 30)
+    page = ("<style>@page { size: 120mm 80mm } .b { columns: 2 } p { hyphens: auto; text-align: left }</style>"
+            f"<div class='b'><p lang='en'>{words}</p></div>")
+    html = weasyprint.HTML(string=page)
+    document = html.render()
+    assert break_hyphens.broken_words(document), "the fixture does hyphenate at a break"
+    for _ in range(break_hyphens.MAX_PASSES + 2):
+        if not break_hyphens.fix(document):
+            break
+        html = weasyprint.HTML(string=break_hyphens.serialize(html.etree_element))
+        document = html.render()
+    assert break_hyphens.broken_words(document) == []
+    text = "".join(line.text for line in break_hyphens._lines(document)).replace(break_hyphens.HYPHEN, "")
+    assert text.replace(" ", "") == words.replace(" ", ""), "no text lost or doubled"
+
+
+@pytest.mark.parametrize("source", [ARTICLE, NOTES], ids=["article", "notes"])
+def test_no_column_or_page_of_the_pdf_ends_in_a_hyphenated_word(source, tmp_path):
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(_pdf(source, tmp_path)))
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            half, height = page.get_width() / 2, page.get_height()
+            text = page.get_textpage()
+            columns: dict[bool, list[tuple[float, str]]] = {False: [], True: []}
+            for i in range(text.count_rects()):
+                left, bottom, right, top = text.get_rect(i)
+                run = text.get_text_bounded(left, bottom, right, top).strip()
+                if len(run) > 3 and 0.08 * height < bottom < 0.92 * height:  # not the running head or folio
+                    columns[left > half].append((bottom, run))
+            for right, runs in columns.items():
+                if runs:
+                    last = min(runs)[1]
+                    assert not last.endswith(("\u2010", "-")), f"page {number + 1} {'right' if right else 'left'} column ends '{last}'"
+    finally:
+        document.close()

@@ -26,6 +26,7 @@ from ..context import build_date
 from ..errors import OutputError
 from ..job import Job
 from ..language import cjk_fonts
+from . import break_hyphens
 from .print_page import print_page
 
 MAX_FETCH_BYTES = 32 * 1024 * 1024
@@ -225,13 +226,24 @@ def write(job: Job) -> bytes:
                 for text, folder in sheets
             ]
             html = HTML(string=page, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher)
-            document = html.render(
-                stylesheets=stylesheets,
-                font_config=font_config,
-                presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
-                pdf_variant=variant,
-                pdf_tags=True,
-            )
+
+            def layout(html: Any) -> Any:
+                return html.render(
+                    stylesheets=stylesheets,
+                    font_config=font_config,
+                    presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
+                    pdf_variant=variant,
+                    pdf_tags=True,
+                )
+
+            document = layout(html)
+            # a word hyphenated across a column or page break is kept whole, and the page laid out again
+            for _ in range(break_hyphens.MAX_PASSES):
+                if not break_hyphens.fix(document):
+                    break
+                html = HTML(string=break_hyphens.serialize(html.etree_element), base_url=job.doc.root.as_uri() + "/",
+                            url_fetcher=fetcher)
+                document = layout(html)
             data = document.write_pdf(
                 finisher=_finisher(job),
                 pdf_tags=True,
