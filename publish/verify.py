@@ -378,16 +378,18 @@ def verify_outputs(
     out: str | Path = "dist",
     formats: Iterable[str] | None = None,
     theme: str | Path | None = None,
+    project: str | Path | None = None,
 ) -> Report:
     """Read every output of every source back and check it against the article
-    (the theme decides how dates and labels are shown)."""
+    (the theme decides how dates and labels are shown; ``project`` is where a project theme
+    is found, the working directory by default)."""
     from .pipeline import DEFAULT_SOURCE, output_path
     from .themes import load
 
     paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
     wanted = [f for f in FORMATS if f in (list(formats) if formats else FORMATS)]
     report = Report(formats=wanted)
-    options = load(str(theme) if theme else None, Path.cwd()).options
+    options = load(str(theme) if theme else None, Path(project) if project else Path.cwd()).options
     for source in paths:
         doc = read_document(source)
         view = make_view(doc, options)

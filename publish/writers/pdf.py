@@ -32,11 +32,17 @@ from .print_page import print_page
 MAX_FETCH_BYTES = 32 * 1024 * 1024
 #: WeasyPrint's own debugging variant is not a publishing format.
 _HIDDEN_VARIANTS = {"debug"}
+#: Variants WeasyPrint would label but publish cannot make valid, and why.
+REFUSED_VARIANTS = {
+    "pdf/x-": "PDF/X needs an output intent (the ICC profile of the printing condition) and CMYK or "
+              "calibrated colour; publish writes RGB without one, which a printer's preflight rejects. "
+              "Ask the printer for their requirements, or use pdf/a-3b or pdf/ua-1",
+}
 
 
 def pdf_variants() -> list[str]:
-    """The PDF variants WeasyPrint can write (``pdf/a-3b``, ``pdf/ua-1``, ...), sorted."""
-    return sorted(v for v in VARIANTS if v not in _HIDDEN_VARIANTS)
+    """The PDF variants publish can write valid (``pdf/a-3b``, ``pdf/ua-1``, ...), sorted."""
+    return sorted(v for v in VARIANTS if v not in _HIDDEN_VARIANTS and not v.startswith(tuple(REFUSED_VARIANTS)))
 
 
 def check_variant(value: str | None) -> str | None:
@@ -45,6 +51,9 @@ def check_variant(value: str | None) -> str | None:
         return None
     wanted = str(value).strip().lower()
     known = pdf_variants()
+    for prefix, reason in REFUSED_VARIANTS.items():
+        if wanted.startswith(prefix):
+            raise OutputError(f"publish cannot make a valid {wanted} file: {reason}")
     if wanted in known:
         return wanted
     near = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
