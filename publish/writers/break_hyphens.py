@@ -12,6 +12,8 @@ from typing import Any, Iterator
 HYPHEN = "\u2010"
 #: Layouts tried at most: each one can only move breaks that the one before hyphenated.
 MAX_PASSES = 3
+#: Longer documents keep their first layout: each pass lays the whole document out again.
+MAX_PAGES = 120
 _WORD_START = r"(?<![\w\u00ad])"
 
 
@@ -106,7 +108,10 @@ def _parent(root: ET.Element, child: ET.Element) -> ET.Element:
 
 def fix(document: Any) -> bool:
     """Mark every word a column or page break hyphenated in the document's own element tree;
-    True when something changed (and the page should be laid out again)."""
+    True when something changed (and the page should be laid out again). A document of more
+    than MAX_PAGES pages is left as it is laid out."""
+    if len(document.pages) > MAX_PAGES:
+        return False
     changed = False
     for element, start, occurrence in broken_words(document):
         changed = keep_whole(element, start, occurrence) or changed
