@@ -23,8 +23,10 @@ options:
   # line_height: 1.4
   # heading_scale: [1.9, 1.35, 1.15, 1.0]
   # paper: a4
-  # date_format: "{{day}} {{month}} {{year}}"
+  # date_format: "{{day}} {{month}} {{year}}"  # unset: the article's language's own long date
   # hyphenation: {{en: en-GB}}  # the PDF hyphenates English articles with British patterns
+  # cover_page: false  # a cover-image stays the EPUB's cover only, not a first page of the PDF and DOCX
+  # a11y_certified_by: "Your Press Accessibility Desk"  # who certifies the EPUB's accessibility (else no claim)
 # Stylesheets added after {extends}'s, for the PDF and the EPUB.
 extra_css: [extra.css]
 """
