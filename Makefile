@@ -9,8 +9,12 @@ SOURCES := $(shell find publish themes -type f -not -path '*/__pycache__/*' 2>/d
 # The web edition's browser tests: axe-core from npm into a git-ignored folder, and Chromium from
 # apt where this runs as root on Debian/Ubuntu. Neither is fatal: without them those tests skip.
 AXE := .cache/npm/node_modules/axe-core/axe.min.js
+# Ace by DAISY (the EPUB accessibility checker the tests run) with Debian's chromium, not a
+# downloaded one; installed into the git-ignored .tools/ace. Without npm its test skips.
+ACE_VERSION := 1.4.6
+ACE := .tools/ace/node_modules/.bin/ace-cli
 
-.PHONY: publish test install clean bench gallery browser-tools
+.PHONY: publish test install clean bench gallery browser-tools ace
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +40,18 @@ browser-tools: $(AXE)
 	-@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium); fi
 
-test: $(TEST_STAMP) $(STAMP) browser-tools
+
+$(ACE):
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p .tools/ace && \
+		PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools/ace --no-audit --no-fund --silent @daisy/ace-cli@$(ACE_VERSION) \
+		|| echo "could not install Ace by DAISY: its test will skip"; \
+	else echo "npm not found: the Ace by DAISY test will skip"; fi
+
+ace: $(ACE)
+
+
+test: $(TEST_STAMP) $(STAMP) browser-tools ace
 	$(BIN)/python -m pytest -q
 
 bench: $(TEST_STAMP)
@@ -46,4 +61,4 @@ gallery: $(TEST_STAMP) $(STAMP) browser-tools
 	$(BIN)/python docs/gallery.py
 
 clean:
-	rm -rf $(VENV) dist build *.egg-info .cache
+	rm -rf $(VENV) .tools dist build *.egg-info .cache

@@ -38,9 +38,63 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
         sys.exit(130)
 
 
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.ensure_object(dict)
+        ctx.obj["debug"] = True  # one dict, shared by the group and its commands
+
+
+def debug_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--debug`` on a subcommand too: ``publish build --debug`` as well as ``publish --debug build``."""
+    return click.option("--debug", is_flag=True, expose_value=False, callback=_set_debug,
+                        help="Show the full traceback of an error.")(command)
+
+
+def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--project DIR``: where project themes are found and what files an article may use."""
+    return click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="Project folder (themes, allowed files); default: the nearest folder with a publish.yaml "
+                             "above the article, else the working directory if it holds the article, else the article's folder.")(command)
+
+
+def _choice(*choices: str) -> click.Choice:
+    """A choice that takes any case (``--format PDF``, ``--paper A4``) and gives the canonical spelling."""
+    return click.Choice(choices, case_sensitive=False)
+
+
+def _project(project: Path | None, sources: tuple[Path, ...]) -> Path:
+    from .project import find_project
+
+    return project.resolve() if project is not None else find_project(list(sources) or None)
+
+
+def _warn_theme_switch(sources: tuple[Path, ...], formats: tuple[str, ...], theme: str | None, out: Path,
+                       project: Path) -> None:
+    """Warn when this build replaces outputs the folder holds from another theme (the manifest knows)."""
+    from . import themes as themes_mod
+    from .errors import warn
+    from .manifest import Manifest
+    from .pipeline import DEFAULT_SOURCE, FORMATS
+
+    manifest = Manifest.load(out)
+    if not manifest.outputs:
+        return
+    try:
+        new = themes_mod.load(theme, project, check=False).chain[0].name
+    except PublishError:
+        return  # the build itself reports the theme's problem
+    for source in list(sources) or [DEFAULT_SOURCE]:
+        for fmt in formats or FORMATS:
+            target = out / f"{Path(source).stem}.{fmt}"
+            old = manifest.theme_of(target.name)
+            if old is not None and old != new and target.exists():
+                warn(f"replaces {target.name}, built with the theme '{old}', by one in the theme '{new}'; "
+                     f"give --out another folder (e.g. --out {out}/{new}) to keep both", target)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publish")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error (also accepted after the command).")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Turn a Markdown article into a print PDF, an EPUB, a Word DOCX and a web page, metadata and notice intact."""
@@ -57,17 +111,20 @@ def main(ctx: click.Context, debug: bool) -> None:
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Output folder.")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to build (repeatable); default: all.")
+@click.option("--format", "-f", "formats", multiple=True, type=_choice(*FORMAT_CHOICES), help="Format to build (repeatable); default: all.")
 @click.option("--theme", "-t", default=None, help="Theme name or path to a theme folder; default: default.")
-@click.option("--paper", type=click.Choice(("a4", "letter")), default=None, help="Paper size for the PDF and DOCX (overrides the theme).")
+@click.option("--paper", type=_choice("a4", "letter"), default=None, help="Paper size for the PDF and DOCX (overrides the theme).")
 @click.option("--pdf-variant", default=None, help="A WeasyPrint PDF variant such as pdf/a-3b or pdf/ua-1.")
 @click.option("--web-folder", is_flag=True, help="Write the web edition as OUT/<stem>/index.html with its assets beside it, not one file.")
 @click.option("--verify/--no-verify", default=True, show_default=True, help="Read every output back and check it after building.")
 @click.option("--force", is_flag=True, help="Render every output, even those whose inputs have not changed.")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error: exit 1 and leave the outputs as they were.")
+@project_option
+@debug_option
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
-          paper: str | None, pdf_variant: str | None, web_folder: bool, verify: bool, force: bool, strict: bool) -> None:
+          paper: str | None, pdf_variant: str | None, web_folder: bool, verify: bool, force: bool, strict: bool,
+          project: Path | None) -> None:
     """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
     from .pipeline import Output
     from .pipeline import build as run_build
@@ -87,12 +144,16 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
     def checked() -> None:
         started = time.perf_counter()
         options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper, "web_folder": web_folder or None}
-        results = run_build(list(sources) or None, list(formats) or None, theme, out, options=options, report=report,
-                            force=force, strict=strict)
+        folder = _project(project, sources)
+        if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
+            _warn_theme_switch(sources, formats, theme, out, folder)
+        results = run_build(list(sources) or None, list(formats) or None, theme, out, project=folder, options=options,
+                            report=report, force=force, strict=strict)
         if verify:
             from .verify import verify_outputs
 
-            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme, web_folder=web_folder)
+            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme,
+                                     web_folder=web_folder, project=folder)
             if not report_.ok:
                 click.echo(report_.table(), err=True)
                 raise PublishError("verification failed: an output lost text or metadata (see the table above)")
@@ -105,10 +166,13 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Output folder.")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to build (repeatable); default: all.")
+@click.option("--format", "-f", "formats", multiple=True, type=_choice(*FORMAT_CHOICES), help="Format to build (repeatable); default: all.")
 @click.option("--theme", "-t", default=None, help="Theme name or path to a theme folder; default: default.")
+@project_option
+@debug_option
 @click.pass_context
-def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None) -> None:
+def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
+          project: Path | None) -> None:
     """Build SOURCES, then rebuild on every change of a source, its images or the theme (Ctrl-C stops)."""
     from .pipeline import Output
     from .watch import Watcher
@@ -122,22 +186,27 @@ def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
     def error(message: str) -> None:
         click.echo(message, err=True)
 
-    _run(ctx, lambda: Watcher(list(sources) or None, out, theme, list(formats) or None, echo=click.echo, error=error, report=report).run())
+    _run(ctx, lambda: Watcher(list(sources) or None, out, theme, list(formats) or None, project=_project(project, sources),
+                              echo=click.echo, error=error, report=report).run())
 
 
 @main.command()
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Folder of the outputs to check.")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(FORMAT_CHOICES), help="Format to check (repeatable); default: all.")
+@click.option("--format", "-f", "formats", multiple=True, type=_choice(*FORMAT_CHOICES), help="Format to check (repeatable); default: all.")
 @click.option("--theme", "-t", default=None, help="The theme the outputs were built with (it decides date and label texts).")
 @click.option("--web-folder", is_flag=True, help="The web edition was built with --web-folder (check OUT/<stem>/index.html).")
+@project_option
+@debug_option
 @click.pass_context
-def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None, web_folder: bool) -> None:
+def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
+           web_folder: bool, project: Path | None) -> None:
     """Read the outputs back and check every paragraph, metadata field and the notice."""
     from .verify import verify_outputs
 
     def action() -> None:
-        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme, web_folder=web_folder)
+        result = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme,
+                                web_folder=web_folder, project=_project(project, sources))
         click.echo(result.table())
         if not result.ok:
             raise PublishError(f"verification failed: {result.summary()}")
@@ -146,6 +215,7 @@ def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tu
 
 
 @main.command()
+@debug_option
 @click.pass_context
 def themes(ctx: click.Context) -> None:
     """List the available themes: one line each, name first, then description."""
@@ -165,6 +235,7 @@ def themes(ctx: click.Context) -> None:
 
 
 @main.group()
+@debug_option
 def theme() -> None:
     """Create and manage user themes."""
 
@@ -174,6 +245,7 @@ def theme() -> None:
 @click.option("--dir", "parent_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("themes"), show_default=True,
               help="Folder to create the theme in.")
 @click.option("--extends", "parent", default="default", show_default=True, help="Theme the new one extends.")
+@debug_option
 @click.pass_context
 def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> None:
     """Create a user theme NAME (theme.yaml, extra.css, README.md) that extends another; never overwrites."""

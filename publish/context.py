@@ -20,10 +20,48 @@ _MONTHS = [
 _NAMESPACE = uuid.UUID("9b0f3a52-4f36-5a1e-9d8c-5075626c6973")
 
 
-def format_date(date: dt.date, pattern: str) -> str:
-    """A date for display, independent of the machine's locale."""
-    month = _MONTHS[date.month - 1]
-    return pattern.format(day=date.day, month=month, month_abbr=month[:3], year=date.year, iso=date.isoformat())
+def format_date(date: dt.date, pattern: str | None, lang: str = "en") -> str:
+    """A date for display, independent of the machine's locale: the theme's ``date_format``
+    pattern if it sets one, else the long form of the article's language from the Unicode CLDR
+    through Babel (en, en-US "October 30, 2025"; en-GB "30 October 2025"; fr "30 octobre 2025")."""
+    if pattern:
+        month = _MONTHS[date.month - 1]
+        return pattern.format(day=date.day, month=month, month_abbr=month[:3], year=date.year, iso=date.isoformat())
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_date as cldr_date
+
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        try:
+            locale = Locale.parse(lang.replace("-", "_").split("_")[0])
+        except (UnknownLocaleError, ValueError):
+            locale = Locale.parse("en")
+    return cldr_date(date, "long", locale=locale)
+
+
+#: The longest running head a shortened title gives (a short-title may be longer).
+RUNNING_HEAD_CHARS = 50
+
+
+def running_head(title: str, limit: int = RUNNING_HEAD_CHARS) -> str:
+    """A title short enough for a running head: the part before a colon, else the words that
+    fit in ``limit`` characters, cut at a word boundary and ended with an ellipsis."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    head = title.split(": ", 1)[0]
+    if len(head) <= limit and len(head.split()) >= 2:
+        return head
+    cut = title[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    words = cut.split()
+    while len(words) > 2 and words[-1].lower() in _WEAK_ENDINGS:
+        words.pop()
+    return " ".join(words).rstrip(" ,;:–—-") + "…"
+
+
+#: Words a shortened running head does not end on.
+_WEAK_ENDINGS = {"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "with", "by", "from", "as", "de", "la", "le", "et", "der", "die", "und"}
 
 
 def build_date(meta: Metadata) -> dt.datetime:
@@ -151,10 +189,10 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
     return View(
         title=title,
         subtitle=_field(meta.subtitle),
-        short_title=meta.short_title or meta.title.text,
+        short_title=meta.short_title or running_head(meta.title.text),
         authors=list(meta.authors),
         date_iso=meta.date.isoformat() if meta.date else None,
-        date_display=format_date(meta.date, options["date_format"]) if meta.date else None,
+        date_display=format_date(meta.date, options.get("date_format"), meta.lang) if meta.date else None,
         lang=meta.lang,
         publisher=meta.publisher,
         rights=_field(meta.rights),

@@ -202,6 +202,13 @@ class Manifest:
             "size": size,
         }
 
+    def theme_of(self, name: str) -> str | None:
+        """The theme (its folder's name) an output in this folder was last built with, if known."""
+        entry = self.outputs.get(name)
+        digests = entry.get("inputs", {}).get("theme") if isinstance(entry, dict) else None
+        first = next((key for key in sorted(digests or {}) if key.startswith("0:")), None)
+        return first[2:].split("/", 1)[0] if first else None
+
     def save(self) -> None:
         """Write the manifest beside the outputs, atomically."""
         text = json.dumps({"schema": SCHEMA, "outputs": self.outputs}, indent=1, sort_keys=True) + "\n"

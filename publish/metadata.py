@@ -44,6 +44,9 @@ FIELDS: dict[str, _Field] = {
     "source": _Field("source", "the original outlet: a name, or a mapping with name and url"),
     "credits": _Field("rich-list", "photo and image credits (inline Markdown), one or a list"),
     "contact": _Field("rich", "the contact line, e.g. the editor and an e-mail address (inline Markdown)"),
+    "accessibility-certifier": _Field(
+        "text", "who certifies that the EPUB meets EPUB Accessibility 1.1 (WCAG 2.1 AA); without it "
+        "(or the theme option a11y_certified_by) the EPUB claims no conformance"),
 }
 
 #: Other tools' names for schema fields: read as the field, with a note.
@@ -444,6 +447,7 @@ def parse_metadata(raw: Any, lines: dict[str, int], path: Path, start_line: int 
         source=get("source", _source),
         credits=get("credits", lambda v, k, p, ln: _list(v, k, p, ln, _rich)) or [],
         contact=get("contact", _rich),
+        accessibility_certifier=get("accessibility-certifier", _text),
         lines={k: where[k] for k in fields if k in where},
     )
     warn_all(sorted(report.notices, key=lambda n: n.line or 0))

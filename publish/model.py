@@ -121,6 +121,7 @@ class Metadata:
     source: Source | None = None
     credits: list[Rich] = field(default_factory=list)
     contact: Rich | None = None
+    accessibility_certifier: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
 
 

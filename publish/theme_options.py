@@ -33,11 +33,16 @@ DEFAULTS: dict[str, Any] = {
     "color_accent": "#8b1e1e",
     "color_muted": "#5c5c5c",
     "color_tint": "#f4f2ee",
-    "date_format": "{day} {month_abbr} {year}",
+    # None: the long date of the article's language (Babel, CLDR); or a pattern such as "{day} {month_abbr} {year}"
+    "date_format": None,
     # The shape of the three blocks every format draws, for writers without CSS (DOCX):
     "title_style": "ruled",  # ruled: rules above and below | band: a filled accent band, white title
     "notice_style": "box",  # box: an accent frame, italic | panel: a tinted panel with an accent bar
     "paragraph_style": "indented",  # indented: first-line indent, justified | spaced: space between, ragged
+    # Who certifies the EPUB's accessibility (EPUB Accessibility 1.1): None claims no conformance
+    "a11y_certified_by": None,
+    # A cover-image is the PDF's and the DOCX's first page (it is always the EPUB's cover)
+    "cover_page": True,
     # Article language -> the Pyphen patterns the PDF hyphenates it with (Pyphen's bare "en" is British)
     "hyphenation": {"en": "en-US"},
     # The web edition's schema.org type: NewsArticle, Article, or auto (NewsArticle when the
@@ -92,6 +97,8 @@ def _hyphenation(value: Any) -> bool:
 
 
 def _date_format(value: Any) -> bool:
+    if value is None:
+        return True
     if not isinstance(value, str) or "{" not in value:
         return False
     try:
@@ -134,6 +141,9 @@ _CHECKS = {
     "paragraph_style": (lambda v: v in ("indented", "spaced"), "indented or spaced"),
     "labels": (_labels, "a mapping of label texts (printable, no quotes or backslashes)"),
     "schema_type": (lambda v: v in ("auto", "NewsArticle", "Article"), "auto, NewsArticle or Article"),
+    "cover_page": (lambda v: isinstance(v, bool), "true or false"),
+    "a11y_certified_by": (lambda v: v is None or (isinstance(v, str) and v.strip() != "" and v.isprintable() and len(v) <= 200),
+                          "the name of the person or organisation that certifies the EPUB's accessibility"),
     "hyphenation": (_hyphenation, "a mapping of article languages to hyphenation languages, such as {en: en-US}"),
 }
 

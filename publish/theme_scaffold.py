@@ -23,9 +23,11 @@ options:
   # line_height: 1.4
   # heading_scale: [1.9, 1.35, 1.15, 1.0]
   # paper: a4
-  # date_format: "{{day}} {{month}} {{year}}"
+  # date_format: "{{day}} {{month}} {{year}}"  # unset: the article's language's own long date
   # hyphenation: {{en: en-GB}}  # the PDF hyphenates English articles with British patterns
   # schema_type: Article  # the web page's schema.org type (auto: NewsArticle for a dated article from a source)
+  # cover_page: false  # a cover-image stays the EPUB's cover only, not a first page of the PDF and DOCX
+  # a11y_certified_by: "Your Press Accessibility Desk"  # who certifies the EPUB's accessibility (else no claim)
 # Stylesheets added after {extends}'s, for the PDF, the EPUB and the web page.
 extra_css: [extra.css]
 """
@@ -64,10 +66,32 @@ def files(name: str, extends: str, path: str | None = None) -> dict[str, str]:
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
+def is_shipped_themes_folder(folder: Path) -> bool:
+    """Whether a folder is where publish's own themes live: inside the installed package, or the
+    ``themes/`` of a publish source checkout (which the package is built from)."""
+    from .themes import bundled_themes_dir
+
+    resolved = folder.resolve()
+    if resolved == bundled_themes_dir().resolve():
+        return True
+    checkout = resolved.parent
+    pyproject = checkout / "pyproject.toml"
+    try:
+        declares = 'name = "publish"' in pyproject.read_text("utf-8")
+    except OSError:
+        return False
+    return resolved.name == "themes" and declares and (checkout / "publish" / "__init__.py").is_file()
+
+
 def create(name: str, parent_dir: Path, extends: str = "default") -> Path:
     """Create the theme folder PARENT_DIR/NAME; refuse to touch one that already exists."""
     if not _THEME_NAME.match(name):
         raise ThemeError(f"'{name}' is not a usable theme name: use letters, digits, '-' and '_'", name)
+    if is_shipped_themes_folder(parent_dir):
+        raise ThemeError(
+            "this is publish's own shipped themes folder: a theme made here would be installed with publish "
+            "and break its tests; create it in your project instead (for example --dir my-themes, or run "
+            "the command from your project's folder)", parent_dir)
     folder = parent_dir / name
     if folder.exists() or folder.is_symlink():
         raise ThemeError("already exists; choose another name or remove it first", folder)

@@ -77,9 +77,11 @@ class Extracted:
             return rest.startswith(want) or (len(rest) >= 4 and want.startswith(rest))
 
         bodies, feet = [], []
+        # the title page has no running head: the first page with text (a cover page has none)
+        title_page = next((i for i, page in enumerate(self.pages) if page.strip()), 0)
         for index, page in enumerate(self.pages):
             lines = page.split("\n")
-            if index > 0:
+            if index > title_page:
                 edges = set(range(min(2, len(lines)))) | set(range(max(0, len(lines) - 2), len(lines)))
                 lines = [line for i, line in enumerate(lines) if not (i in edges and is_running_head(line))]
             cut = next((i for i, line in enumerate(lines) if starts_notes(line)), len(lines))
@@ -390,17 +392,19 @@ def verify_outputs(
     formats: Iterable[str] | None = None,
     theme: str | Path | None = None,
     web_folder: bool = False,
+    project: str | Path | None = None,
 ) -> Report:
     """Read every output of every source back and check it against the article
     (the theme decides how dates and labels are shown; ``web_folder``: the web edition was
-    written as a folder, ``OUT/<stem>/index.html``)."""
+    written as a folder, ``OUT/<stem>/index.html``; ``project`` is where a project theme
+    is found, the working directory by default)."""
     from .pipeline import DEFAULT_SOURCE, output_path
     from .themes import load
 
     paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
     wanted = [f for f in FORMATS if f in (list(formats) if formats else FORMATS)]
     report = Report(formats=wanted)
-    options = load(str(theme) if theme else None, Path.cwd()).options
+    options = load(str(theme) if theme else None, Path(project) if project else Path.cwd()).options
     for source in paths:
         doc = read_document(source)
         view = make_view(doc, options)

@@ -75,7 +75,7 @@ def _style_of(document: docx.document.Document, startswith: str) -> str:
         ("Every Construct", "Title"),
         ("A fixture that uses", "Subtitle"),
         ("Ada Example, Bo Sample", "Author"),
-        ("15 Mar 2024", "Date"),
+        ("15 March 2024", "Date"),
         ("Reprinted from", "Source Line"),
         ("Headings and paragraphs", "Heading 2"),
         ("A third-level heading", "Heading 3"),
@@ -460,11 +460,12 @@ def test_panel_notice_is_tinted_upright_with_only_a_left_accent_bar(themed) -> N
     assert int(bar.get(f"{{{W}}}sz")) >= 16, "a bar, not a hairline (eighths of a point)"
 
 
-def test_box_notice_is_an_italic_frame_without_shading(themed) -> None:
+def test_box_notice_is_calm_upright_on_the_tint_between_muted_rules(themed) -> None:
+    """Information, not a warning: no accent-coloured frame, no italics block."""
     default, options = themed["default"][1], _options("default")
-    assert _borders(default, "Notice") == dict.fromkeys(("top", "left", "bottom", "right"), _hex(options["color_accent"]))
-    assert _fill(default, "Notice") is None
-    assert default.styles["Notice"].font.italic is True
+    assert _borders(default, "Notice") == dict.fromkeys(("top", "bottom"), _hex(options["color_muted"]))
+    assert _fill(default, "Notice") == _hex(options["color_tint"])
+    assert not default.styles["Notice"].font.italic
 
 
 def test_paragraph_style_indents_default_body_text_and_spaces_report_body_text(themed) -> None:

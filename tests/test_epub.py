@@ -1,6 +1,7 @@
 """The EPUB: valid EPUB 3.3 (EPUBCheck), navigable, accessible, with its metadata, cover and images, reproducible."""
 from __future__ import annotations
 
+import io
 import json
 import logging
 import posixpath
@@ -392,8 +393,43 @@ def test_accessibility_metadata_is_true_of_a_text_only_article(opened):
     assert "alternativeText" not in features  # there are no images to describe
     assert book.meta("schema:accessibilityHazard") == ["none"]
     assert book.meta("schema:accessibilitySummary")[0].strip()
+
+
+def test_no_conformance_is_claimed_unless_someone_is_named_to_certify_it(opened):
+    """The article names a publisher but no certifier: publish claims nothing in its name."""
+    book = opened["article"]
+    assert book.meta("dcterms:conformsTo") == [] and book.meta("a11y:certifiedBy") == []
+    assert "certif" not in book.meta("schema:accessibilitySummary")[0]
+
+
+def test_the_certifier_comes_from_the_front_matter_or_the_theme(tmp_path):
+    text = ARTICLE.read_text("utf-8").replace("publisher: Global Neighbours", "publisher: Global Neighbours\naccessibility-certifier: Jane Auditor", 1)
+    source = tmp_path / "certified.md"
+    source.write_text(text, "utf-8")
+    book = Book(_build(source, tmp_path / "a"))
     assert book.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
-    assert book.meta("a11y:certifiedBy") == ["Global Neighbours"]
+    assert book.meta("a11y:certifiedBy") == ["Jane Auditor"]
+    theme = tmp_path / "certifying"
+    theme.mkdir()
+    (theme / "theme.yaml").write_text("extends: default\noptions:\n  a11y_certified_by: House Accessibility Desk\n", "utf-8")
+    book = Book(_build(ARTICLE, tmp_path / "b", theme=str(theme)))
+    assert book.meta("a11y:certifiedBy") == ["House Accessibility Desk"]
+
+
+def test_the_package_element_and_summary_carry_the_articles_language(tmp_path, opened):
+    book = opened["article"]
+    assert book.opf.get(XML_LANG) == "en"
+    summary = book.opf.find("opf:metadata/opf:meta[@property='schema:accessibilitySummary']", NS)
+    assert summary.get(XML_LANG) is None, "the package's xml:lang says it"
+    for lang, expected, tagged in (("fr", "Un article unique", None), ("de", "Ein einzelner Artikel", None),
+                                   ("zh-Hans", "单篇可重排文章", None), ("pt-BR", "A single reflowable", "en")):
+        source = tmp_path / f"{lang}.md"
+        source.write_text(ARTICLE.read_text("utf-8").replace("lang: en", f"lang: {lang}", 1), "utf-8")
+        other = Book(_build(source, tmp_path / lang))
+        assert other.opf.get(XML_LANG) == lang
+        summary = other.opf.find("opf:metadata/opf:meta[@property='schema:accessibilitySummary']", NS)
+        assert summary.text.startswith(expected), lang
+        assert summary.get(XML_LANG) == tagged, f"{lang}: the summary's language is declared truly"
 
 
 def test_accessibility_metadata_claims_alternative_text_when_every_image_has_it(opened):
@@ -403,7 +439,7 @@ def test_accessibility_metadata_claims_alternative_text_when_every_image_has_it(
     assert "alternativeText" in book.meta("schema:accessibilityFeature")
     conformance = book.opf.find("opf:metadata/opf:meta[@property='dcterms:conformsTo']", NS)
     certifier = book.opf.find("opf:metadata/opf:meta[@property='a11y:certifiedBy']", NS)
-    assert certifier.get("refines") == f"#{conformance.get('id')}" and certifier.text == "Test Press"
+    assert certifier.get("refines") == f"#{conformance.get('id')}" and certifier.text == "Test Press Accessibility Desk"
 
 
 def test_missing_alt_text_warns_with_the_line_and_drops_alternative_text(tmp_path, caplog):
@@ -529,15 +565,48 @@ def _packaged_fonts(book: Book) -> dict[str, str]:
     return {i.get("href"): i.get("media-type") for i in book.manifest.values() if i.get("href").startswith("fonts/")}
 
 
-def test_fonts_the_epub_css_declares_are_packaged_with_core_media_types(opened):
+def _chars(font: bytes) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    return set(TTFont(io.BytesIO(font)).getBestCmap())
+
+
+def test_fonts_the_epub_css_declares_are_packaged_as_woff2_subsets_with_their_licence(opened):
     report = _packaged_fonts(opened["report-article"])
-    assert report == {f"fonts/Inter-{face}.otf": "font/otf" for face in ("Regular", "Italic", "Bold")}
-    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.ttf": "font/ttf"}
-    themes = ROOT / "themes"
-    for name, folder in (("report-article", "report"), ("article", "default")):
+    assert report == {f"fonts/Inter-{face}.woff2": "font/woff2" for face in ("Regular", "Italic", "Bold")}
+    assert _packaged_fonts(opened["article"]) == {"fonts/CharisSIL-Bold.woff2": "font/woff2"}
+    from fontTools.ttLib import TTFont
+
+    for name, folder, theme_file in (("report-article", "report", "Inter-Regular.otf"), ("article", "default", "CharisSIL-Bold.ttf")):
         book = opened[name]
-        for href in _packaged_fonts(book):
-            assert book.files[book.base + href] == (themes / folder / href).read_bytes(), f"{href} is the theme's file, unmodified"
+        href = next(h for h in _packaged_fonts(book) if h.startswith("fonts/" + theme_file.rsplit(".", 1)[0]))
+        data = book.files[book.base + href]
+        whole = (ROOT / "themes" / folder / "fonts" / theme_file).read_bytes()
+        assert data[:4] == b"wOF2" and len(data) < len(whole) / 10, f"{href} is a WOFF2 subset"
+        kept = _chars(data)
+        assert len(kept) < len(_chars(whole)) / 4
+        text = "".join(etree.fromstring(book.files[book.base + "article.xhtml"]).itertext())
+        assert {ord(c) for c in text if not c.isspace()} <= kept, "every character of the page is kept"
+        names = TTFont(io.BytesIO(data))["name"]
+        assert "Open Font License" in (names.getDebugName(13) or ""), "the licence travels in the font"
+
+
+def test_a_font_whose_licence_forbids_subsetting_is_packaged_whole(tmp_path):
+    from fontTools.ttLib import TTFont
+
+    theme = tmp_path / "nosubset"
+    (theme / "fonts").mkdir(parents=True)
+    font = TTFont(ROOT / "themes" / "default" / "fonts" / "CharisSIL-Bold.ttf")
+    font["OS/2"].fsType = 0x0100  # installable, no subsetting
+    font.save(theme / "fonts" / "Locked-Bold.ttf")
+    (theme / "theme.yaml").write_text("extends: default\nextra_css: [extra.css]\n", "utf-8")
+    (theme / "extra.css").write_text('@font-face { font-family: "Locked"; src: url("fonts/Locked-Bold.ttf") format("truetype"); }\n', "utf-8")
+    build([CONSTRUCTS], formats=["epub"], out=tmp_path / "out", project=ROOT, theme=str(theme))
+    book = Book(tmp_path / "out" / "constructs.epub")
+    packaged = _packaged_fonts(book)
+    assert packaged["fonts/Locked-Bold.ttf"] == "font/ttf"
+    assert book.files[book.base + "fonts/Locked-Bold.ttf"] == (theme / "fonts" / "Locked-Bold.ttf").read_bytes()
+    assert packaged["fonts/CharisSIL-Bold.woff2"] == "font/woff2"
 
 
 @pytest.mark.parametrize("name", ["article", "report-article", "report-constructs"])
@@ -574,11 +643,11 @@ def test_the_readers_font_choice_can_still_override_the_theme_fonts(opened):
     assert any(decls.get("font-family", "").startswith('"charis sil"') for selector, decls in default if "h1.title" in selector)
 
 
-def test_font_files_keep_the_epub_small_and_the_build_byte_identical(books, tmp_path):
-    """Only the faces each epub.css uses ride along (the theme folders hold 1.5 MB of Charis SIL
-    and 1.1 MB of Inter); and the same input still gives the same bytes."""
-    assert books["article"].stat().st_size < 450_000
-    assert books["report-article"].stat().st_size < 550_000
+def test_font_subsets_keep_the_article_epub_under_100_kib_and_the_build_byte_identical(books, tmp_path):
+    """Only the faces each epub.css uses ride along, subset to the characters used (the theme
+    folders hold 1.5 MB of Charis SIL and 1.1 MB of Inter); the same input gives the same bytes."""
+    assert books["article"].stat().st_size <= 100 * 1024
+    assert books["report-article"].stat().st_size <= 100 * 1024
     again = _build(ARTICLE, tmp_path, theme="report")
     assert again.read_bytes() == books["report-article"].read_bytes()
 

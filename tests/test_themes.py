@@ -232,6 +232,7 @@ def test_theme_new_scaffolds_a_theme_that_builds(shipped: dict[str, Path], tmp_p
     manifest.write_text(re.sub(r"^  # ", "  ", manifest.read_text("utf-8"), flags=re.M), "utf-8")
     uncommented = load("house", tmp_path)  # every option the scaffold shows is a valid example
     assert uncommented.options["hyphenation"] == {"en": "en-GB"} and uncommented.options["font_size"] == 10.5
+    assert uncommented.options["cover_page"] is False and uncommented.options["a11y_certified_by"] == "Your Press Accessibility Desk"
 
 
 def test_bad_theme_on_the_command_line_exits_1_before_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

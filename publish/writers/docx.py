@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,15 +21,19 @@ from docx.oxml import OxmlElement
 from .. import texmath
 from ..context import build_date
 from ..errors import OutputError, warn
+from ..font_embed import average_char_width, family_faces
 from ..job import Job
 from ..language import cjk_fonts
 from ..model import Node, plain_text
 from ..zipfiles import normalize
+from . import docx_fonts
 from . import docx_parts as parts
 from . import docx_styles as styles
 from .docx_xml import PPR_ORDER, element, put
 from .html import TASK_BOXES, callout_label, css_length, slugify
 
+#: Characters a line of body text holds in the DOCX (Bringhurst's 45-75, 66 the ideal).
+MEASURE = 66
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
@@ -113,7 +118,8 @@ class DocxWriter:
         else:
             section.page_width, section.page_height = Mm(210), Mm(297)
         if self.reference is None:
-            section.left_margin = section.right_margin = Mm(25)
+            side = self.side_margin(int(section.page_width))
+            section.left_margin = section.right_margin = Emu(side)
             section.top_margin, section.bottom_margin = Mm(25), Mm(25)
             section.header_distance = section.footer_distance = Mm(12)
         # the first page carries the title block, so it has no running head or foot (as in the PDF)
@@ -131,6 +137,17 @@ class DocxWriter:
         self._field(footer, "PAGE", "1")
         footer.add_run(f" {labels['of']} ")
         self._field(footer, "NUMPAGES", "1")
+
+    def side_margin(self, page_width: int) -> int:
+        """Left and right margins (EMU) that give the body a measure of MEASURE characters, from
+        the average width of the theme's body font (0.5 em when the theme does not bundle it),
+        never less than 20 mm."""
+        body = styles.word_fonts(self.options)[0]
+        regular = family_faces(self.job.theme.chain, body).get("Regular")
+        average = (average_char_width(regular.path) if regular else None) or 0.5
+        # capitals, figures and punctuation make running text about 7% wider than the letters alone
+        width = Pt(MEASURE * average * 1.07 * float(self.options["font_size"]))
+        return max(int(Mm(20)), (page_width - int(width)) // 2)
 
     @staticmethod
     def _field(paragraph: Paragraph, instruction: str, shown: str) -> None:
@@ -264,7 +281,7 @@ class DocxWriter:
         run._r.get_or_add_rPr().style = self.style_ids["Footnote Reference"]
         run._r.append(element("w:footnoteReference", id=str(ident)))
 
-    def _picture(self, paragraph: Paragraph, node: Node, inline: bool) -> None:
+    def _picture(self, paragraph: Paragraph, node: Node, inline: bool, cover: bool = False) -> None:
         asset = self.job.assets[str(node.attrs["src"])]
         run = paragraph.add_run()
         try:
@@ -282,11 +299,12 @@ class DocxWriter:
         elif inline:  # an image inside text is as tall as the line, at most (as the print CSS)
             target_h = min(height, int(Pt(float(self.options["font_size"]) * 1.2)))
             target_w = int(width * target_h / height)
-        else:  # figures are as wide as the text, never taller than most of the page
-            target_w = self.text_width
+        else:  # figures keep their own size, at most as wide as the text and most of the page tall
+            limit_h = self.text_height if cover else self.text_height * 0.7
+            target_w = self.text_width if cover else min(width, self.text_width)
             target_h = int(height * target_w / width)
-            if target_h > self.text_height * 0.7:
-                target_h = int(self.text_height * 0.7)
+            if target_h > limit_h:
+                target_h = int(limit_h)
                 target_w = int(width * target_h / height)
         shape.width, shape.height = Emu(target_w), Emu(target_h)
         for side in ("distT", "distB", "distL", "distR"):  # absent, LibreOffice assumes an eighth of an inch
@@ -401,8 +419,9 @@ class DocxWriter:
         para = self.paragraph(story, "Figure", ctx=replace(ctx, left=0))
         self._picture(para, node, inline=False)
         caption = self.paragraph(story, "Caption", node.children, ctx=replace(ctx, left=0))
-        if node.attrs.get("title"):
-            self._run(caption, " " + str(node.attrs["title"]), frozenset({"emph"}))
+        if node.attrs.get("title"):  # the credit on a line of its own: never run into the caption
+            caption.add_run().add_break()
+            self._run(caption, str(node.attrs["title"]), frozenset({"emph"}))
 
     def list(self, story: Story, node: Node, ctx: Ctx) -> None:
         ordered = node.kind == "ordered_list"
@@ -454,8 +473,13 @@ class DocxWriter:
                 taken.update((r + i, c + j) for i in range(row_span) for j in range(col_span))
                 c += col_span
         cols = max(c + 1 for _, c in taken)
-        table = story.add_table(len(rows), cols, self.text_width)
+        widths = self.column_widths([row for _, row in rows], cols)
+        table = story.add_table(len(rows), cols, sum(widths))
         table.style = styles.TABLE_STYLE
+        for c, width in enumerate(widths):  # sized to the content, not stretched edge to edge
+            table.columns[c].width = Emu(width)
+            for cell in table.columns[c].cells:
+                cell.width = Emu(width)
         cell_ctx = replace(ctx, style="Table Text", left=0)
         for r, (section, _) in enumerate(rows):
             if section == "thead":  # repeats on every page, and tells readers (pandoc too) it is a header
@@ -475,6 +499,25 @@ class DocxWriter:
             for extra in target.paragraphs[1:]:  # a merge leaves the merged cells' empty paragraphs
                 if not extra.text:
                     extra._p.getparent().remove(extra._p)
+
+    def column_widths(self, rows: list[Node], cols: int) -> list[int]:
+        """Each column's width (EMU) from its longest cell (no line of a cell longer than 40
+        characters), padded; the whole scaled down to the text width when it would not fit."""
+        size = float(self.options["font_size"]) * 0.9  # Table Text
+        per_char = int(Pt(size * 0.6))  # a generous average: header cells are bold
+        padding = int(Pt(size * 2.4))  # the cell margins of the table style
+        natural = [0] * cols
+        for row in rows:
+            for c, cell in enumerate(row.children):
+                words = " ".join(plain_text(cell.children).split())
+                longest_word = max((len(w) for w in words.split()), default=0)
+                chars = max(min(len(words), 40), longest_word, 3)
+                natural[c] = max(natural[c], chars * per_char + padding)
+        natural = [w or per_char * 3 + padding for w in natural]
+        total = sum(natural)
+        if total <= self.text_width:
+            return natural
+        return [int(w * self.text_width / total) for w in natural]
 
     def _bookmark(self, para: Paragraph, slug: str) -> None:
         name, i = _bookmark_name(slug), 1
@@ -527,6 +570,22 @@ class DocxWriter:
             mark.addnext(space)
 
     # -- article -------------------------------------------------------------
+    def cover(self) -> None:
+        """The cover-image as a first page of its own (a section without running head or folio),
+        unless the theme's ``cover_page`` option is off."""
+        src = self.job.doc.meta.cover_image
+        if not src or src not in self.job.assets or not self.options.get("cover_page", True):
+            return
+        para = self.paragraph(self.body, "Figure")
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        self._picture(para, Node("image", [Node("text", text=self.job.view.title.text)], attrs={"src": src}), inline=False, cover=True)
+        body_section = self.docx.element.body.find(qn("w:sectPr"))
+        section = deepcopy(body_section)
+        for child in list(section):
+            if child.tag in (qn("w:headerReference"), qn("w:footerReference"), qn("w:titlePg")):
+                section.remove(child)
+        para._p.get_or_add_pPr().append(section)
+
     def title_block(self) -> None:
         view, meta, story = self.job.view, self.job.doc.meta, self.body
         if view.source_name:
@@ -551,6 +610,9 @@ class DocxWriter:
         gap = styles.facts_gap(self.options)
         if gap is not None and len(story.paragraphs) > facts:
             story.paragraphs[facts].paragraph_format.space_before = Pt(gap)
+        # room between the title block's closing rule and the first line of the text
+        last = story.paragraphs[-1].paragraph_format
+        last.space_after = Pt(max(float(self.options["font_size"]) * 1.6, last.space_after.pt if last.space_after else 0))
         if view.abstract and meta.abstract:
             self.paragraph(story, "Abstract Title", text=view.labels["abstract"])
             self.blocks(story, meta.abstract.blocks, Ctx(style="Abstract"))
@@ -627,6 +689,7 @@ class DocxWriter:
         self.setup_page()
         if self.reference is None:
             styles.header_tabs(self.docx, self.text_width // 635)  # EMU to twips
+        self.cover()
         self.title_block()
         self.blocks(self.body, self.job.doc.blocks, Ctx())
         self.end_matter()
@@ -634,6 +697,7 @@ class DocxWriter:
         self.properties()
         stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
         parts.number_drawings(stories)
+        docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(opts)), self.job.theme)
         out = io.BytesIO()
         self.docx.save(out)
         return normalize(out.getvalue(), build_date(self.job.doc.meta), first=("[Content_Types].xml",))

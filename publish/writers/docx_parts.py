@@ -117,13 +117,20 @@ def new_footnote(part: StoryPart, ident: int) -> Any:
 
 
 def tune_settings(document: Any, lang: str) -> None:
-    """Settings Word reads on opening: the document's language for theme fonts, no stale preview picture."""
+    """Settings Word reads on opening: the document's language for theme fonts, automatic
+    hyphenation, no stale preview picture."""
     settings = document.settings.element
     for tag in ("w:savePreviewPicture", "w:rsids"):
         found = settings.find(qn(tag))
         if found is not None:
             settings.remove(found)
     put(settings, element("w:themeFontLang", val=lang), SETTINGS_ORDER)
+    # hyphenate the text in its language (Word and LibreOffice), at most two hyphens in a row,
+    # capitals left whole, as the PDF does
+    put(settings, element("w:autoHyphenation"), SETTINGS_ORDER)
+    put(settings, element("w:consecutiveHyphenLimit", val="2"), SETTINGS_ORDER)
+    put(settings, element("w:hyphenationZone", val="357"), SETTINGS_ORDER)
+    put(settings, element("w:doNotHyphenateCaps"), SETTINGS_ORDER)
 
 
 def _drop_rels(rels: Any, *reltypes: str) -> None:

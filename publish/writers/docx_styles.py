@@ -245,7 +245,7 @@ def facts_gap(options: dict[str, Any]) -> float | None:
 
 
 def notice_look(options: dict[str, Any]) -> Look:
-    """The reprint notice. ``notice_style: box``: italic in a thin accent frame; ``panel``:
+    """The reprint notice. ``notice_style: box``: upright on the tint between thin rules; ``panel``:
     upright on the tint, with a thick accent bar on the left only (the print CSS's panel)."""
     base = float(options["font_size"])
     accent = options["color_accent"]
@@ -255,8 +255,11 @@ def notice_look(options: dict[str, Any]) -> Look:
         bar, pad = 3.0, 9.0
         # the bar stands at the column's edge: the text is indented by the bar and its padding
         return Look(italic=False, left=bar + pad, right=6, borders={"left": (bar, accent, pad)}, fill=tint, **common)
-    return Look(italic=True, left=4, right=4,
-                borders={side: (0.6, accent, 4.0) for side in ("top", "left", "bottom", "right")}, **common)
+    # box: information, not a warning: upright on the tint, a thin muted rule above and below
+    tint = options.get("color_tint") or CODE_BACKGROUND
+    muted = options["color_muted"]
+    return Look(italic=False, left=4, right=4, fill=tint,
+                borders={side: (0.6, muted, 4.0) for side in ("top", "bottom")}, **common)
 
 
 def character_looks(options: dict[str, Any]) -> dict[str, Look]:

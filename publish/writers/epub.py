@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ from lxml import etree
 from ..assets import Asset
 from ..context import View, build_date
 from ..errors import OutputError, ThemeError, warn
+from ..font_embed import characters, read_face, subset_font
 from ..job import Job
 from ..model import Document, Node, plain_text
 from ..zipfiles import normalize
+from .epub_summary import sentences
 from .html import Heading, render_page
 
 CHAPTER = "article.xhtml"
@@ -36,7 +39,8 @@ _HEX = re.compile(r"^#([0-9a-fA-F]{6})$")
 #: Font files an EPUB may carry, with their EPUB 3.3 core media types (EPUBCheck takes these without a word).
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
-_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
+_URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)(\s*format\(\s*["']?[^"')]*["']?\s*\))?""")
+_CSS_STRING = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
 #: Labels the e-reader shows in the nav; a theme may translate them through its ``labels`` option.
 _LABELS = {
     "contents": "Contents",
@@ -74,18 +78,37 @@ def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
 
 @dataclass
 class Font:
-    """One font file of the package: its manifest id, path inside EPUB/ and the theme file it copies."""
+    """One font file of the package: its manifest id, path inside EPUB/ and the theme file it
+    copies, cut down to the characters the book uses (as WOFF2) where its licence allows."""
 
     id: str
     href: str
     path: Path
+    subset: bool = False
+
+    @property
+    def media_type(self) -> str:
+        return FONT_TYPES[Path(self.href).suffix.lower()]
+
+    def data(self, chars: frozenset[str]) -> bytes:
+        """The bytes packaged: a WOFF2 subset holding ``chars``, or the theme's file as it is."""
+        try:
+            if self.subset:
+                return subset_font(self.path, chars, flavor="woff2")
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise ThemeError(f"cannot read the font file: {exc}", self.path) from None
+        except Exception as exc:  # fontTools' own errors on a broken font
+            raise ThemeError(f"cannot subset the font file: {exc}", self.path) from None
 
 
 def package_fonts(theme: Any) -> tuple[str, list[Font]]:
     """The EPUB stylesheet, and the theme font files its ``@font-face`` rules name: each URL,
     relative to its stylesheet, must be a font file inside the theme chain; it is packaged
     under ``fonts/`` and the URL rewritten to reach it from ``css/epub.css``. A theme packages
-    only the faces it declares, so its epub.css decides the weight of the book."""
+    only the faces it declares, so its epub.css decides the weight of the book. A font whose
+    licence (OS/2 fsType) allows subsetting is packaged as a WOFF2 subset (see Font.data), its
+    ``format()`` hint rewritten to match."""
     sources = [theme.find(STYLESHEET), *theme.extra_css]  # the theme's css/epub.css is the EPUB's too
     roots = [folder.resolve() for folder in theme.chain]
     fonts: dict[Path, Font] = {}
@@ -104,17 +127,30 @@ def package_fonts(theme: Any) -> tuple[str, list[Font]]:
                     source, _line_of(source, url),
                 )
             if path not in fonts:
+                face = read_face(path)
+                cut = face is not None and face.subsettable and path.suffix.lower() in (".ttf", ".otf")
+                suffix = ".woff2" if cut else path.suffix
                 taken = {f.href for f in fonts.values()}
-                href, n = f"fonts/{path.name}", 1
+                href, n = f"fonts/{path.stem}{suffix}", 1
                 while href in taken:
                     n += 1
-                    href = f"fonts/{path.stem}-{n}{path.suffix}"
+                    href = f"fonts/{path.stem}-{n}{suffix}"
                 ident = "font-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href[len("fonts/"):].rsplit(".", 1)[0])
-                fonts[path] = Font(id=ident, href=href, path=path)
-            return f'url("../{fonts[path].href}")'
+                fonts[path] = Font(id=ident, href=href, path=path, subset=cut)
+            font = fonts[path]
+            hint = ' format("woff2")' if font.subset and match.group(3) else (match.group(3) or "")
+            return f'url("../{font.href}"){hint}'
 
         sheets.append(_FONT_FACE.sub(lambda face: _URL.sub(packaged, face.group(0)), text))
     return "\n".join(sheets), sorted(fonts.values(), key=lambda f: f.href)
+
+
+def used_characters(pages: list[bytes], css: str) -> frozenset[str]:
+    """Every character the book can show: the text of its XHTML pages and the strings of the
+    stylesheet's ``content`` properties (see font_embed.characters for what is always kept)."""
+    texts = ["".join(etree.fromstring(page).itertext()) for page in pages]
+    texts.extend(match.group(1) for match in _CSS_STRING.finditer(css))
+    return characters(texts)
 
 
 def _line_of(path: Path | None, text: str) -> int | None:
@@ -171,6 +207,7 @@ class Accessibility:
     features: list[str]
     hazards: list[str]
     summary: str
+    summary_lang: str = "en"
     conforms_to: str | None = None
     certified_by: str | None = None
 
@@ -178,8 +215,10 @@ class Accessibility:
 def accessibility(job: Job, has_cover: bool) -> Accessibility:
     """Describe the package as it is: text with (or without) images, alt text where given,
     structure and navigation from the nav document, no hazards. Conformance is claimed only when
-    every image has alt text, the theme's text colours reach 4.5:1 on white, and there is a
-    publisher to name as the party that certifies it (EPUB Accessibility 1.1 requires one)."""
+    every image has alt text, the theme's text colours reach 4.5:1 on white, and the article
+    (``accessibility-certifier``) or the theme (``a11y_certified_by``) names who certifies it:
+    publish never makes that claim in anyone's name by itself. The summary is in the article's
+    language where epub_summary has it, else in English, tagged so."""
     doc, view = job.doc, job.view
     images = doc.images()
     missing = images_without_alt(doc)
@@ -194,31 +233,27 @@ def accessibility(job: Job, has_cover: bool) -> Accessibility:
         features.append("alternativeText")
     colours = [job.theme.options.get(key) for key in ("color_text", "color_accent")]
     contrast_ok = all(readable_on_white(c) for c in colours if c is not None)
-    conforms = not missing and contrast_ok and bool(view.publisher)
-    parts = [
-        "A single reflowable article whose text adapts to the reader's font, size and colours.",
-        "Headings, a table of contents and landmarks give structured navigation, "
-        "and the reading order follows the original article.",
-    ]
+    certifier = job.doc.meta.accessibility_certifier or job.theme.options.get("a11y_certified_by")
+    conforms = not missing and contrast_ok and bool(certifier)
+    lang, say = sentences(view.lang)
+    parts = [say["reflow"], say["navigation"]]
     if doc.footnotes:
-        parts.append("Footnotes are linked to and from the text.")
+        parts.append(say["notes"])
     if visual and described:
-        parts.append("Every image has a text description.")
+        parts.append(say["described"])
     elif visual:
-        parts.append(f"Images without a text description: {len(missing)} of {len(images)}.")
+        parts.append(say["undescribed"].format(missing=len(missing), total=len(images)))
     if conforms:
-        parts.append(
-            f"{view.publisher} self-certifies conformance with {CONFORMANCE}; "
-            "alt text, language, structure and colour contrast were checked when the file was built."
-        )
+        parts.append(say["claim"].format(certifier=certifier, conformance=CONFORMANCE))
     return Accessibility(
         access_modes=modes,
         sufficient=sufficient,
         features=features,
         hazards=["none"],
         summary=" ".join(parts),
+        summary_lang=lang,
         conforms_to=CONFORMANCE if conforms else None,
-        certified_by=view.publisher if conforms else None,
+        certified_by=certifier if conforms else None,
     )
 
 
@@ -370,7 +405,10 @@ def _metadata(book: epub.EpubBook, view: View, a11y: Accessibility) -> None:
         book.add_metadata(None, "meta", feature, {"property": "schema:accessibilityFeature"})
     for hazard in a11y.hazards:
         book.add_metadata(None, "meta", hazard, {"property": "schema:accessibilityHazard"})
-    book.add_metadata(None, "meta", a11y.summary, {"property": "schema:accessibilitySummary", _XML_LANG: "en"})
+    summary = {"property": "schema:accessibilitySummary"}
+    if a11y.summary_lang != view.lang:  # otherwise the package's xml:lang says it
+        summary[_XML_LANG] = a11y.summary_lang
+    book.add_metadata(None, "meta", a11y.summary, summary)
     if a11y.conforms_to and a11y.certified_by:
         book.add_metadata(None, "meta", a11y.conforms_to, {"property": "dcterms:conformsTo", "id": "conformance"})
         book.add_metadata(None, "meta", a11y.certified_by, {"refines": "#conformance", "property": "a11y:certifiedBy"})
@@ -413,12 +451,6 @@ def write(job: Job) -> bytes:
     _metadata(book, view, a11y)
     css, fonts = package_fonts(job.theme)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
-    for font in fonts:
-        try:
-            data = font.path.read_bytes()
-        except OSError as exc:
-            raise ThemeError(f"cannot read the font file: {exc}", font.path) from None
-        book.add_item(_item(font.id, font.href, FONT_TYPES[font.path.suffix.lower()], data))
     spine: list[epub.EpubItem] = []
     landmarks: list[tuple[str, str, str]] = []
     if cover is not None:
@@ -436,7 +468,13 @@ def write(job: Job) -> bytes:
     landmarks.append(("bodymatter", CHAPTER, view.title.text))
     if has_end_matter:
         landmarks.append(("backmatter", f"{CHAPTER}#{END_MATTER}", labels["end_matter"]))
-    book.add_item(_item("nav", NAV, "application/xhtml+xml", nav_document(view, entries, landmarks), ["nav"]))
+    nav = nav_document(view, entries, landmarks)
+    book.add_item(_item("nav", NAV, "application/xhtml+xml", nav, ["nav"]))
+    if fonts:
+        pages = [page, nav] + ([cover_document(view, cover)] if cover is not None else [])
+        chars = used_characters(pages, css)
+        for font in fonts:
+            book.add_item(_item(font.id, font.href, font.media_type, font.data(chars)))
     book.add_item(_item("ncx", NCX, "application/x-dtbncx+xml", ncx_document(view, entries)))
     book.spine = spine
     book.guide.append({"href": CHAPTER, "title": view.title.text, "type": "text"})
@@ -449,4 +487,20 @@ def write(job: Job) -> bytes:
         writer.write()
     except (OSError, ValueError) as exc:
         raise OutputError(f"could not write the EPUB: {exc}", job.doc.path) from None
-    return normalize(out.getvalue(), when)
+    return normalize(_package_language(out.getvalue(), view.lang), when)
+
+
+def _package_language(data: bytes, lang: str) -> bytes:
+    """The EPUB with ``xml:lang`` on the OPF's package element (ebooklib writes none), so the
+    metadata's language is declared where reading systems and Ace look for it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = source.read(info)
+            if info.filename.endswith(".opf"):
+                root = etree.fromstring(member)
+                root.set(_XML_LANG, lang)
+                member = etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+            target.writestr(info, member)
+    return out.getvalue()

@@ -251,7 +251,9 @@ class HtmlRenderer:
             cls = str(node.attrs.get("class") or "")
             return f"<div{self.attributes(node, [cls] if cls else [])}>\n{self.blocks(node.children)}\n</div>"
         if kind == "table":
-            return f"<table{self.attributes(node)}>\n{self.blocks(node.children)}\n</table>"
+            table = f"<table{self.attributes(node)}>\n{self.blocks(node.children)}\n</table>"
+            # a wrapper, since WeasyPrint lets a block, not a table, span the columns
+            return f'<div class="table-wide">{table}</div>' if is_wide_table(node) else table
         if kind in ("thead", "tbody"):
             return f"<{kind}>\n{self.blocks(node.children)}\n</{kind}>"
         if kind == "row":
@@ -346,8 +348,24 @@ def blocks_html(value: Blocks) -> Markup:
     return Markup(HtmlRenderer().blocks(value.blocks))
 
 
-def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[Node], str], head_extra: str = "") -> tuple[str, RenderedBody]:
-    """The whole themed article page as XHTML, and the body it was made from."""
+#: A table wider than this (columns, or characters in its longest row) does not fit a newspaper column.
+WIDE_TABLE_COLUMNS = 4
+WIDE_TABLE_CHARS = 60
+
+
+def is_wide_table(node: Node) -> bool:
+    """Whether a table needs the full text width rather than one column: four columns or more,
+    or a row of more than WIDE_TABLE_CHARS characters."""
+    rows = [row for part in node.children for row in part.children if row.kind == "row"]
+    columns = max((len(row.children) for row in rows), default=0)
+    longest = max((sum(len(_text(cell.children)) for cell in row.children) for row in rows), default=0)
+    return columns >= WIDE_TABLE_COLUMNS or longest > WIDE_TABLE_CHARS
+
+
+def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[Node], str], head_extra: str = "",
+                cover: str | None = None) -> tuple[str, RenderedBody]:
+    """The whole themed article page as XHTML, and the body it was made from; ``cover`` is the
+    URL of a cover picture to set as the first page (print), or None."""
     from jinja2 import TemplateError
 
     from ..errors import ThemeError
@@ -364,6 +382,7 @@ def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[No
             target=target,
             head_extra=Markup(head_extra),
             footnote_count=len(job.doc.footnotes),
+            cover=cover,
         )
     except (TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
         # a theme's template fails on the article: name the template file and line, not ours

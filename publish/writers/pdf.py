@@ -26,16 +26,23 @@ from ..context import build_date
 from ..errors import OutputError
 from ..job import Job
 from ..language import cjk_fonts
+from . import break_hyphens
 from .print_page import print_page
 
 MAX_FETCH_BYTES = 32 * 1024 * 1024
 #: WeasyPrint's own debugging variant is not a publishing format.
 _HIDDEN_VARIANTS = {"debug"}
+#: Variants WeasyPrint would label but publish cannot make valid, and why.
+REFUSED_VARIANTS = {
+    "pdf/x-": "PDF/X needs an output intent (the ICC profile of the printing condition) and CMYK or "
+              "calibrated colour; publish writes RGB without one, which a printer's preflight rejects. "
+              "Ask the printer for their requirements, or use pdf/a-3b or pdf/ua-1",
+}
 
 
 def pdf_variants() -> list[str]:
-    """The PDF variants WeasyPrint can write (``pdf/a-3b``, ``pdf/ua-1``, ...), sorted."""
-    return sorted(v for v in VARIANTS if v not in _HIDDEN_VARIANTS)
+    """The PDF variants publish can write valid (``pdf/a-3b``, ``pdf/ua-1``, ...), sorted."""
+    return sorted(v for v in VARIANTS if v not in _HIDDEN_VARIANTS and not v.startswith(tuple(REFUSED_VARIANTS)))
 
 
 def check_variant(value: str | None) -> str | None:
@@ -44,6 +51,9 @@ def check_variant(value: str | None) -> str | None:
         return None
     wanted = str(value).strip().lower()
     known = pdf_variants()
+    for prefix, reason in REFUSED_VARIANTS.items():
+        if wanted.startswith(prefix):
+            raise OutputError(f"publish cannot make a valid {wanted} file: {reason}")
     if wanted in known:
         return wanted
     near = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
@@ -225,13 +235,24 @@ def write(job: Job) -> bytes:
                 for text, folder in sheets
             ]
             html = HTML(string=page, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher)
-            document = html.render(
-                stylesheets=stylesheets,
-                font_config=font_config,
-                presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
-                pdf_variant=variant,
-                pdf_tags=True,
-            )
+
+            def layout(html: Any) -> Any:
+                return html.render(
+                    stylesheets=stylesheets,
+                    font_config=font_config,
+                    presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
+                    pdf_variant=variant,
+                    pdf_tags=True,
+                )
+
+            document = layout(html)
+            # a word hyphenated across a column or page break is kept whole, and the page laid out again
+            for _ in range(break_hyphens.MAX_PASSES):
+                if not break_hyphens.fix(document):
+                    break
+                html = HTML(string=break_hyphens.serialize(html.etree_element), base_url=job.doc.root.as_uri() + "/",
+                            url_fetcher=fetcher)
+                document = layout(html)
             data = document.write_pdf(
                 finisher=_finisher(job),
                 pdf_tags=True,

@@ -21,8 +21,19 @@ def print_page(job: Job) -> str:
     def image_url(node: Node) -> str:
         return assets[str(node.attrs["src"])].path.as_uri()
 
-    page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job))
+    page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job),
+                          cover=cover_url(job))
     return page
+
+
+def cover_url(job: Job) -> str | None:
+    """The cover picture's file URL when the article has a ``cover-image`` and the theme's
+    ``cover_page`` option is on (the default), else None."""
+    src = job.doc.meta.cover_image
+    asset = job.assets.get(src) if src else None
+    if asset is None or not job.theme.options.get("cover_page", True):
+        return None
+    return asset.path.as_uri()
 
 
 def _date_iso(job: Job) -> str | None:

@@ -1,0 +1,233 @@
+"""Theme fonts that travel inside an output: the faces of a family, whether their licence lets them
+be embedded (OS/2 fsType), and subsets that keep only the characters a document draws."""
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+from .fonts import theme_font_files
+
+#: OS/2 fsType bits (OpenType spec): the licence's word on embedding.
+RESTRICTED = 0x0002
+PREVIEW_PRINT = 0x0004
+EDITABLE = 0x0008
+NO_SUBSETTING = 0x0100
+BITMAP_ONLY = 0x0200
+#: The four faces Word's font table can carry, in its order.
+FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+#: Characters a reading system or a word processor may draw whatever the text says (list numbers,
+#: punctuation of generated content, quotes and dashes a reader types): always kept in a subset.
+ALWAYS = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("\u00a0\u00ad\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u00b7\u2002\u2003\u2009\u202f\u00a9\u00b0\u00d7")
+#: OpenType features kept besides fontTools' defaults (kerning, ligatures, marks...): what the
+#: themes ask for with font-variant (small capitals, old-style and lining figures).
+_EXTRA_FEATURES = ["smcp", "c2sc", "onum", "lnum", "pnum", "tnum", "case"]
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font file of a theme: its family name (name ID 1, as Word names fonts) and its style."""
+
+    path: Path
+    family: str
+    style: str  # one of FACES
+    fs_type: int
+
+    @property
+    def embeddable(self) -> bool:
+        """Whether the licence lets the font travel inside an editable document: fsType
+        'installable' (0) or 'editable' (bit 3); not 'restricted', 'preview and print' only, or
+        'bitmap only' (which needs bitmaps publish does not make)."""
+        if self.fs_type & BITMAP_ONLY:
+            return False
+        usage = self.fs_type & 0x000F
+        return usage == 0 or bool(usage & EDITABLE)
+
+    @property
+    def subsettable(self) -> bool:
+        """Whether the licence lets a document carry only some of the glyphs."""
+        return not self.fs_type & NO_SUBSETTING
+
+
+@lru_cache(maxsize=64)
+def _read_face(path: str, mtime_ns: int, size: int) -> tuple[str, str, int] | None:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            name = font["name"]
+            family = name.getDebugName(1) or ""
+            os2 = font["OS/2"]
+            selection, fs_type = os2.fsSelection, os2.fsType
+    except Exception:  # a broken font file is no face; WeasyPrint reports it for the PDF
+        return None
+    bold, italic = bool(selection & 0x20), bool(selection & 0x01)
+    style = "BoldItalic" if bold and italic else "Bold" if bold else "Italic" if italic else "Regular"
+    return family, style, fs_type
+
+
+def read_face(path: Path) -> Face | None:
+    """A font file's family, style and licence bits, or None when it cannot be read."""
+    info = path.stat()
+    found = _read_face(str(path), info.st_mtime_ns, info.st_size)
+    return Face(path, *found) if found else None
+
+
+def family_faces(theme_folders: Iterable[Path], family: str) -> dict[str, Face]:
+    """The theme's files of one family by style (Regular, Bold, Italic, BoldItalic); the first
+    theme of the chain that has a style wins, as it does for every other theme file."""
+    faces: dict[str, Face] = {}
+    for path in theme_font_files(theme_folders):
+        face = read_face(path)
+        if face is not None and face.family.casefold() == family.casefold():
+            faces.setdefault(face.style, face)
+    return {style: faces[style] for style in FACES if style in faces}
+
+
+def characters(texts: Iterable[str]) -> frozenset[str]:
+    """The characters a subset keeps for some texts: each character in both cases (a style may
+    transform the case), and the ones every reader and editor may draw (ALWAYS)."""
+    chars: set[str] = set(ALWAYS)
+    for text in texts:
+        for char in set(text):
+            chars.add(char)
+            chars.update(char.upper(), char.lower())
+    return frozenset(c for c in chars if len(c) == 1)
+
+
+@lru_cache(maxsize=32)
+def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool) -> bytes:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, recalcTimestamp=False, fontNumber=0)
+    options = subset.Options()
+    options.layout_features = [*options.layout_features, *_EXTRA_FEATURES]
+    options.name_IDs = ["*"]  # the licence and its URL stay in the file (SIL OFL asks for it)
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    options.ignore_missing_unicodes = True
+    options.drop_tables = [*options.drop_tables, "Silf", "Silt", "Glat", "Gloc", "Sill", "Feat"]  # Graphite: not subsettable
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
+    subsetter.subset(font)
+    if truetype and "CFF " in font:
+        _cff_to_glyf(font)
+    font.flavor = flavor
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def subset_font(path: Path, chars: frozenset[str], flavor: str | None = None, truetype: bool = False) -> bytes:
+    """The font file cut down to the glyphs of ``chars`` (and what its layout features reach),
+    with its names and licence; ``flavor`` 'woff2' compresses it for the web and e-readers,
+    ``truetype`` turns PostScript (CFF) outlines into TrueType ones for Word. Same input, same bytes."""
+    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype)
+
+
+def whole_font(path: Path, truetype: bool = False) -> bytes:
+    """The whole font file (its licence forbids subsetting), in TrueType outlines if asked."""
+    data = path.read_bytes()
+    if not truetype or data[:4] != b"OTTO":
+        return data
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    _cff_to_glyf(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _cff_to_glyf(font: object) -> None:
+    """Replace a font's CFF outlines by quadratic TrueType ones (fontTools' otf2ttf recipe)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()  # type: ignore[attr-defined]
+    glyph_set = font.getGlyphSet()  # type: ignore[attr-defined]
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")  # type: ignore[index]
+    glyf = font["glyf"] = newTable("glyf")  # type: ignore[index]
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]  # type: ignore[attr-defined]
+    if "VORG" in font:  # type: ignore[operator]
+        del font["VORG"]  # type: ignore[attr-defined]
+    glyf.compile(font)
+    hmtx = font["hmtx"]  # type: ignore[index]
+    for name, glyph in glyphs.items():
+        if hasattr(glyph, "xMin"):
+            hmtx[name] = (hmtx[name][0], glyph.xMin)
+    maxp = font["maxp"] = newTable("maxp")  # type: ignore[index]
+    maxp.tableVersion = 0x00010000
+    for field in ("maxZones",):
+        setattr(maxp, field, 1)
+    for field in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                  "maxStackElements", "maxSizeOfInstructions"):
+        setattr(maxp, field, 0)
+    maxp.maxComponentElements = max((len(getattr(g, "components", [])) for g in glyphs.values()), default=0)
+    maxp.compile(font)
+    post = font["post"]  # type: ignore[index]
+    post.formatType = 2.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font.sfntVersion = "\x00\x01\x00\x00"  # type: ignore[attr-defined]
+
+
+# -- Word's obfuscated fonts (ECMA-376 Part 1, 17.8.1) ------------------------------------
+def font_key(data: bytes) -> str:
+    """A fixed GUID for a font's bytes (so the same font gives the same DOCX), in Word's
+    ``{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`` spelling."""
+    return "{" + str(uuid.UUID(bytes=hashlib.sha256(data).digest()[:16])).upper() + "}"
+
+
+def obfuscate(data: bytes, key: str) -> bytes:
+    """A font as Word stores it in ``word/fonts/*.odttf``: its first 32 bytes XORed with the
+    GUID key's 16 bytes read from the last hex pair to the first. The same call undoes it."""
+    digits = key.strip("{}").replace("-", "")
+    mask = bytes(int(digits[i : i + 2], 16) for i in range(30, -1, -2))
+    head = bytes(b ^ mask[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+# -- the measure ------------------------------------------------------------------------
+#: Relative frequency of the letters and the space in English running text (per mille), for an
+#: average character width that counts an 'e' far more than a 'z'.
+_ENGLISH = {
+    " ": 180, "e": 102, "t": 75, "a": 65, "o": 62, "i": 57, "n": 57, "s": 53, "h": 49, "r": 49, "d": 35,
+    "l": 33, "u": 23, "c": 22, "m": 20, "w": 19, "f": 18, "g": 16, "y": 16, "p": 16, "b": 12, "v": 8,
+    "k": 6, "j": 1, "x": 1, "q": 1, "z": 1, ",": 10, ".": 9,
+}
+
+
+@lru_cache(maxsize=16)
+def _average_width(path: str, mtime_ns: int) -> float | None:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            cmap, metrics, units = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+            widths = [(metrics[cmap[ord(c)]][0], weight) for c, weight in _ENGLISH.items() if ord(c) in cmap]
+    except Exception:
+        return None
+    total = sum(weight for _, weight in widths)
+    return sum(width * weight for width, weight in widths) / total / units if total else None
+
+
+def average_char_width(path: Path) -> float | None:
+    """The width of an average character of English running text set in a font, in em (about
+    0.45 for a book serif, 0.5 for a wide sans), or None when the file cannot be read."""
+    return _average_width(str(path), path.stat().st_mtime_ns)
