@@ -19,8 +19,9 @@ _NAMES = ("Alder", "Birch", "Cedar", "Daphne", "Elm", "Fir", "Gorse", "Hazel", "
 class Book:
     """Writes one book's Markdown with a seeded generator, so the same arguments give the same text."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, max_notes: int | None = None) -> None:
         self.rnd = random.Random(seed)
+        self.max_notes = max_notes
         self.words = 0
         self.note = 0
         self.notes: list[str] = []
@@ -43,7 +44,7 @@ class Book:
 
     def paragraph(self) -> str:
         text = " ".join(self.sentence() for _ in range(self.rnd.randint(3, 7)))
-        if self.rnd.random() < 0.3:
+        if self.rnd.random() < 0.3 and (self.max_notes is None or self.note < self.max_notes):
             self.note += 1
             self.notes.append(f"[^n{self.note}]: {self.sentence(6, 18)}")
             text += f"[^n{self.note}]"
@@ -116,10 +117,12 @@ class Book:
         return "\n".join(parts)
 
 
-def generate(path: Path, words: int = 150_000, seed: int = 9) -> Path:
-    """Write a book of at least ``words`` words to ``path`` (same arguments, same bytes)."""
+def generate(path: Path, words: int = 150_000, seed: int = 9, max_notes: int | None = None) -> Path:
+    """Write a book of at least ``words`` words to ``path`` (same arguments, same bytes). With
+    ``max_notes`` at most that many footnotes: the default theme sets a document of more than 10
+    in one column, so a book of 10 takes the two-column path most articles take."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(Book(seed).markdown(words), encoding="utf-8")
+    path.write_text(Book(seed, max_notes).markdown(words), encoding="utf-8")
     return path
 
 
@@ -128,8 +131,9 @@ def main() -> None:
     parser.add_argument("path", type=Path)
     parser.add_argument("--words", type=int, default=150_000)
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--max-notes", type=int, default=None, help="at most this many footnotes (10: two columns in the default theme)")
     args = parser.parse_args()
-    generate(args.path, args.words, args.seed)
+    generate(args.path, args.words, args.seed, args.max_notes)
 
 
 if __name__ == "__main__":

@@ -116,7 +116,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--paper", type=_choice("a4", "letter"), default=None, help="Paper size for the PDF and DOCX (overrides the theme).")
 @click.option("--pdf-variant", default=None, help="A WeasyPrint PDF variant such as pdf/a-3b or pdf/ua-1.")
 @click.option("--web-folder", is_flag=True, help="Write the web edition as OUT/<stem>/index.html with its assets beside it, not one file.")
-@click.option("--verify/--no-verify", default=True, show_default=True, help="Read every output back and check it after building.")
+@click.option("--verify/--no-verify", default=True, show_default=True,
+              help="Read each output back before it replaces the old one, and replace nothing if any lost text or metadata.")
 @click.option("--force", is_flag=True, help="Render every output, even those whose inputs have not changed.")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error: exit 1 and leave the outputs as they were.")
 @project_option
@@ -133,31 +134,34 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
         if result.unchanged:
             click.echo(f"unchanged {result.path}")
         else:
-            click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s")
+            checked = f" (read back {result.verify_seconds:.2f}s)" if result.verified else ""
+            click.echo(f"wrote {result.path}  {_human(result.size)}  {result.seconds:.2f}s{checked}")
 
     def action() -> None:
         from .errors import collecting
 
-        with collecting(strict):  # one log for build and verify: each warning printed once
+        with collecting(strict):  # one log for the build and its verification: each warning printed once
             checked()
 
     def checked() -> None:
+        from .errors import VerifyError
+
         started = time.perf_counter()
         options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper, "web_folder": web_folder or None}
         folder = _project(project, sources)
         if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
             _warn_theme_switch(sources, formats, theme, out, folder)
-        results = run_build(list(sources) or None, list(formats) or None, theme, out, project=folder, options=options,
-                            report=report, force=force, strict=strict)
+        try:
+            results = run_build(list(sources) or None, list(formats) or None, theme, out, project=folder, options=options,
+                                report=report, force=force, strict=strict, verify=verify)
+        except VerifyError as exc:
+            if exc.report is not None:
+                click.echo(exc.report.table(), err=True)  # type: ignore[attr-defined]
+            raise
         if verify:
-            from .verify import verify_outputs
-
-            report_ = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme,
-                                     web_folder=web_folder, project=folder)
-            if not report_.ok:
-                click.echo(report_.table(), err=True)
-                raise PublishError("verification failed: an output lost text or metadata (see the table above)")
-            click.echo(f"verified {len(results)} file(s): every field and paragraph found")
+            fresh = sum(1 for r in results if not r.unchanged)
+            click.echo(f"verified {fresh} new file(s): every field and paragraph found" if fresh
+                       else "nothing new to verify: every output is the file verified when it was built")
         click.echo(f"done in {time.perf_counter() - started:.2f}s")
 
     _run(ctx, action)
@@ -194,14 +198,15 @@ def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--out", "-o", type=click.Path(path_type=Path), default=Path("dist"), show_default=True, help="Folder of the outputs to check.")
 @click.option("--format", "-f", "formats", multiple=True, type=_choice(*FORMAT_CHOICES), help="Format to check (repeatable); default: all.")
-@click.option("--theme", "-t", default=None, help="The theme the outputs were built with (it decides date and label texts).")
+@click.option("--theme", "-t", default=None, help="Check against this theme (default: the one the build manifest records).")
 @click.option("--web-folder", is_flag=True, help="The web edition was built with --web-folder (check OUT/<stem>/index.html).")
 @project_option
 @debug_option
 @click.pass_context
 def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
            web_folder: bool, project: Path | None) -> None:
-    """Read the outputs back and check every paragraph, metadata field and the notice."""
+    """Read the outputs back and check every paragraph, metadata field and the notice
+    (the formats, theme and options the build recorded, unless given)."""
     from .verify import verify_outputs
 
     def action() -> None:

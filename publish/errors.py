@@ -45,7 +45,11 @@ class OutputError(PublishError):
 
 
 class VerifyError(PublishError):
-    """An output lost text or metadata that the article has."""
+    """An output lost text or metadata that the article has; ``report`` is the verification's table."""
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None, report: object = None) -> None:
+        super().__init__(message, path, line)
+        self.report = report
 
 
 class SeveralErrors(SourceError):

@@ -23,3 +23,5 @@ class Job:
     options: dict[str, Any] = field(default_factory=dict)
     #: The PDF's HTML page when it was made ahead (a parallel build makes it in the parent process)
     print_page: str | None = None
+    #: Characters no font can draw, by source line (found while making the print page; the PDF's read-back reports them)
+    undrawn: dict[int | None, list[str]] = field(default_factory=dict)

@@ -173,10 +173,13 @@ class Manifest:
             return cls(folder)
         return cls(folder, data["outputs"])
 
-    def is_current(self, target: Path, inputs: Inputs) -> bool:
-        """True if ``target`` was built from exactly these inputs and is still the file that was built."""
+    def is_current(self, target: Path, inputs: Inputs, verified: bool = False) -> bool:
+        """True if ``target`` was built from exactly these inputs and is still the file that was built
+        (and, with ``verified``, the file that was read back and passed: it need not be read again)."""
         entry = self.outputs.get(target.name)
         if not isinstance(entry, dict) or not isinstance(entry.get("inputs"), dict):
+            return False
+        if verified and entry.get("verified") != entry.get("output"):
             return False
         recorded = entry["inputs"]
         current = inputs.as_dict()
@@ -191,14 +194,21 @@ class Manifest:
             return False
         return sha256_file(target) == entry.get("output")
 
-    def record(self, target: Path, source: Path, fmt: str, project: Path, inputs: Inputs, data_sha: str, size: int) -> None:
-        """Remember what ``target`` was built from and what it is."""
+    def record(
+        self, target: Path, source: Path, fmt: str, project: Path, inputs: Inputs, data_sha: str, size: int,
+        theme: str | None = None, options: dict[str, Any] | None = None, verified: bool = False,
+    ) -> None:
+        """Remember what ``target`` was built from (the theme as it was named, the options), what it is,
+        and whether this very file was read back and passed (``verified`` holds its sha256 then)."""
         self.outputs[target.name] = {
             "source": str(source.resolve()),
             "format": fmt,
             "project": str(project),
+            "theme": theme,
+            "options": {k: v for k, v in sorted((options or {}).items()) if v is not None},
             "inputs": inputs.as_dict(),
             "output": data_sha,
+            "verified": data_sha if verified else None,
             "size": size,
         }
 
@@ -208,6 +218,21 @@ class Manifest:
         digests = entry.get("inputs", {}).get("theme") if isinstance(entry, dict) else None
         first = next((key for key in sorted(digests or {}) if key.startswith("0:")), None)
         return first[2:].split("/", 1)[0] if first else None
+
+    def built(self, source: Path, out: Path, options: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+        """The records of a source's outputs in this folder, by format (what was built, and how)."""
+        from .pipeline import output_path
+
+        resolved = str(source.resolve())
+        found = {}
+        for entry in self.outputs.values():
+            if not isinstance(entry, dict) or entry.get("source") != resolved:
+                continue
+            fmt = str(entry.get("format"))
+            recorded = entry.get("options") if isinstance(entry.get("options"), dict) else {}
+            if output_path(source, fmt, out, {**recorded, **{k: v for k, v in (options or {}).items() if v}}).is_file():
+                found[fmt] = entry
+        return found
 
     def save(self) -> None:
         """Write the manifest beside the outputs, atomically."""

@@ -8,16 +8,17 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from .errors import OutputError, PublishError, collecting, set_strict, warn
+from .errors import OutputError, PublishError, VerifyError, collecting, set_strict, warn
 from .manifest import Inputs, Manifest, environment, options_digest, sha256_bytes, theme_digests, versions
 
 if TYPE_CHECKING:
     from .job import Job
     from .themes import Theme
+    from .workers import Lanes
 
 #: Output formats in the order they are started (the slowest first), and their writer modules.
 FORMATS: dict[str, str] = {
@@ -40,6 +41,9 @@ class Output:
     size: int
     seconds: float
     unchanged: bool = False
+    #: read back and compared with the article (now, or when it was built, for an unchanged one)
+    verified: bool = False
+    verify_seconds: float = 0.0
 
 
 @dataclass
@@ -53,6 +57,10 @@ class _Task:
     size: int = 0
     sha: str = ""
     seconds: float = 0.0
+    #: the read-back's report cells and notes (empty without verification)
+    cells: list[Any] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    verify_seconds: float = 0.0
 
 
 def output_path(source: Path, fmt: str, out: Path, options: dict[str, Any] | None = None) -> Path:
@@ -133,9 +141,14 @@ def side_files_dir(temp: Path) -> Path:
     return temp.with_name(temp.name + ".files")
 
 
-def _render_into(job: Job, fmt: str, temp: Path) -> tuple[int, str, float]:
+#: What rendering one task returns: size, sha256, seconds, and the read-back's cells, notes and seconds.
+Rendered = tuple[int, str, float, list[Any], list[str], float]
+
+
+def _render_into(job: Job, fmt: str, temp: Path, verify: bool = False) -> Rendered:
     """Render one format into its temporary file (a web page written as a folder puts its
-    assets in side_files_dir(temp)); return its size, sha256 and seconds."""
+    assets in side_files_dir(temp)), then (with ``verify``) read it back from there and compare
+    it with the article; return its size, sha256, seconds and the comparison."""
     started = time.perf_counter()
     files: dict[str, bytes] = {}
     with _fewer_collections():
@@ -152,7 +165,14 @@ def _render_into(job: Job, fmt: str, temp: Path) -> tuple[int, str, float]:
         path = side_files_dir(temp) / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(blob)
-    return len(data), sha256_bytes(data), time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    cells: list[Any] = []
+    notes: list[str] = []
+    if verify:
+        from .verify import check_file
+
+        cells, notes = check_file(job.doc, job.view, fmt, temp, job.undrawn if fmt == "pdf" else None)
+    return len(data), sha256_bytes(data), seconds, cells, notes, time.perf_counter() - started - seconds
 
 
 def _install(task: _Task) -> None:
@@ -182,13 +202,15 @@ class _Ahead:
 
     print_page: str
     patterns: dict[Path, Any]
+    undrawn: dict[int | None, list[str]]
 
     @classmethod
     def make(cls, job: Job) -> _Ahead:
         from .hyphenation import preload
         from .writers.print_page import print_page
 
-        return cls(print_page(job), preload(job))
+        page = print_page(job)
+        return cls(page, preload(job), job.undrawn)
 
 
 # -- the worker side of a parallel build -----------------------------------------
@@ -205,6 +227,18 @@ def _init_worker(formats: list[str], strict: bool = False) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with _fewer_collections():  # importing WeasyPrint allocates enough to trigger a dozen collections
         warm_up(formats)
+        _warm_read_backs(formats)
+
+
+def _warm_read_backs(formats: list[str]) -> None:
+    """Import what reading the outputs back needs (PDFium's binding takes 0.1 s) while waiting for work."""
+    from . import verify  # noqa: F401
+    from .readback import READ_BACKS
+
+    for fmt in formats:
+        importlib.import_module(READ_BACKS[fmt])
+    if "pdf" in formats:
+        import pypdfium2  # noqa: F401
 
 
 def _portable(exc: PublishError) -> PublishError:
@@ -220,11 +254,12 @@ def _portable(exc: PublishError) -> PublishError:
     return PublishError(exc.message, exc.path, exc.line)
 
 
-def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str, ahead: _Ahead | None = None) -> tuple[int, str, float]:
+def _worker_render(key: tuple[str, int], payload: bytes | None, fmt: str, temp: str, ahead: _Ahead | None, verify: bool) -> Rendered:
+    """A worker's task: one format of one job (its pickled payload comes only with the job's first task)."""
     import pickle
 
     try:
-        if key not in _WORKER_JOB:
+        if payload is not None:
             _WORKER_JOB.clear()
             _WORKER_JOB[key] = pickle.loads(payload)
         job = _WORKER_JOB[key]
@@ -233,17 +268,10 @@ def _worker_render(key: tuple[str, int], payload: bytes, fmt: str, temp: str, ah
 
             install(ahead.patterns)
             job.print_page = ahead.print_page
-        return _render_into(job, fmt, Path(temp))
+            job.undrawn = ahead.undrawn
+        return _render_into(job, fmt, Path(temp), verify)
     except PublishError as exc:
         raise _portable(exc) from None
-
-
-def _pool_context() -> Any:
-    import multiprocessing
-
-    # fork: workers start in milliseconds, with the parent's imports already done
-    method = "fork" if sys.platform.startswith("linux") else None
-    return multiprocessing.get_context(method)
 
 
 #: Formats whose writer is slow to import (WeasyPrint) get workers of their own, so that the
@@ -255,34 +283,18 @@ def _lane(fmt: str) -> str:
     return "heavy" if fmt in HEAVY_FORMATS else "light"
 
 
-def _start_pools(planned: list[str], cores: int, strict: bool = False) -> dict[str, Any]:
-    """One process pool per lane (heavy, light) for the planned formats, its workers already
-    importing their writers: as many heavy workers as cores allow, the light ones on what is left
-    (at least one)."""
-    from concurrent.futures import ProcessPoolExecutor
+def _start_pools(planned: list[str], cores: int, strict: bool = False) -> Lanes:
+    """Worker processes per lane (heavy, light) for the planned formats, already importing their
+    writers: as many heavy workers as cores allow, the light ones on what is left (at least one);
+    with ``strict``, the workers' warnings are errors too."""
+    from .workers import Lanes
 
     heavy = [f for f in planned if _lane(f) == "heavy"]
     light = [f for f in planned if _lane(f) == "light"]
     sizes = {"heavy": min(cores, len(heavy))}
     sizes["light"] = min(len(light), max(1, cores - sizes["heavy"]))
-    pools = {}
-    for lane, formats in (("heavy", heavy), ("light", light)):
-        if sizes[lane]:
-            warm = list(dict.fromkeys(formats))
-            pool = ProcessPoolExecutor(max_workers=sizes[lane], mp_context=_pool_context(), initializer=_init_worker, initargs=(warm, strict))
-            pool.submit(int)  # a fork-context pool starts all its workers on the first submit
-            pools[lane] = pool
-    return pools
-
-
-def _stop_pools(pools: dict[str, Any], abort: bool) -> None:
-    """Shut the pools down; on ``abort`` (the build failed) their workers are terminated, whatever they are doing."""
-    for pool in pools.values():
-        if abort:
-            for process in list((getattr(pool, "_processes", None) or {}).values()):
-                if process.is_alive():
-                    process.terminate()
-        pool.shutdown(wait=True, cancel_futures=True)
+    init_args = {"heavy": (list(dict.fromkeys(heavy)), strict), "light": (list(dict.fromkeys(light)), strict)}
+    return Lanes({lane: size for lane, size in sizes.items() if size}, _init_worker, init_args, _worker_render)
 
 
 def _submission_order(tasks: list[_Task]) -> list[_Task]:
@@ -293,40 +305,61 @@ def _submission_order(tasks: list[_Task]) -> list[_Task]:
     return heavy + light
 
 
-def _render_parallel(pools: dict[str, Any], jobs: list[Job], tasks: list[_Task]) -> None:
-    """Render the tasks on their lane's pool, in order (PDF first); the first error stops the others and is raised."""
+def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
+    """Render (and read back) the tasks on their lane's workers, PDF first; the first error anywhere
+    is raised at once, and the caller stops every worker."""
     import pickle
-    from concurrent.futures import FIRST_EXCEPTION, wait
-    from concurrent.futures.process import BrokenProcessPool
 
     token = os.urandom(8).hex()
-    payloads = [pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL) for job in jobs]
-    ordered = _submission_order(tasks)
-    submitted = {}
+    payloads: dict[int, bytes] = {}
     ahead: dict[int, _Ahead] = {}
-    try:
-        # the light lane first: the PDF's head start takes this process a moment, which the PDF
-        # worker spends importing WeasyPrint anyway
-        for lane in ("light", "heavy"):
-            for task in (t for t in ordered if _lane(t.format) == lane):
-                if task.format == "pdf" and task.index not in ahead:
-                    ahead[task.index] = _Ahead.make(jobs[task.index])
-                args = (token, task.index), payloads[task.index], task.format, str(task.temp), ahead.get(task.index)
-                submitted[id(task)] = pools[lane].submit(_worker_render, *args)
-        futures = {submitted[id(task)]: task for task in ordered}
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        for future in futures:  # in planned order (PDF first), so the first planned task's error wins
-            if future in done and future.exception() is not None:
-                raise future.exception()  # type: ignore[misc]
-        for future, task in futures.items():
-            task.size, task.sha, task.seconds = future.result()
-    except BrokenProcessPool:
-        raise OutputError("a worker process died while rendering (out of memory?); try building one format at a time") from None
+    # the light lane first: the PDF's head start takes this process a moment, which the PDF
+    # worker spends importing WeasyPrint anyway
+    ordered = _submission_order(tasks)
+    queues = {lane: [t for t in ordered if _lane(t.format) == lane] for lane in ("light", "heavy")}
+
+    def message(task: _Task, worker: Any) -> tuple[Any, ...]:
+        key = (token, task.index)
+        payload = None
+        if key not in worker.holds:
+            if task.index not in payloads:
+                payloads[task.index] = pickle.dumps(jobs[task.index], protocol=pickle.HIGHEST_PROTOCOL)
+            payload = payloads[task.index]
+            worker.holds = {key}
+        if task.format == "pdf" and task.index not in ahead:
+            # made here while the PDF worker still imports WeasyPrint
+            ahead[task.index] = _Ahead.make(jobs[task.index])
+        return key, payload, task.format, str(task.temp), ahead.get(task.index), verify
+
+    def done(task: _Task, result: Rendered) -> None:
+        task.size, task.sha, task.seconds, task.cells, task.notes, task.verify_seconds = result
+
+    def prefer(task: _Task, worker: Any) -> bool:
+        return (token, task.index) in worker.holds
+
+    lanes.run(queues, message, done, prefer)
 
 
-def _render_serial(jobs: list[Job], tasks: list[_Task]) -> None:
+def _render_serial(jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
     for task in tasks:
-        task.size, task.sha, task.seconds = _render_into(jobs[task.index], task.format, task.temp)
+        result = _render_into(jobs[task.index], task.format, task.temp, verify)
+        task.size, task.sha, task.seconds, task.cells, task.notes, task.verify_seconds = result
+
+
+def _verdict(tasks: list[_Task], sources: list[Path]) -> None:
+    """Raise a VerifyError with the report if any output lost anything (before anything is replaced)."""
+    from .verify import Report
+
+    report = Report()
+    for task in tasks:
+        label = f"{sources[task.index].stem}: " if len(sources) > 1 else ""
+        report.add(task.format, task.cells, task.notes, label)
+    if not report.ok:
+        raise VerifyError(
+            "verification failed, nothing was replaced: an output lost text or metadata\n" + "\n".join(report.problems[:10])
+            + (f"\n(and {len(report.problems) - 10} more)" if len(report.problems) > 10 else ""),
+            report=report,
+        )
 
 
 def build(
@@ -340,16 +373,21 @@ def build(
     force: bool = False,
     parallel: bool | None = None,
     strict: bool = False,
+    verify: bool = True,
 ) -> list[Output]:
     """Build every source in every format; outputs appear only if every one of them succeeded.
 
+    With ``verify`` each output is read back from its temporary file right after it is rendered
+    (in its worker) and compared with the article; only if every output passed are the temporary
+    files renamed over the targets and the manifest written, else a VerifyError carries the report.
     An output whose inputs (source, images, theme files, options, versions) and bytes match
-    the manifest in ``out`` is left alone unless ``force``. More than one output to render
-    renders on a process pool unless ``parallel`` is False. Each warning is printed once; with
-    ``strict``, any warning is an error (and no output changes).
+    the manifest in ``out`` (and, with ``verify``, that was verified as these very bytes) is left
+    alone unless ``force``. More than one output to render renders on worker processes unless
+    ``parallel`` is False. Each warning is printed once; with ``strict``, any warning is an error
+    (and no output changes).
     """
     with collecting(strict):
-        return _build(sources, formats, theme, out, project, options, report, force, parallel, strict)
+        return _build(sources, formats, theme, out, project, options, report, force, parallel, strict, verify)
 
 
 def _build(
@@ -363,6 +401,7 @@ def _build(
     force: bool,
     parallel: bool | None,
     strict: bool,
+    verify: bool,
 ) -> list[Output]:
     from .themes import Theme, check_theme, load
 
@@ -400,14 +439,14 @@ def _build(
             digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
             wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
             inputs[(source, fmt)] = wanted_inputs
-            if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs):
+            if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs, verified=verify):
                 stale.setdefault(source, []).append(fmt)
 
     # 2. read and render only what is stale, every format into a temporary file; the workers
     #    fork first and import the writers while this process checks the theme and reads the sources
     planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
     cores = cpu_count()
-    pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if min(cores, len(planned)) > 1 and parallel is not False else {}
+    pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if min(cores, len(planned)) > 1 and parallel is not False else None
     tasks: list[_Task] = []
     jobs: list[Job] = []
     finished = False
@@ -429,14 +468,17 @@ def _build(
                     raise OutputError(f"cannot create the output folder: {exc.strerror}", target.parent) from None
             tasks.append(_Task(index, fmt, target, _new_temp(target)))
         if pools:
-            _render_parallel(pools, jobs, tasks)
+            _render_parallel(pools, jobs, tasks, verify)
         else:
-            _render_serial(jobs, tasks)
+            _render_serial(jobs, tasks, verify)
+        if verify and tasks:
+            _verdict(tasks, list(stale))
         for task in tasks:
             _install(task)
         finished = True
     finally:
-        _stop_pools(pools, abort=not finished)
+        if pools is not None:
+            pools.stop(abort=not finished)
         for task in tasks:
             if task.temp.exists():
                 task.temp.unlink()
@@ -452,7 +494,8 @@ def _build(
         built_from = inputs[(source, task.format)]
         built_from.source = sha256_bytes(job.doc.source_bytes)
         built_from.images = _image_sums(job, project_dir)
-        manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size)
+        manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size,
+                        theme=_theme_spec(theme, loaded), options=opts, verified=verify)
     if tasks:
         try:
             manifest.save()
@@ -465,14 +508,24 @@ def _build(
         for fmt in ordered:
             task = by_key.get((source, fmt))
             if task is not None:
-                results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds))
+                results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds,
+                                      verified=verify, verify_seconds=task.verify_seconds))
             else:
                 target = output_path(source, fmt, out_dir, opts)
-                results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True))
+                results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True, verified=verify))
     if report:
         for result in results:
             report(result)
     return results
+
+
+def _theme_spec(theme: str | Path | Theme | None, loaded: Theme) -> str | None:
+    """The theme as the manifest records it: None for the default, a name as given, a folder as an absolute path."""
+    if theme is None:
+        return None
+    if isinstance(theme, (str, Path)) and not any(sep in str(theme) for sep in ("/", "\\")) and str(theme) != ".":
+        return str(theme)
+    return str(loaded.chain[0])
 
 
 def _check_distinct(sources: list[Path], out: Path) -> None:

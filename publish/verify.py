@@ -1,231 +1,105 @@
-"""Reads every output back with its own code and checks the text, the metadata and the notice."""
+"""Compares what each format's read-back returns with the article: every paragraph, in order, and
+every metadata field, visible and in the format's own fields. Linear in the size of the output."""
 from __future__ import annotations
 
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
-from lxml import etree
-
-from .context import View, make_view
+from .context import View, build_date, make_view
 from .errors import PublishError
 from .model import Document, Node, plain_text
-from .reader import read_document
+from .readback import READ_BACKS, Extracted, layout_key, reader
 
-FORMATS = ("pdf", "epub", "docx", "html")
-OK, MISSING, DIFFERS, NA = "ok", "missing", "differs", "-"
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
-_NS = {
-    "opf": "http://www.idpf.org/2007/opf",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "x": "http://www.w3.org/1999/xhtml",
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-    "dcterms": "http://purl.org/dc/terms/",
-    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
-    "cu": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
-    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-}
+FORMATS = tuple(READ_BACKS)
+OK, MISSING, DIFFERS, UNDRAWN, NA = "ok", "missing", "differs", "not drawn", "-"
+#: How many characters of context a message shows on each side of where two values part.
+CONTEXT = 24
+
+#: One cell of the report: field, status, and why (empty when ok).
+Cell = tuple[str, str, str]
 
 
-def layout_key(text: str) -> str:
-    """Text with layout differences removed (whitespace, soft hyphens, ligatures, line-break
-    hyphens); typography (curly quotes, dashes) is kept, so it must still match."""
-    text = text.replace("\u00ad", "")
-    for lig, plain in _LIGATURES.items():
-        text = text.replace(lig, plain)
-    text = re.sub(r"-\s*\n\s*", "", text)
-    text = text.replace("-", "").replace("\u2010", "").replace("\u2011", "")
-    return re.sub(r"\s+", "", unicodedata.normalize("NFC", text))
+class _Readers(dict):  # type: ignore[type-arg]
+    """``READERS[fmt](path)``: each format's read-back, imported when first asked for."""
+
+    def __missing__(self, fmt: str) -> Callable[[Path], Extracted]:
+        return reader(fmt)
 
 
-@dataclass
-class Extracted:
-    """What one output shows (its visible text) and says about itself (its metadata)."""
-
-    text: str
-    meta: dict[str, list[str]]
-    pages: list[str] = field(default_factory=list)
-
-    def reflowed(self, view: View, notes: dict[int, str]) -> "Extracted":
-        """The PDF's text as one flow: running headers and footers taken out of pages 2
-        onwards and each page's foot notes moved to the end, so that a paragraph crossing
-        a page break reads as one. ``notes`` maps note numbers to the start of their text."""
-        if not self.pages:
-            return self
-        tokens = [t for t in (view.short_title, view.title.text, view.source_name, view.publisher) if t]
-        page_word = re.escape(view.labels.get("page", "Page"))
-        of_word = re.escape(view.labels.get("of", "of"))
-        number = re.compile(rf"(?i)({page_word}\s*)?\d+\s*({of_word}|/)\s*\d+|{page_word}\s*\d+")
-        keys = sorted((layout_key(t).lower() for t in tokens), key=len, reverse=True)
-        note_keys = {n: layout_key(text)[:16] for n, text in notes.items() if layout_key(text)}
-
-        def is_running_head(line: str) -> bool:
-            rest = layout_key(number.sub("", line)).lower()
-            for key in keys:
-                rest = rest.replace(key, "")
-            return bool(layout_key(line)) and not re.sub(r"[\W\d_]", "", rest)
-
-        def starts_notes(line: str) -> bool:
-            match = re.match(r"\s*(\d+)\D", line)
-            if not match or int(match[1]) not in note_keys:
-                return False
-            rest, want = layout_key(line[match.end():]).lstrip(".)"), note_keys[int(match[1])]
-            return rest.startswith(want) or (len(rest) >= 4 and want.startswith(rest))
-
-        bodies, feet = [], []
-        # the title page has no running head: the first page with text (a cover page has none)
-        title_page = next((i for i, page in enumerate(self.pages) if page.strip()), 0)
-        for index, page in enumerate(self.pages):
-            lines = page.split("\n")
-            if index > title_page:
-                edges = set(range(min(2, len(lines)))) | set(range(max(0, len(lines) - 2), len(lines)))
-                lines = [line for i, line in enumerate(lines) if not (i in edges and is_running_head(line))]
-            cut = next((i for i, line in enumerate(lines) if starts_notes(line)), len(lines))
-            bodies.append("\n".join(lines[:cut]))
-            feet.append("\n".join(lines[cut:]))
-        flow = bodies + [f for f in feet if f]
-        return Extracted("\n".join(flow), self.meta, bodies)
-
-    def shows(self, value: str) -> bool:
-        return layout_key(value) in layout_key(self.text)
-
-    def says(self, key: str, value: str) -> str:
-        values = self.meta.get(key) or []
-        if not values:
-            return MISSING
-        wanted = layout_key(value)
-        for v in values:
-            if wanted in layout_key(v):
-                return OK
-            # a field a format limits in length (DOCX core properties) may end in an ellipsis
-            if v.endswith("…") and len(v) > 100 and wanted.startswith(layout_key(v[:-1])):
-                return OK
-        return DIFFERS
+READERS: dict[str, Callable[[Path], Extracted]] = _Readers()
 
 
-# -- readers ---------------------------------------------------------------
-def _xml(data: bytes) -> etree._Element:
-    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+# -- what the article says --------------------------------------------------------
+_NOT_TEXT = frozenset({"math", "image"})
 
 
-def read_pdf(path: Path) -> Extracted:
-    """Visible text of every page, the Info dictionary, the catalog language and the XMP."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(path))
-    pages = [page.extract_text() or "" for page in reader.pages]
-    text = "\n".join(pages)
-    meta: dict[str, list[str]] = {}
-    info = reader.metadata or {}
-    for key, value in info.items():
-        meta.setdefault(key.lstrip("/").lower(), []).append(str(value))
-    lang = reader.trailer["/Root"].get("/Lang")
-    if lang:
-        meta["language"] = [str(lang)]
-    xmp_stream = reader.trailer["/Root"].get("/Metadata")
-    if xmp_stream is not None:
-        try:
-            root = _xml(xmp_stream.get_object().get_data())
-            for element in root.iter():
-                if isinstance(element.tag, str) and element.tag.startswith("{" + _NS["dc"]):
-                    name = "xmp:" + etree.QName(element).localname
-                    value = " ".join(t.strip() for t in element.itertext() if t.strip())
-                    if value:
-                        meta.setdefault(name, []).append(value)
-        except etree.XMLSyntaxError:
-            pass
-    if "creationdate" in meta:
-        meta["date"] = [re.sub(r"^D:(\d{4})(\d{2})(\d{2}).*", r"\1-\2-\3", v) for v in meta["creationdate"]]
-    return Extracted(text, meta, pages)
-
-
-def read_epub(path: Path) -> Extracted:
-    """Text of the spine's XHTML documents and the OPF's metadata."""
-    meta: dict[str, list[str]] = {}
-    with zipfile.ZipFile(path) as archive:
-        container = _xml(archive.read("META-INF/container.xml"))
-        opf_path = container.find(".//{*}rootfile").get("full-path")
-        opf = _xml(archive.read(opf_path))
-        base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
-        metadata = opf.find("opf:metadata", _NS)
-        for element in metadata if metadata is not None else []:
-            if not isinstance(element.tag, str):
-                continue
-            qname = etree.QName(element)
-            key = qname.localname if qname.namespace == _NS["dc"] else element.get("property") or element.get("name")
-            if key and element.text:
-                meta.setdefault(key, []).append(element.text.strip())
-        lang = opf.get("{http://www.w3.org/XML/1998/namespace}lang")
-        if lang:
-            meta.setdefault("language", []).append(lang)
-        manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", _NS)}
-        texts = []
-        for itemref in opf.iterfind(".//opf:spine/opf:itemref", _NS):
-            href = manifest.get(itemref.get("idref"))
-            if href:
-                doc = _xml(archive.read(base + href))
-                body = doc.find("x:body", _NS)
-                texts.append(_block_text(body if body is not None else doc))
-    return Extracted("\n".join(texts), meta)
-
-
-def _block_text(root: etree._Element) -> str:
-    """Element text with a line break after each block, so paragraphs do not run together."""
-    blocks = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figcaption", "pre", "div", "section", "aside", "header", "footer"}
+def visible_text(nodes: list[Node], note_mark: str = "") -> str:
+    """The text a reader sees of some inlines: like ``plain_text``, but an inline image shows
+    nothing (its alt text is for readers that cannot see it); a figure's caption is its own block."""
     parts: list[str] = []
-    for element in root.iter():
-        if isinstance(element.tag, str) and etree.QName(element).localname in blocks:
+    for node in nodes:
+        if node.kind in ("text", "code", "math"):
+            parts.append(node.text)
+        elif node.kind == "softbreak":
+            parts.append(" ")
+        elif node.kind == "hardbreak":
             parts.append("\n")
-        if element.text and isinstance(element.tag, str):
-            parts.append(element.text)
-        if element.tail and element is not root:
-            parts.append(element.tail)
+        elif node.kind == "footnote_ref":
+            parts.append(note_mark)
+        elif node.kind == "image":
+            continue
+        else:
+            parts.append(visible_text(node.children, note_mark))
     return "".join(parts)
 
 
-def read_docx(path: Path) -> Extracted:
-    """Text of the document, footnotes, headers and footers; core and custom properties."""
-    meta: dict[str, list[str]] = {}
-    texts = []
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-        parts = ["word/document.xml", "word/footnotes.xml"] + sorted(n for n in names if re.match(r"word/(header|footer)\d*\.xml$", n))
-        for name in parts:
-            if name in names:
-                root = _xml(archive.read(name))
-                for para in root.iter(f"{{{_NS['w']}}}p"):
-                    texts.append("".join(t.text or "" for t in para.iter(f"{{{_NS['w']}}}t")))
-        if "docProps/core.xml" in names:
-            for element in _xml(archive.read("docProps/core.xml")):
-                if element.text:
-                    meta.setdefault(etree.QName(element).localname, []).append(element.text.strip())
-        if "docProps/custom.xml" in names:
-            for prop in _xml(archive.read("docProps/custom.xml")):
-                value = "".join(prop.itertext()).strip()
-                if value:
-                    meta.setdefault(prop.get("name", "").lower(), []).append(value)
-        if "word/styles.xml" in names:
-            for lang in _xml(archive.read("word/styles.xml")).iter(f"{{{_NS['w']}}}lang"):
-                value = lang.get(f"{{{_NS['w']}}}val")
-                if value:
-                    meta.setdefault("language", []).append(value)
-    if "created" in meta:
-        meta["date"] = [v[:10] for v in meta["created"]]
-    return Extracted("\n".join(texts), meta)
+def _note_paragraphs(note: Any) -> list[tuple[int | None, str]]:
+    found: list[tuple[int | None, str]] = []
+    _visit(note.blocks, found)
+    return found
 
 
-def read_html(path: Path) -> Extracted:
-    """The web edition, read by its own module (writers/web_read.py)."""
-    from .writers.web_read import read_back
+def body_paragraphs(doc: Document) -> list[tuple[int | None, str]]:
+    """Every paragraph-level text of the body and footnotes, in reading order, with its source line."""
+    found: list[tuple[int | None, str]] = []
+    _visit(doc.blocks, found)
+    for note in doc.footnotes:
+        _visit(note.blocks, found)
+    return found
 
-    return read_back(path)
+
+def _visit(nodes: list[Node], found: list[tuple[int | None, str]]) -> None:
+    for node in nodes:
+        if node.kind in ("paragraph", "heading", "figure", "cell", "term", "summary"):
+            # a formula and an image inside text are pictures or math markup in the outputs, not text:
+            # the text on each side of them is compared
+            text = plain_text(node.children, note_mark="\0", opaque=_NOT_TEXT).strip()
+            if node.kind == "figure" and node.attrs.get("title"):
+                text = f"{text} {node.attrs['title']}".strip()
+            # formats show a note's call differently (a number, a symbol, a Word field):
+            # the text on each side of it must be there, the call itself is not compared
+            found.extend((node.line, part.strip()) for part in text.split("\0") if part.strip())
+        elif node.kind in ("code_block", "math_block"):
+            for line in node.text.splitlines():
+                if line.strip():
+                    found.append((node.line, line))
+        else:
+            _visit(node.children, found)
 
 
-READERS: dict[str, Callable[[Path], Extracted]] = {"pdf": read_pdf, "epub": read_epub, "docx": read_docx, "html": read_html}
+@dataclass
+class Check:
+    """Expected values of one field: what must be visible and what metadata must say."""
+
+    name: str
+    visible: list[str]
+    meta: list[str]
+    meta_only: bool = False
+    line: int | None = None
+
 
 #: For each field, the metadata key that holds it in each format.
 META_KEYS: dict[str, dict[str, str]] = {
@@ -244,146 +118,331 @@ META_KEYS: dict[str, dict[str, str]] = {
 }
 
 
-# -- expectations ------------------------------------------------------------
-_NOT_TEXT = frozenset({"math", "image"})
-
-
-def body_paragraphs(doc: Document) -> list[tuple[int | None, str]]:
-    """Every paragraph-level text of the body and footnotes, with its source line."""
-    found: list[tuple[int | None, str]] = []
-
-    def visit(nodes: list[Node]) -> None:
-        for node in nodes:
-            if node.kind in ("paragraph", "heading", "figure", "cell", "term", "summary"):
-                # a formula and an image inside text are pictures or math markup in the outputs, not text
-                text = plain_text(node.children, note_mark="\0", opaque=_NOT_TEXT).strip()
-                if node.kind == "figure" and node.attrs.get("title"):
-                    text = f"{text} {node.attrs['title']}".strip()
-                # formats show a note's call differently (a number, a symbol, a Word field):
-                # the text on each side of it must be there, the call itself is not compared
-                found.extend((node.line, part.strip()) for part in text.split("\0") if part.strip())
-            elif node.kind == "code_block":
-                for line in node.text.splitlines():
-                    if line.strip():
-                        found.append((node.line, line))
-            else:
-                visit(node.children)
-
-    visit(doc.blocks)
-    for note in doc.footnotes:
-        visit(note.blocks)
-    return found
-
-
-@dataclass
-class Check:
-    """Expected values of one field: what must be visible and what metadata must say."""
-
-    name: str
-    visible: list[str]
-    meta: list[str]
-    meta_only: bool = False
-
-
-def expectations(view: View) -> list[Check]:
-    """The fields every format must keep, from the article's own metadata."""
-    checks = [Check("title", [view.title.text], [view.title.text])]
+def expectations(view: View, lines: dict[str, int] | None = None) -> list[Check]:
+    """The fields every format must keep, from the article's own metadata (``lines``: each
+    front-matter key's line, for the messages)."""
+    at = (lines or {}).get
+    checks = [Check("title", [view.title.text], [view.title.text], line=at("title"))]
     if view.date_iso:
-        checks.append(Check("date", [view.date_display or view.date_iso], [view.date_iso]))
+        checks.append(Check("date", [view.date_display or view.date_iso], [view.date_iso], line=at("date")))
     if view.authors:
-        checks.append(Check("authors", list(view.authors), list(view.authors)))
-    checks.append(Check("lang", [], [view.lang], meta_only=True))
+        checks.append(Check("authors", list(view.authors), list(view.authors), line=at("author")))
+    checks.append(Check("lang", [], [view.lang], meta_only=True, line=at("lang")))
     if view.affiliations:
-        checks.append(Check("affiliations", list(view.affiliations), []))
+        checks.append(Check("affiliations", list(view.affiliations), [], line=at("author")))
     if view.abstract:
-        checks.append(Check("abstract", [p for p in view.abstract.text.split("\n\n") if p.strip()], []))
+        checks.append(Check("abstract", [p for p in view.abstract.text.split("\n\n") if p.strip()], [], line=at("abstract")))
     if view.publisher:
-        checks.append(Check("publisher", [view.publisher], [view.publisher]))
+        checks.append(Check("publisher", [view.publisher], [view.publisher], line=at("publisher")))
     if view.source_name:
-        checks.append(Check("source", [view.source_line or view.source_name], [view.source_name]))
+        checks.append(Check("source", [view.source_line or view.source_name], [view.source_name], line=at("source")))
     if view.keywords:
-        checks.append(Check("keywords", list(view.keywords), list(view.keywords)))
+        checks.append(Check("keywords", list(view.keywords), list(view.keywords), line=at("keywords")))
     if view.credits:
-        checks.append(Check("credits", [c.text for c in view.credits], [c.text for c in view.credits]))
+        checks.append(Check("credits", [c.text for c in view.credits], [c.text for c in view.credits], line=at("credits")))
     if view.contact:
-        checks.append(Check("contact", [view.contact.text], [view.contact.text]))
+        checks.append(Check("contact", [view.contact.text], [view.contact.text], line=at("contact")))
     if view.rights:
-        checks.append(Check("rights", [view.rights.text], [view.rights.text]))
-        checks.append(Check("rights (XMP)", [], [view.rights.text], meta_only=True))
-        checks.append(Check("rights (head)", [], [view.rights.text], meta_only=True))
+        checks.append(Check("rights", [view.rights.text], [view.rights.text], line=at("rights")))
+        checks.append(Check("rights (XMP)", [], [view.rights.text], meta_only=True, line=at("rights")))
+        checks.append(Check("rights (head)", [], [view.rights.text], meta_only=True, line=at("rights")))
     return checks
 
 
-# -- report ------------------------------------------------------------------
+# -- messages ------------------------------------------------------------------------
+def _shown(text: str) -> str:
+    """Text for a message: invisible and look-alike characters named, so two values never look alike."""
+    out = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append(" ")
+        elif char.isprintable() and char not in "\u00a0\u2007\u202f\u00ad" and (char == " " or not char.isspace()):
+            out.append(char)
+        else:
+            out.append(f"<U+{ord(char):04X}>")
+    return "".join(out)
+
+
+def parting(got: str, want: str, context: int = CONTEXT) -> str:
+    """Where two values first differ, with a few characters of context on each side:
+    ``at character 31: “…Lu Zhenhua<U+00A0>(zhen…” where the article has “…Lu Zhenhua (zhen…”``."""
+    at = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+    start = max(0, at - context)
+
+    def excerpt(text: str) -> str:
+        piece = text[start : at + context]
+        return ("…" if start else "") + _shown(piece) + ("…" if at + context < len(text) else "")
+
+    if at >= len(got):
+        return f"at character {at + 1}: the value ends (“{excerpt(got)}”) where the article goes on: “{excerpt(want)}”"
+    return f"at character {at + 1}: “{excerpt(got)}” where the article has “{excerpt(want)}”"
+
+
+_GAP = r"[\s\u00ad\-\u2010\u2011\u200b\u2060\ufeff]*"
+
+
+def _lost_where(text: str, got: Extracted) -> str:
+    """For a paragraph not found: how far it is found, and what the output shows instead."""
+    key = layout_key(text)
+    low, high = 0, len(key)  # the longest prefix found: a binary search of O(log n) finds
+    while low < high:
+        middle = (low + high + 1) // 2
+        if key[:middle] in got.key:
+            low = middle
+        else:
+            high = middle - 1
+    if low < min(8, len(key)):
+        return f"“{_shown(text[:2 * CONTEXT])}…” is not in the visible text"
+    # the same place in the paragraph as written and in the output's own text
+    consumed, cut = 0, len(text)
+    for index, char in enumerate(text):
+        if consumed >= low:
+            cut = index
+            break
+        consumed += len(layout_key(char))
+    while cut < len(text) and not layout_key(text[cut]):
+        cut += 1
+    anchor = key[max(0, low - 16) : low]
+    match = re.search(_GAP.join(map(re.escape, anchor)), got.text)
+    shown = _shown(got.text[match.end() : match.end() + CONTEXT].lstrip()) if match else "?"
+    before = _shown(text[max(0, cut - CONTEXT) : cut])
+    after = _shown(text[cut : cut + CONTEXT])
+    return f"found up to “…{before}”, then the output has “{shown}…” where the article has “{after}…”"
+
+
+# -- comparison ----------------------------------------------------------------------
+def _furniture(view: View, number: int, count: int) -> tuple[list[str], set[str]]:
+    """The strings a page template draws on page ``number`` of ``count`` (running heads, folios):
+    used only for a PDF without /ArtBox, whose margins cannot be told from its content."""
+    tokens = [t for t in (view.short_title, view.title.text, view.source_name, view.publisher) if t]
+    page, of = view.labels.get("page", "Page"), view.labels.get("of", "of")
+    folios = {"", layout_key(f"{page} {number} {of} {count}").lower(), f"{number}/{count}", str(number)}
+    return sorted({layout_key(t).lower() for t in tokens}, key=len, reverse=True), folios
+
+
+#: A line that is only a list marker: WeasyPrint paints markers apart from their items' text, so
+#: PDFium may read them in a run of their own, between the lines of another paragraph.
+_MARKER_LINE = re.compile(r"\s*(?:[•◦▪‣⁃∙·●○■□–—*]|\d{1,4}[.)]|[A-Za-z][.)]|[ivxlcdmIVXLCDM]{1,6}[.)])\s*")
+
+
+def flow(got: Extracted, view: View, notes: dict[int, str]) -> Extracted:
+    """A paged output's text as one flow: the foot notes of each page (wherever PDFium reads them)
+    and lines holding only a list marker are taken out of the running text (notes go to the end),
+    so that a paragraph crossing a page or column break reads as one; pages without a content box
+    lose the running heads and folios of that very page (exact strings, never any line of digits).
+    ``notes`` maps note numbers to their text."""
+    if not got.pages:
+        return got
+    note_keys = {n: layout_key(text) for n, text in notes.items() if layout_key(text)}
+
+    def note_start(line: str) -> tuple[str, str] | None:
+        """If the line starts note n: (what of the note it holds, the note's whole key)."""
+        match = re.match(r"\s*(\d+)\D", line)
+        if not match or int(match[1]) not in note_keys:
+            return None
+        rest, want = layout_key(line[match.end():]).lstrip(".)"), note_keys[int(match[1])]
+        if rest and (want.startswith(rest) or rest.startswith(want[:16])):
+            return rest, want
+        return None
+
+    bodies, feet = [], []
+    # the title page has no running head: the first page with text (a cover page has none)
+    title_page = next((i for i, page in enumerate(got.pages) if page.strip()), 0)
+    for index, page in enumerate(got.pages):
+        lines = page.split("\n")
+        if not got.bounded and index > title_page:
+            keys, folios = _furniture(view, index + 1, len(got.pages))
+            edges = set(range(min(2, len(lines)))) | set(range(max(0, len(lines) - 3), len(lines)))
+
+            def furniture(line: str) -> bool:
+                rest = layout_key(line).lower()
+                for key in keys:
+                    rest = rest.replace(key, "")
+                return bool(layout_key(line)) and rest in folios
+
+            lines = [line for i, line in enumerate(lines) if not (i in edges and furniture(line))]
+        body, foot = [], []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            started = note_start(line) if note_keys else None
+            if started:
+                held, want = started
+                foot.append(line)
+                i += 1
+                # the note's following lines, as long as they go on with its text
+                while i < len(lines) and len(held) < len(want):
+                    more = layout_key(lines[i])
+                    if not more or not want.startswith(held + more):
+                        break
+                    held += more
+                    foot.append(lines[i])
+                    i += 1
+                continue
+            if not _MARKER_LINE.fullmatch(line):
+                body.append(line)
+            i += 1
+        bodies.append("\n".join(body))
+        feet.append("\n".join(foot))
+    return Extracted("\n".join(bodies + [f for f in feet if f]), got.meta, bodies, bounded=True)
+
+
+def _says(got: Extracted, key: str, value: str) -> tuple[str, str]:
+    """Whether the format's own field ``key`` holds ``value`` byte for byte (ok), and why not."""
+    values = got.meta.get(key) or []
+    if not values:
+        return MISSING, f"metadata '{key}' absent"
+    for said in values:
+        if value == said or value in re.split(r"; |, ", said) or value in said.split("\n"):
+            return OK, ""
+        # a field a format limits in length (DOCX core properties) may end in an ellipsis
+        if said.endswith("…") and len(said) > 100 and value.startswith(said[:-1]):
+            return OK, ""
+    near = max(values, key=lambda v: len(_common_prefix(v, value)))
+    if value in near:  # a list field that holds it among others
+        return OK, ""
+    return DIFFERS, f"metadata '{key}' {parting(near, value)}"
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return a[:n]
+
+
+def compare(doc: Document, view: View, fmt: str, got: Extracted,
+            undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
+    """The report cells of one output (its body and each field) and notes (paragraphs far out of order).
+    ``undrawn``: the characters no font could draw, by line (the build warned about them)."""
+    notes = {n.n: " ".join(text for _, text in _note_paragraphs(n)) for n in doc.footnotes}
+    whole = got
+    got = flow(got, view, notes)
+    text = got.key
+    cells: list[Cell] = []
+    lost: list[tuple[int | None, str]] = []
+    unshown: list[tuple[int | None, str]] = [(line, "".join(chars)) for line, chars in sorted((undrawn or {}).items(), key=lambda i: i[0] or 0)]
+    remarks: list[str] = []
+    position = 0
+    for line, paragraph in body_paragraphs(doc):
+        key = layout_key(paragraph)
+        if not key:
+            continue
+        found = text.find(key, position)
+        if found < 0:
+            found = text.find(key)  # out of order: worth a note, not a failure
+            if found >= 0 and len(remarks) < 5:
+                remarks.append(f"{fmt}: line {line}: “{_shown(paragraph[:40])}…” is found out of its order")
+        if found >= 0:
+            position = found + len(key)
+            continue
+        if whole is not got and key in whole.key:  # a line the flow took for a marker or a note is the article's
+            continue
+        missing_chars = [c for c in dict.fromkeys(key) if c not in got.characters]
+        if missing_chars and "".join(c for c in key if c not in missing_chars) in text:
+            unshown.append((line, "".join(missing_chars)))
+        else:
+            lost.append((line, paragraph))
+    if lost:
+        line, paragraph = lost[0]
+        more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+        cells.append(("body", MISSING, f"line {line}: {_lost_where(paragraph, got)}{more}"))
+    elif unshown:
+        cells.append(("body", UNDRAWN, _undrawn_message(unshown)))
+    else:
+        cells.append(("body", OK, ""))
+    for check in expectations(view, doc.meta.lines):
+        key = META_KEYS.get(check.name, {}).get(fmt)
+        if check.meta_only and key is None:
+            continue
+        status, why = OK, ""
+        where = f"line {check.line}: " if check.line else ""
+        hidden = [v for v in check.visible if not got.shows(v)]
+        if hidden:
+            value = hidden[0]
+            cut = "…" if len(value) > 2 * CONTEXT else ""
+            status, why = MISSING, f"{where}“{_shown(value[:2 * CONTEXT])}{cut}” is not in the visible text"
+        elif key is not None:
+            for value in check.meta:
+                status, said = _says(got, key, value)
+                if status != OK and check.name == "date" and build_date(doc.meta).date().isoformat() in got.meta.get(key, []):
+                    # DOCX stamps its creation time with SOURCE_DATE_EPOCH when one is set (reproducible builds)
+                    status = OK
+                if status != OK:
+                    why = where + said
+                    break
+        cells.append((check.name, status, why))
+    return cells, remarks
+
+
+def _undrawn_message(undrawn: list[tuple[int | None, str]]) -> str:
+    from .fonts import describe
+
+    line, chars = undrawn[0]
+    more = f" (and {len(undrawn) - 1} more lines)" if len(undrawn) > 1 else ""
+    where = f"line {line}: " if line else ""
+    return f"{where}{describe(list(chars))} could not be drawn (no font has them; the build warned){more}"
+
+
+def check_file(doc: Document, view: View, fmt: str, path: Path,
+               undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
+    """Read one output file back and compare it with the article (``undrawn``: see ``compare``)."""
+    if not path.is_file():
+        return [("file", MISSING, f"{path} does not exist; run publish build")], []
+    try:
+        got = READERS[fmt](path)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return [("file", DIFFERS, f"{path} cannot be read: {exc}")], []
+    except Exception as exc:  # the PDF and XML libraries raise their own error types on damaged files
+        return [("file", DIFFERS, f"{path} cannot be read: {type(exc).__name__}: {exc}")], []
+    return compare(doc, view, fmt, got, undrawn)
+
+
+# -- report ----------------------------------------------------------------------------
 @dataclass
 class Report:
-    """A field × format table of ok / missing / differs, with the reasons."""
+    """A field × format table of ok / missing / differs / not drawn, with the reasons."""
 
     rows: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
     def set(self, field_name: str, fmt: str, status: str, why: str = "") -> None:
+        if fmt not in self.formats:
+            self.formats.append(fmt)
         self.rows.setdefault(field_name, {})[fmt] = status
-        if status not in (OK, NA):
+        if status == UNDRAWN:  # the build warned already; the text is there, its glyphs are not
+            self.notes.append(f"{fmt}: {field_name} {status}: {why}")
+        elif status not in (OK, NA):
             self.problems.append(f"{fmt}: {field_name} {status}{': ' + why if why else ''}")
+
+    def add(self, fmt: str, cells: Iterable[Cell], notes: Iterable[str] = (), label: str = "") -> None:
+        """One output's cells (``label`` names its source when there are several)."""
+        for name, status, why in cells:
+            self.set(label + name, fmt, status, why)
+        self.notes.extend(notes)
 
     def table(self) -> str:
         width = max([len(name) for name in self.rows] + [5])
-        lines = [f"{'field':<{width}}  " + "  ".join(f"{f:<7}" for f in self.formats)]
+        lines = [f"{'field':<{width}}  " + "  ".join(f"{f:<9}" for f in self.formats)]
         for name, cells in self.rows.items():
-            lines.append(f"{name:<{width}}  " + "  ".join(f"{cells.get(f, NA):<7}" for f in self.formats))
+            lines.append(f"{name:<{width}}  " + "  ".join(f"{cells.get(f, NA):<9}" for f in self.formats))
         lines.extend(self.problems)
+        lines.extend(f"note: {note}" for note in self.notes)
         return "\n".join(lines)
 
     def summary(self) -> str:
         return "; ".join(self.problems[:5]) + (f" (+{len(self.problems) - 5} more)" if len(self.problems) > 5 else "")
 
 
-def check_output(doc: Document, view: View, fmt: str, path: Path, report: Report, label: str = "") -> None:
+def check_output(doc: Document, view: View, fmt: str, path: Path, report: Report, label: str = "",
+                 undrawn: dict[int | None, list[str]] | None = None) -> None:
     """Compare one output with the article, adding its cells to the report."""
-    prefix = f"{label}" if label else ""
-    if not path.is_file():
-        report.set(prefix + "file", fmt, MISSING, f"{path} does not exist; run publish build")
-        return
-    try:
-        notes = {note.n: plain_text(note.blocks[0].children) if note.blocks else "" for note in doc.footnotes}
-        got = READERS[fmt](path).reflowed(view, notes)
-    except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, OSError) as exc:
-        report.set(prefix + "file", fmt, DIFFERS, f"{path} cannot be read: {exc}")
-        return
-    except Exception as exc:  # pypdf raises its own error types on damaged files
-        report.set(prefix + "file", fmt, DIFFERS, f"{path} cannot be read: {type(exc).__name__}: {exc}")
-        return
-    lost = [(line, text) for line, text in body_paragraphs(doc) if not got.shows(text)]
-    if lost:
-        line, text = lost[0]
-        where = f"line {line}: " if line else ""
-        more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
-        report.set(prefix + "body", fmt, MISSING, f"{where}“{text[:60]}…” not in the visible text{more}")
-    else:
-        report.set(prefix + "body", fmt, OK)
-    for check in expectations(view):
-        key = META_KEYS.get(check.name, {}).get(fmt)
-        if check.meta_only and key is None:
-            continue
-        status, why = OK, ""
-        missing_visible = [v for v in check.visible if not got.shows(v)]
-        if missing_visible:
-            status, why = MISSING, f"“{missing_visible[0][:60]}” not in the visible text"
-        elif key is not None:
-            for value in check.meta:
-                said = got.says(key, value)
-                if said != OK:
-                    shown = (got.meta.get(key) or [""])[0][:60]
-                    status = said
-                    why = f"metadata '{key}' " + ("absent" if said == MISSING else f"is “{shown}”, expected “{value[:60]}”")
-                    break
-        report.set(prefix + check.name, fmt, status, why)
+    cells, notes = check_file(doc, view, fmt, path, undrawn)
+    report.add(fmt, cells, notes, label)
 
 
 def verify_outputs(
@@ -391,26 +450,56 @@ def verify_outputs(
     out: str | Path = "dist",
     formats: Iterable[str] | None = None,
     theme: str | Path | None = None,
+    options: dict[str, Any] | None = None,
     web_folder: bool = False,
     project: str | Path | None = None,
 ) -> Report:
-    """Read every output of every source back and check it against the article
-    (the theme decides how dates and labels are shown; ``web_folder``: the web edition was
-    written as a folder, ``OUT/<stem>/index.html``; ``project`` is where a project theme
-    is found, the working directory by default)."""
+    """Read the outputs of every source back and check them against the article.
+
+    What was built, with which theme and options, comes from the build manifest in ``out``;
+    ``formats``, ``theme`` and ``options`` given here override it. Without a manifest entry,
+    every format is checked with the default theme. ``web_folder``: the web edition was written as a
+    folder, ``OUT/<stem>/index.html``; ``project`` is where a project theme is found (else the
+    build's record, else the working directory)."""
+    from .manifest import Manifest
     from .pipeline import DEFAULT_SOURCE, output_path
     from .themes import load
 
+    out_dir = Path(out)
     paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
-    wanted = [f for f in FORMATS if f in (list(formats) if formats else FORMATS)]
-    report = Report(formats=wanted)
-    options = load(str(theme) if theme else None, Path(project) if project else Path.cwd()).options
+    manifest = Manifest.load(out_dir)
+    asked = [f for f in FORMATS if f in list(formats)] if formats else None
+    report = Report(formats=list(asked or []))
+    themes: dict[tuple[str | None, str], Any] = {}
     for source in paths:
-        doc = read_document(source)
-        view = make_view(doc, options)
         label = f"{source.stem}: " if len(paths) > 1 else ""
+        built = manifest.built(source, out_dir, {"web_folder": web_folder})  # format -> the build's record (theme, options)
+        wanted = asked or [f for f in FORMATS if f in built] or list(FORMATS)
+        doc = None
         for fmt in wanted:
-            check_output(doc, view, fmt, output_path(source, fmt, Path(out), {"web_folder": web_folder}), report, label)
+            record = built.get(fmt, {})
+            theme_spec = str(theme) if theme is not None else record.get("theme")
+            opts = dict(record.get("options") or {})
+            opts.update({k: v for k, v in (options or {}).items() if v is not None})
+            cache_key = (theme_spec, repr(sorted(opts.items())))
+            if cache_key not in themes:
+                loaded = load(theme_spec, Path(project or record.get("project") or Path.cwd()))
+                if opts.get("paper"):
+                    loaded.options["paper"] = opts["paper"]
+                themes[cache_key] = loaded
+            if doc is None:
+                from .reader import read_document
+
+                doc = read_document(source)
+            view = make_view(doc, themes[cache_key].options)
+            undrawn = None
+            if fmt == "pdf":
+                from .fonts import coverage, missing_by_line
+
+                cover = coverage(themes[cache_key].chain)
+                undrawn = missing_by_line(doc, cover) if cover is not None else None
+            where = {"web_folder": web_folder or opts.get("web_folder")}
+            check_output(doc, view, fmt, output_path(source, fmt, out_dir, where), report, label, undrawn)
     if not report.rows:
         raise PublishError("nothing to verify")
     return report

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pickle
 import shutil
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -75,15 +74,17 @@ def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_lane_is_sent
     job = _job(tmp_path)
     submitted: list[tuple[str, Any]] = []
 
-    class Pool:
-        def submit(self, fn: Any, key: Any, payload: bytes, fmt: str, temp: str, ahead: Any) -> Future:
-            submitted.append((fmt, ahead))
-            done: Future = Future()
-            done.set_result((1, "0" * 64, 0.0))
-            return done
+    class Lanes:  # hands out the tasks as the real lanes do (each lane's queue in order, the first lane first)
+        def run(self, queues: Any, message: Any, done: Any, prefer: Any = None) -> None:
+            worker = type("Worker", (), {"holds": set()})
+            for tasks in queues.values():
+                for task in tasks:
+                    _key, _payload, fmt, _temp, ahead, _verify = message(task, worker())
+                    submitted.append((fmt, ahead))
+                    done(task, (1, "0" * 64, 0.0, [], [], 0.0))
 
     tasks = [pipeline._Task(0, fmt, tmp_path / f"a.{fmt}", tmp_path / f"a.{fmt}.tmp") for fmt in ("pdf", "epub", "docx")]
-    pipeline._render_parallel({"heavy": Pool(), "light": Pool()}, [job], tasks)
+    pipeline._render_parallel(Lanes(), [job], tasks, False)
     assert [fmt for fmt, _ in submitted] == ["epub", "docx", "pdf"]
     assert submitted[0][1] is None and submitted[1][1] is None
     assert set(submitted[2][1].patterns) == {pyphen.LANGUAGES["en_US"]}

@@ -184,15 +184,18 @@ def test_pdf_workers_get_their_own_lane_and_light_workers_never_import_weasyprin
     # a fresh interpreter: this test session has imported WeasyPrint, and forked workers would inherit it
     code = (
         "import sys\n"
-        "from publish import pipeline\n"
-        "pools = pipeline._start_pools(['pdf', 'epub', 'docx'], 2)\n"
+        "from publish import pipeline, workers\n"
+        "lanes = workers.Lanes({'heavy': 1, 'light': 1}, pipeline._init_worker, {'heavy': (['pdf'],), 'light': (['epub', 'docx'],)}, eval)\n"
+        "asked = {'heavy': [\"'weasyprint' in __import__('sys').modules  # heavy\"],\n"
+        "         'light': [\"'weasyprint' in __import__('sys').modules  # light\", \"'publish.writers.docx' in __import__('sys').modules\"]}\n"
+        "answers = []\n"
         "try:\n"
-        "    print(sorted((lane, pool._max_workers) for lane, pool in pools.items()))\n"
-        "    print(pools['heavy'].submit(eval, \"'weasyprint' in __import__('sys').modules\").result(timeout=120))\n"
-        "    print(pools['light'].submit(eval, \"'weasyprint' in __import__('sys').modules\").result(timeout=120))\n"
-        "    print(pools['light'].submit(eval, \"'publish.writers.docx' in __import__('sys').modules\").result(timeout=120))\n"
+        "    print(sorted((w.lane, 1) for w in lanes.workers))\n"
+        "    lanes.run(asked, lambda task, worker: (task,), lambda task, result: answers.append((task, result)))\n"
+        "    by_lane = {lane: [dict(answers)[t] for t in tasks] for lane, tasks in asked.items()}\n"
+        "    print(*by_lane['heavy'], *by_lane['light'])\n"
         "finally:\n"
-        "    pipeline._stop_pools(pools, abort=False)\n"
+        "    lanes.stop(abort=False)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=180)
@@ -201,21 +204,18 @@ def test_pdf_workers_get_their_own_lane_and_light_workers_never_import_weasyprin
 
 
 def test_pool_sizes_give_the_pdf_every_core_and_the_light_formats_what_is_left(monkeypatch) -> None:
-    started: list[tuple[int, list[str]]] = []
+    started: list[tuple[dict[str, int], dict[str, tuple]]] = []
 
-    class FakePool:
-        def __init__(self, max_workers, mp_context, initializer, initargs):
-            started.append((max_workers, initargs[0]))
+    class FakeLanes:
+        def __init__(self, sizes, init, init_args, handler):
+            started.append((sizes, {lane: init_args[lane] for lane in sizes}))
 
-        def submit(self, *_args):
-            return None
-
-    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", FakePool)
+    monkeypatch.setattr("publish.workers.Lanes", FakeLanes)
     pipeline._start_pools(["pdf", "pdf", "pdf", "epub", "epub", "epub", "docx", "docx", "docx"], 2)
-    assert started == [(2, ["pdf"]), (1, ["epub", "docx"])]
+    assert started == [({"heavy": 2, "light": 1}, {"heavy": (["pdf"],), "light": (["epub", "docx"],)})]
     started.clear()
     pipeline._start_pools(["epub", "docx"], 4)
-    assert started == [(2, ["epub", "docx"])]
+    assert started == [({"light": 2}, {"light": (["epub", "docx"],)})]
 
 
 def test_light_tasks_are_submitted_document_by_document_after_every_pdf() -> None:
@@ -232,13 +232,15 @@ def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outp
     _build(project)
     before = _snapshot(project / "dist")
     stops: list[tuple[list[str], bool]] = []
-    real_stop = pipeline._stop_pools
+    from publish.workers import Lanes
 
-    def recording_stop(pools, abort):
-        stops.append((sorted(pools), abort))
-        real_stop(pools, abort)
+    real_stop = Lanes.stop
 
-    monkeypatch.setattr(pipeline, "_stop_pools", recording_stop)
+    def recording_stop(lanes, abort):
+        stops.append((sorted(lanes.lanes()), abort))
+        real_stop(lanes, abort)
+
+    monkeypatch.setattr(Lanes, "stop", recording_stop)
     source = project / "constructs.md"
     source.write_text("---\ntitle: [unclosed\n---\n\nText.\n", "utf-8")
     with pytest.raises(PublishError) as caught:

@@ -452,3 +452,16 @@ def test_an_ordered_list_starting_at_three_is_numbered_from_three(tmp_path, them
     build([source], formats=["pdf"], out=tmp_path / "out", project=tmp_path, theme=theme)
     text = PdfReader(tmp_path / "out" / "list.pdf").pages[0].extract_text()
     assert re.findall(r"\b(\d)\.\s", text) == ["3", "4", "1", "2"], text  # the list markers, in order
+
+
+def test_the_cached_page_references_write_the_same_pdf_as_pydyf_s_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pydyf
+
+    from publish.pipeline import prepare
+    from publish.themes import load
+
+    job = prepare(FIXTURE, load("default", ROOT), ROOT)
+    cached = pdf_writer.write(job)
+    monkeypatch.setattr(pydyf.PDF, "page_references", pdf_writer._UNCACHED_PAGE_REFERENCES)
+    assert pdf_writer.write(job) == cached
+    assert len(PdfReader(__import__("io").BytesIO(cached)).pages) >= 2

@@ -100,21 +100,23 @@ def test_verify_command_prints_a_table_and_exits_1_on_loss(copy):
     assert "epub: file missing" in result.stdout + result.stderr
 
 
-def test_running_heads_are_taken_out_of_paragraphs_that_cross_pages():
+def test_running_heads_of_that_very_page_are_taken_out_of_a_pdf_without_content_boxes():
     from publish.context import make_view
     from publish.reader import read_document
     from publish.theme_options import DEFAULTS
-    from publish.verify import Extracted
+    from publish.verify import Extracted, flow
 
     view = make_view(read_document(ARTICLE), dict(DEFAULTS))
     pages = [
         "Title block\nthe first half of a sentence that",
-        f"{view.short_title}\ncrosses the page break.\nPage 2 of 3",
-        f"{view.short_title.upper()} CAIXIN GLOBAL\nmore text\n3 / 3",
+        f"{view.short_title}\ncrosses the page break.\n17\nPage 2 of 3",
+        f"{view.short_title.upper()} CAIXIN GLOBAL\nmore text\n2 / 3\n3 / 3",
     ]
-    got = Extracted("\n".join(pages), {}, pages).reflowed(view, {})
+    got = flow(Extracted("\n".join(pages), {}, pages), view, {})
     assert got.shows("the first half of a sentence that crosses the page break.")
     assert "Page 2 of 3" not in got.text and "3 / 3" not in got.text
+    # digits that are not this page's folio stay: they are the article's
+    assert "\n17\n" in got.text and "2 / 3" in got.text
     assert not Extracted("\n".join(pages), {}, pages).shows("sentence that crosses the page break.")
 
 
@@ -172,3 +174,29 @@ def test_a_heavily_annotated_article_is_set_in_one_column(tmp_path):
     assert len(job.doc.footnotes) > 10
     page, _ = render_page(job, target="print", footnotes="print", image_url=lambda node: "")
     assert 'class="print many-notes"' in page
+
+
+def test_every_registered_format_has_a_read_back_beside_its_writer():
+    import importlib
+
+    from publish.pipeline import FORMATS as WRITERS
+    from publish.readback import READ_BACKS
+
+    assert set(READ_BACKS) == set(WRITERS)
+    for fmt, module in READ_BACKS.items():
+        assert module.rsplit(".", 1)[0] == WRITERS[fmt].rsplit(".", 1)[0]  # in writers/, beside the writer
+        assert callable(importlib.import_module(module).read_back)
+
+
+def test_the_epub_read_back_gives_an_elements_text_its_children_and_their_tails_in_document_order():
+    from lxml import etree
+
+    from publish.writers.epub_read import block_text
+
+    body = etree.fromstring(
+        '<body xmlns="http://www.w3.org/1999/xhtml"><p>Call the <a href="#"><code>Aliases</code></a> method'
+        ' <img alt="an icon"/> now.</p><figure><img alt="alt"/><figcaption>The caption</figcaption></figure></body>'
+    )
+    text = block_text(body)
+    assert "Call the Aliases method  now." in text
+    assert "The caption" in text and "an icon" not in text

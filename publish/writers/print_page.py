@@ -15,7 +15,7 @@ from .html import render_page
 
 def print_page(job: Job) -> str:
     """The article's page for WeasyPrint, after warning about characters no font can draw."""
-    warn_missing_glyphs(job.doc, job.theme.chain)
+    job.undrawn = warn_missing_glyphs(job.doc, job.theme.chain)
     assets = job.assets
 
     def image_url(node: Node) -> str:

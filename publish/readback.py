@@ -1,0 +1,87 @@
+"""What a format's read-back returns (``Extracted``), the text key it is compared by, and the registry of read-backs."""
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+#: Each format's read-back module (beside its writer); each has ``read_back(path) -> Extracted``.
+#: A new format adds its line here.
+READ_BACKS: dict[str, str] = {
+    "pdf": "publish.writers.pdf_read",
+    "epub": "publish.writers.epub_read",
+    "docx": "publish.writers.docx_read",
+    "html": "publish.writers.web_read",
+}
+
+_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
+_LIGATURE_RE = re.compile("|".join(_LIGATURES))
+_DROPPED = re.compile(r"[\s\u00ad\-\u2010\u2011\u200b\u2060\ufeff]+")
+
+
+def layout_key(text: str) -> str:
+    """Text with layout differences removed (whitespace, soft hyphens, ligatures, line-break
+    hyphens); typography (curly quotes, dashes) is kept, so it must still match. Linear in the text."""
+    text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
+    return _DROPPED.sub("", unicodedata.normalize("NFC", text))
+
+
+@dataclass
+class Extracted:
+    """What one output shows (its visible text, in reading order) and says about itself (its metadata).
+
+    ``pages`` holds a paged format's text page by page."""
+
+    text: str
+    meta: dict[str, list[str]]
+    pages: list[str] = field(default_factory=list)
+    #: True when the pages hold only their content area (the page furniture is already off)
+    bounded: bool = False
+
+    @cached_property
+    def key(self) -> str:
+        """The text's layout key, made once."""
+        return layout_key(self.text)
+
+    @cached_property
+    def characters(self) -> frozenset[str]:
+        """Every character the output shows."""
+        return frozenset(self.key)
+
+    def shows(self, value: str) -> bool:
+        """Whether the value is somewhere in the visible text (layout aside)."""
+        return layout_key(value) in self.key
+
+
+def read_back(fmt: str, path: Path) -> Extracted:
+    """Read one output file back with its format's reader."""
+    return reader(fmt)(path)
+
+
+def reader(fmt: str) -> Callable[[Path], Extracted]:
+    """The read-back function of a format."""
+    return importlib.import_module(READ_BACKS[fmt]).read_back  # type: ignore[no-any-return]
+
+
+def xml(data: bytes):  # type: ignore[no-untyped-def]
+    """Parse XML from an output file: no entities, no network, no huge trees."""
+    from lxml import etree
+
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "x": "http://www.w3.org/1999/xhtml",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dcterms": "http://purl.org/dc/terms/",
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "cu": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+}

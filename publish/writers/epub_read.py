@@ -1,0 +1,82 @@
+"""The EPUB read back: the spine's XHTML text in document order, and the OPF's metadata."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from ..readback import NS, Extracted, xml
+
+#: Elements that start a new line of text, so paragraphs do not run together.
+BLOCKS = frozenset({
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "td", "th", "tr", "caption", "figcaption",
+    "pre", "div", "section", "aside", "header", "footer", "blockquote", "figure", "table", "nav", "details",
+    "summary", "br", "hr",
+})
+#: Elements whose text a reader does not see as text.
+HIDDEN = frozenset({"script", "style", "head", "title"})
+
+
+def block_text(root) -> str:  # type: ignore[no-untyped-def]
+    """An element's text as a reader sees it: its text, then its children's, each child followed by
+    its tail (document order); a line break around each block. Images show nothing (their alt text is
+    for readers that cannot see them)."""
+    from lxml import etree
+
+    parts: list[str] = []
+    # an explicit stack instead of recursion: deeply nested documents must not overflow
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        element, closing = stack.pop()
+        if closing:
+            name = etree.QName(element).localname  # type: ignore[arg-type]
+            if name in BLOCKS:
+                parts.append("\n")
+            if element is not root and element.tail:  # type: ignore[attr-defined]
+                parts.append(element.tail)  # type: ignore[attr-defined]
+            continue
+        if not isinstance(element.tag, str):  # type: ignore[attr-defined]
+            if element is not root and element.tail:  # type: ignore[attr-defined]
+                parts.append(element.tail)  # type: ignore[attr-defined]
+            continue
+        name = etree.QName(element).localname  # type: ignore[arg-type]
+        stack.append((element, True))
+        if name in HIDDEN:
+            continue
+        if name in BLOCKS:
+            parts.append("\n")
+        if element.text:  # type: ignore[attr-defined]
+            parts.append(element.text)  # type: ignore[attr-defined]
+        stack.extend((child, False) for child in reversed(element))  # type: ignore[call-overload]
+    return "".join(parts)
+
+
+def read_back(path: Path) -> Extracted:
+    """Text of the spine's XHTML documents and the OPF's metadata."""
+    from lxml import etree
+
+    meta: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        container = xml(archive.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = xml(archive.read(opf_path))
+        base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
+        metadata = opf.find("opf:metadata", NS)
+        for element in metadata if metadata is not None else []:
+            if not isinstance(element.tag, str):
+                continue
+            qname = etree.QName(element)
+            key = qname.localname if qname.namespace == NS["dc"] else element.get("property") or element.get("name")
+            if key and element.text:
+                meta.setdefault(key, []).append(element.text)
+        lang = opf.get("{http://www.w3.org/XML/1998/namespace}lang")
+        if lang:
+            meta.setdefault("language", []).append(lang)
+        manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
+        texts = []
+        for itemref in opf.iterfind(".//opf:spine/opf:itemref", NS):
+            href = manifest.get(itemref.get("idref"))
+            if href:
+                doc = xml(archive.read(base + href))
+                body = doc.find("x:body", NS)
+                texts.append(block_text(body if body is not None else doc))
+    return Extracted("\n".join(texts), meta)
