@@ -212,10 +212,10 @@ def test_pool_sizes_give_the_pdf_every_core_and_the_light_formats_what_is_left(m
 
     monkeypatch.setattr("publish.workers.Lanes", FakeLanes)
     pipeline._start_pools(["pdf", "pdf", "pdf", "epub", "epub", "epub", "docx", "docx", "docx"], 2)
-    assert started == [({"heavy": 2, "light": 1}, {"heavy": (["pdf"],), "light": (["epub", "docx"],)})]
+    assert started == [({"heavy": 2, "light": 1}, {"heavy": (["pdf"], False), "light": (["epub", "docx"], False)})]
     started.clear()
-    pipeline._start_pools(["epub", "docx"], 4)
-    assert started == [({"light": 2}, {"light": (["epub", "docx"],)})]
+    pipeline._start_pools(["epub", "docx"], 4, strict=True)
+    assert started == [({"light": 2}, {"light": (["epub", "docx"], True)})]
 
 
 def test_light_tasks_are_submitted_document_by_document_after_every_pdf() -> None:
