@@ -32,6 +32,21 @@ class _Readers(dict):  # type: ignore[type-arg]
 READERS: dict[str, Callable[[Path], Extracted]] = _Readers()
 
 
+def read_pdf(path: Path) -> Extracted:
+    """The PDF's read-back (``writers/pdf_read.py``); kept here for callers of the former readers."""
+    return READERS["pdf"](path)
+
+
+def read_epub(path: Path) -> Extracted:
+    """The EPUB's read-back (``writers/epub_read.py``)."""
+    return READERS["epub"](path)
+
+
+def read_docx(path: Path) -> Extracted:
+    """The DOCX's read-back (``writers/docx_read.py``)."""
+    return READERS["docx"](path)
+
+
 # -- what the article says --------------------------------------------------------
 _NOT_TEXT = frozenset({"math", "image"})
 
