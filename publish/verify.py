@@ -351,6 +351,10 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
             continue
         if whole is not got and key in whole.key:  # a line the flow took for a marker or a note is the article's
             continue
+        glued = _with_markers(key, text, position)
+        if glued is not None:  # a list marker or note number PDFium read into one of its lines
+            position = glued
+            continue
         missing_chars = [c for c in dict.fromkeys(key) if c not in got.characters]
         if missing_chars and "".join(c for c in key if c not in missing_chars) in text:
             unshown.append((line, "".join(missing_chars)))
@@ -386,6 +390,24 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
                     break
         cells.append((check.name, status, why))
     return cells, remarks
+
+
+_MARK = r"(?:\d{1,4}[.)\u2002]|[A-Za-z][.)]|[•◦▪‣⁃∙·●○■□–—*])*"
+
+
+def _with_markers(key: str, text: str, position: int) -> int | None:
+    """Where the paragraph ends if it is there with list markers or note numbers glued into it (PDFium
+    reads a marker drawn beside another column's line as part of that line); None if it is not.
+    Looked for only near where the previous paragraph ended, so the whole check stays linear."""
+    if len(key) > 5000:
+        return None
+    pattern = re.compile(_MARK.join(map(re.escape, key)))
+    window = 3 * len(key) + 2000
+    for start in (position, max(0, position - window)):
+        found = pattern.search(text, start, start + 2 * window)
+        if found:
+            return found.end()
+    return None
 
 
 def _undrawn_message(undrawn: list[tuple[int | None, str]]) -> str:

@@ -200,3 +200,23 @@ def test_the_epub_read_back_gives_an_elements_text_its_children_and_their_tails_
     text = block_text(body)
     assert "Call the Aliases method  now." in text
     assert "The caption" in text and "an icon" not in text
+
+
+def test_a_list_marker_read_into_another_paragraph_s_line_is_not_a_loss():
+    from publish.context import make_view
+    from publish.reader import read_document
+    from publish.theme_options import DEFAULTS
+    from publish.verify import Extracted, compare
+
+    doc = read_document(ARTICLE)
+    view = make_view(doc, dict(DEFAULTS))
+    paragraphs = [p for p in ARTICLE.read_text("utf-8").split("\n---\n", 1)[1].split("\n\n") if p.strip() and not p.startswith(":::")]
+    words = paragraphs[1].split(" ")
+    glued = " ".join(words[:12]) + "\n1. " + " ".join(words[12:])  # PDFium put a list number at a line start
+    pages = ["\n".join(paragraphs[:1] + [glued] + paragraphs[2:])]
+    cells, _ = compare(doc, view, "epub", Extracted(pages[0], {}, pages, bounded=True))
+    assert ("body", "ok", "") in cells
+    changed = glued.replace(words[14], "changed", 1)
+    pages = ["\n".join(paragraphs[:1] + [changed] + paragraphs[2:])]
+    cells, _ = compare(doc, view, "epub", Extracted(pages[0], {}, pages, bounded=True))
+    assert next(c for c in cells if c[0] == "body")[1] == "missing"
