@@ -171,7 +171,8 @@ def _render_into(job: Job, fmt: str, temp: Path, verify: bool = False) -> Render
     if verify:
         from .verify import check_file
 
-        cells, notes = check_file(job.doc, job.view, fmt, temp, job.undrawn if fmt == "pdf" else None)
+        with _fewer_collections():  # the comparison makes many small strings; the old heap need not be rescanned
+            cells, notes = check_file(job.doc, job.view, fmt, temp, job.undrawn if fmt == "pdf" else None)
     return len(data), sha256_bytes(data), seconds, cells, notes, time.perf_counter() - started - seconds
 
 
