@@ -47,6 +47,11 @@ def read_docx(path: Path) -> Extracted:
     return READERS["docx"](path)
 
 
+def read_html(path: Path) -> Extracted:
+    """The web edition's read-back (``writers/web_read.py``)."""
+    return READERS["html"](path)
+
+
 # -- what the article says --------------------------------------------------------
 _NOT_TEXT = frozenset({"math", "image"})
 
