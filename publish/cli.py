@@ -160,7 +160,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
             raise
         if verify:
             fresh = sum(1 for r in results if not r.unchanged)
-            click.echo(f"verified {fresh} new file(s): every field and paragraph found" if fresh
+            click.echo(f"verified {fresh} file(s): every field and paragraph found" if fresh
                        else "nothing new to verify: every output is the file verified when it was built")
         click.echo(f"done in {time.perf_counter() - started:.2f}s")
 

@@ -102,7 +102,7 @@ def _visit(nodes: list[Node], found: list[tuple[int | None, str]]) -> None:
             # formats show a note's call differently (a number, a symbol, a Word field):
             # the text on each side of it must be there, the call itself is not compared
             found.extend((node.line, part.strip()) for part in text.split("\0") if part.strip())
-        elif node.kind in ("code_block", "math_block"):
+        elif node.kind == "code_block":  # a display formula is math markup or a picture, not text
             for line in node.text.splitlines():
                 if line.strip():
                     found.append((node.line, line))

@@ -135,7 +135,7 @@ def test_a_no_op_rebuild_reads_nothing_back_but_an_unverified_output_is_verified
         return real(fmt)
 
     monkeypatch.setattr(publish.readback, "reader", counting)
-    monkeypatch.setattr("publish.verify.reader", counting)
+    monkeypatch.setattr(sys.modules["publish.verify"], "reader", counting)
     results = build([source], out=out, project=project, formats=["epub", "docx"], parallel=False)
     assert [r.unchanged for r in results] == [False, False], "built without verification: rendered and read back now"
     assert sorted(read) == ["docx", "epub"]
@@ -157,7 +157,7 @@ def test_a_120_row_table_of_numbers_verifies(tmp_path: Path) -> None:
     _builds_and_verifies(source, tmp_path / "out")
     from pypdf import PdfReader
 
-    assert len(PdfReader(str(tmp_path / "out" / "a.pdf")).pages) >= 3, "the table crosses pages, numbers at page edges"
+    assert len(PdfReader(str(tmp_path / "out" / "a.pdf")).pages) >= 2, "the table crosses a page break: numbers at page edges"
 
 
 def test_bullets_across_a_page_break_verify(tmp_path: Path) -> None:
@@ -239,11 +239,9 @@ def test_a_paragraph_removed_from_the_middle_of_the_docx_is_found(article_build:
         return data.replace(hit[0], b"")
 
     _rewrite_zip(tmp_path / "article.docx", damage)
-    problems = verify_outputs([ARTICLE], tmp_path).problems
+    problems = verify_outputs([ARTICLE], tmp_path, formats=["pdf", "epub", "docx"]).problems
     line = next(i for i, text in enumerate(ARTICLE.read_text("utf-8").splitlines(), 1) if text.startswith(wanted.decode()))
-    assert problems == [f"docx: body missing: line {line}: “The U.S. side stated that its economic relationship…” is not in the visible text"] or (
-        len(problems) == 1 and problems[0].startswith(f"docx: body missing: line {line}:")
-    ), problems
+    assert len(problems) == 1 and problems[0].startswith(f"docx: body missing: line {line}: “The U.S. side stated"), problems
 
 
 def test_parting_shows_where_two_values_differ_and_names_look_alike_characters() -> None:
