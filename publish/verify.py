@@ -17,6 +17,9 @@ FORMATS = tuple(READ_BACKS)
 OK, MISSING, DIFFERS, UNDRAWN, NA = "ok", "missing", "differs", "not drawn", "-"
 #: How many characters of context a message shows on each side of where two values part.
 CONTEXT = 24
+#: After this many lost paragraphs the body check stops: every further search would scan the whole
+#: output (a PDF that lost its last third would cost minutes), and the verdict is made.
+MAX_LOST = 50
 
 #: One cell of the report: field, status, and why (empty when ok).
 Cell = tuple[str, str, str]
@@ -240,15 +243,11 @@ def _furniture(view: View, number: int, count: int) -> tuple[list[str], set[str]
     return sorted({layout_key(t).lower() for t in tokens}, key=len, reverse=True), folios
 
 
-#: A line that is only a list marker: WeasyPrint paints markers apart from their items' text, so
-#: PDFium may read them in a run of their own, between the lines of another paragraph.
-_MARKER_LINE = re.compile(r"\s*(?:[•◦▪‣⁃∙·●○■□–—*]|\d{1,4}[.)]|[A-Za-z][.)]|[ivxlcdmIVXLCDM]{1,6}[.)])\s*")
-
-
 def flow(got: Extracted, view: View, notes: dict[int, str]) -> Extracted:
     """A paged output's text as one flow: the foot notes of each page (wherever PDFium reads them)
-    and lines holding only a list marker are taken out of the running text (notes go to the end),
-    so that a paragraph crossing a page or column break reads as one; pages without a content box
+    are taken out of the running text and put at the end, so that a paragraph crossing a page or
+    column break reads as one (list markers PDFium reads between its lines are allowed for when a
+    paragraph is looked for: ``_with_markers``); pages without a content box
     lose the running heads and folios of that very page (exact strings, never any line of digits).
     ``notes`` maps note numbers to their text."""
     if not got.pages:
@@ -299,8 +298,7 @@ def flow(got: Extracted, view: View, notes: dict[int, str]) -> Extracted:
                     foot.append(lines[i])
                     i += 1
                 continue
-            if not _MARKER_LINE.fullmatch(line):
-                body.append(line)
+            body.append(line)
             i += 1
         bodies.append("\n".join(body))
         feet.append("\n".join(foot))
@@ -342,7 +340,12 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     unshown: list[tuple[int | None, str]] = [(line, "".join(chars)) for line, chars in sorted((undrawn or {}).items(), key=lambda i: i[0] or 0)]
     remarks: list[str] = []
     position = 0
-    for line, paragraph in body_paragraphs(doc):
+    paragraphs = body_paragraphs(doc)
+    unchecked = 0
+    for number, (line, paragraph) in enumerate(paragraphs):
+        if len(lost) >= MAX_LOST:  # a large loss: each search would scan the whole output; say so and stop
+            unchecked = len(paragraphs) - number
+            break
         key = layout_key(paragraph)
         if not key:
             continue
@@ -368,6 +371,8 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     if lost:
         line, paragraph = lost[0]
         more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+        if unchecked:
+            more = f" (and {len(lost) - 1} more; the {unchecked} paragraphs after line {lost[-1][0]} were not looked for)"
         cells.append(("body", MISSING, f"line {line}: {_lost_where(paragraph, got)}{more}"))
     elif unshown:
         cells.append(("body", UNDRAWN, _undrawn_message(unshown)))
@@ -397,21 +402,23 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     return cells, remarks
 
 
-_MARK = r"(?:\d{1,4}[.)\u2002]|[A-Za-z][.)]|[•◦▪‣⁃∙·●○■□–—*])*"
+#: What a list or note marker looks like in extracted text: "1." (or "1)", or a note's "1" and an en
+#: space) and the bullets themes use.
+_MARKS = re.compile("\\d{1,4}[.)\u2002]|[•◦▪‣⁃∙·●○■□]")
 
 
 def _with_markers(key: str, text: str, position: int) -> int | None:
-    """Where the paragraph ends if it is there with list markers or note numbers glued into it (PDFium
-    reads a marker drawn beside another column's line as part of that line); None if it is not.
-    Looked for only near where the previous paragraph ended, so the whole check stays linear."""
-    if len(key) > 5000:
+    """Where to go on from if the paragraph is there with list markers or note numbers read into it
+    (PDFium reads a marker drawn beside another column's line as part of that line); None if it is
+    not. Markers are taken out of both sides, only near where the previous paragraph ended, so the
+    whole check stays linear."""
+    bare = _MARKS.sub("", key)
+    if not bare:
         return None
-    pattern = re.compile(_MARK.join(map(re.escape, key)))
     window = 3 * len(key) + 2000
     for start in (position, max(0, position - window)):
-        found = pattern.search(text, start, start + 2 * window)
-        if found:
-            return found.end()
+        if bare in _MARKS.sub("", text[start : start + 2 * window]):
+            return position
     return None
 
 
