@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.html_re import HTML_TAG_RE
 from markdown_it.rules_block import table as _table_rule
 from markdown_it.rules_block.state_block import StateBlock
 from markdown_it.rules_core.smartquotes import process_inlines as _smart_quotes_in
@@ -28,6 +27,8 @@ from .errors import SourceError, warn
 from .extensions import META_KEY, attributes_plugin, div_attrs, fenced_div, info_attrs, pandoc_identifier, unique_identifier
 from .model import Footnote, Node, plain_text
 from .pandoc_tables import pandoc_tables_plugin
+from .rawhtml import Builder as _HtmlBuilder
+from .rawhtml import lone_image_figure
 
 # -- limits: what any input may cost (a real article uses a few hundred of each) --
 #: Quotes, lists and divs nest at most this deep (markdown-it levels: a list counts
@@ -55,10 +56,7 @@ MAX_SMART_QUOTE_WORK = 20_000_000
 MAX_FOOTNOTE_ECHO = 2_000_000
 #: And a clock, for whatever the counts above do not foresee (a slow machine, a new rule).
 MAX_PARSE_SECONDS = 10.0
-#: Raw HTML: '<' characters examined per parse (keeps the scan linear), the longest
-#: tag looked for, and the warnings given one by one before they are summed up.
-MAX_HTML_PROBES = 20_000
-_HTML_WINDOW = 2048
+#: Warnings of one kind given one by one before they are summed up.
 MAX_HTML_WARNINGS = 5
 
 _ENV_KEY = "publish"
@@ -104,12 +102,11 @@ class _Work:
     block_steps: int = 0
     inline_steps: int = 0
     line: int | None = None  # 0-based line of the block whose inlines are being parsed
-    raw_html: list[int] = field(default_factory=list)  # 0-based lines with raw HTML
     flattened: list[int] = field(default_factory=list)
     nested_notes: list[int] = field(default_factory=list)
     bad_math: list[int] = field(default_factory=list)  # file lines of formulas that cannot be converted
     bad_tables: list[int] = field(default_factory=list)  # file lines of tables shown as code
-    html_probes: int = 0
+    html_dropped: list[tuple[str, int | None]] = field(default_factory=list)  # one per kind: message, file line
     div_depth: int = 0
     tokens: int = 0  # inline tokens made so far
     deadline: float = field(default_factory=lambda: time.monotonic() + MAX_PARSE_SECONDS)
@@ -231,53 +228,15 @@ def _bounded_smart_quotes(state: StateCore) -> None:
             _smart_quotes_in(token.children, state)
 
 
-def _raw_html_in(text: str, work: _Work) -> bool:
-    """Whether text has a tag, comment or declaration, looking at no more than MAX_HTML_PROBES '<'s in all."""
-    start = text.find("<")
-    while start != -1 and work.html_probes < MAX_HTML_PROBES:
-        work.html_probes += 1
-        if HTML_TAG_RE.match(text, start, min(len(text), start + _HTML_WINDOW)):
-            return True
-        start = text.find("<", start + 1)
-    return False
-
-
-def _find_raw_html(state: StateCore) -> None:
-    """Note the lines where raw HTML was written: it is shown as text, so the author should know.
-
-    Runs before text_join, smart quotes and replacements, so text tokens are still the
-    source as written, and backslash escapes and entities (``\\<b>``, ``&lt;b>``) are
-    separate tokens that never match."""
-    work = _work(state.env)
-    if work is None:
-        return
-    line = 0
-    for token in state.tokens:
-        if token.map:
-            line = token.map[0]
-        if token.type != "inline" or not token.children:
-            continue
-        offset = 0
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):
-                offset += 1
-                continue
-            texts = [child.content] if child.type == "text" else [c.content for c in child.children or [] if c.type == "text"]
-            if any(_raw_html_in(t, work) for t in texts):
-                where = line + offset
-                if not work.raw_html or work.raw_html[-1] != where:
-                    work.raw_html.append(where)
-
-
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     """CommonMark with tables, strikethrough, footnotes, pandoc-style ``::: class`` divs
-    and smart punctuation; raw HTML is read as text, never passed through; every rule
-    runs under the work limits above."""
+    and smart punctuation; raw HTML is tokenized (never passed through: rawhtml.py maps
+    its safe subset onto the model); every rule runs under the work limits above."""
     # markdown-it drops whatever nests deeper than maxNesting without a word; keep its
     # limit above ours so _count_block reports it instead.
     md = MarkdownIt("commonmark", {
-        "typographer": True, "html": False, "maxNesting": MAX_NESTING + 20,
+        "typographer": True, "html": True, "maxNesting": MAX_NESTING + 20,
         "tasklists": True, "alerts": True,  # GitHub's task lists and > [!NOTE] alerts, built into markdown-it-py
     })
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
@@ -300,7 +259,6 @@ def parser() -> MarkdownIt:
     md.inline.ruler.at("image", _weighed_image)
     md.core.ruler.at("inline", _inline_with_lines)
     md.core.ruler.at("smartquotes", _bounded_smart_quotes)
-    md.core.ruler.before("replacements", "publish_raw_html", _find_raw_html)
     return md
 
 
@@ -314,6 +272,7 @@ class _Converter:
         self.nodes = 0
         self.in_note = in_note
         self.headings: list[Node] = []  # the body's, in order, for their ids
+        self.html = _HtmlBuilder(self._html_node)
 
     def _node(self, kind: str, line: int | None, **kwargs: Any) -> Node:
         self.nodes += 1
@@ -321,13 +280,25 @@ class _Converter:
             raise _TooComplex(f"the article has more than {MAX_NODES} elements; split it", line, in_file=True)
         return Node(kind, line=line, **kwargs)
 
+    def _html_node(self, kind: str, line: int | None, **kwargs: Any) -> Node:
+        """A node for raw HTML: counted like the others; a heading joins the body's, for its id."""
+        node = self._node(kind, line, **kwargs)
+        if kind == "heading" and not self.in_note:
+            self.headings.append(node)
+        return node
+
     def inlines(self, tokens: list[Token] | None, line: int | None) -> list[Node]:
         root = Node("inline-root")
         stack = [root]
         skipped = 0  # containers opened beyond MAX_INLINE_DEPTH, whose close is ignored too
         for tok in tokens or []:
-            top = stack[-1]
             ttype = tok.type
+            if ttype == "html_inline":
+                self.html.inline(tok.content, stack, line)
+                continue
+            if self.html.skipping(tok.nesting):
+                continue
+            top = stack[-1]
             if ttype.endswith("_open") and ttype[:-5] in _INLINES:
                 if len(stack) > MAX_INLINE_DEPTH:
                     skipped += 1
@@ -345,8 +316,10 @@ class _Converter:
             elif ttype.endswith("_close") and ttype[:-6] in _INLINES:
                 if skipped:
                     skipped -= 1
-                elif len(stack) > 1:
-                    stack.pop()
+                else:
+                    self.html.close_before_markdown_inline(stack)
+                    if len(stack) > 1:
+                        stack.pop()
             elif ttype == "code_inline":
                 top.children.append(_set_attrs(self._node("code", line, text=tok.content), tok))
             elif ttype in ("math_inline", "math_inline_double"):
@@ -379,6 +352,7 @@ class _Converter:
                     top.children[-1].text += text
                 else:
                     top.children.append(self._node("text", line, text=text))
+        self.html.end_inlines(stack)
         return root.children
 
     def blocks(self, tokens: list[Token], offset: int) -> tuple[list[Node], list[Footnote]]:
@@ -391,6 +365,13 @@ class _Converter:
             line = _line(tok, offset) or last_line
             last_line = line
             ttype = tok.type
+            if ttype == "html_block":
+                self.html.block(tok.content, stack, line)
+                continue
+            if self.html.skipping(tok.nesting):
+                continue
+            if tok.nesting == -1:
+                self.html.close_before_markdown(stack)
             top = stack[-1]
             if ttype == "footnote_open":
                 in_footnote = Footnote(n=tok.meta["id"] + 1, label=str(tok.meta.get("label") or ""), blocks=[])
@@ -473,9 +454,10 @@ class _Converter:
                 self.work.bad_tables.append(line or 0)
             elif ttype == "hr":
                 top.children.append(self._node("thematic_break", line))
-            else:  # html_block cannot occur with html off; keep anything unknown visible as text
+            else:  # keep anything unknown visible as text
                 text = self._node("text", line, text=tok.content)
                 top.children.append(self._node("paragraph", line, children=[text]))
+        self.html.finish_all(stack)
         _heading_ids(self.headings)
         return root.children, footnotes
 
@@ -534,11 +516,7 @@ def _line(tok: Token, offset: int) -> int | None:
 
 def _figure_from(paragraph: Node) -> Node | None:
     """An image alone in its paragraph becomes a figure captioned by its alt text."""
-    kids = [c for c in paragraph.children if not (c.kind == "text" and not c.text.strip())]
-    if len(kids) == 1 and kids[0].kind == "image":
-        img = kids[0]
-        return Node("figure", children=img.children, attrs=dict(img.attrs), line=paragraph.line)
-    return None
+    return lone_image_figure(paragraph)
 
 
 def convert_inlines(tokens: list[Token] | None, line: int | None = None) -> list[Node]:
@@ -571,11 +549,8 @@ def _footnote_echo(blocks: list[Node], footnotes: list[Footnote]) -> tuple[int, 
 def _report(work: _Work, path: str | Path | None, offset: int) -> None:
     if path is None:
         return
-    for line in work.raw_html[:MAX_HTML_WARNINGS]:
-        warn("raw HTML is not allowed and is shown as plain text; write Markdown instead", path, line + 1 + offset)
-    if len(work.raw_html) > MAX_HTML_WARNINGS:
-        more = len(work.raw_html) - MAX_HTML_WARNINGS
-        warn(f"raw HTML on {more} more line(s) is shown as plain text", path, work.raw_html[MAX_HTML_WARNINGS] + 1 + offset)
+    for message, line in work.html_dropped:
+        warn(message, path, line)
     if work.flattened:
         warn(f"emphasis and links nest more than {MAX_INLINE_DEPTH} deep; the deeper ones are kept as plain text", path, work.flattened[0])
     for line in work.nested_notes[:MAX_HTML_WARNINGS]:
@@ -594,7 +569,9 @@ def parse_blocks(text: str, offset: int = 0, path: str | Path | None = None) -> 
     work = _Work()
     try:
         tokens = parser().parse(text, {_ENV_KEY: work})
-        blocks, footnotes = _Converter(work).blocks(tokens, offset)
+        converter = _Converter(work)
+        blocks, footnotes = converter.blocks(tokens, offset)
+        work.html_dropped = converter.html.warnings()
     except _TooComplex as exc:
         line = exc.line if exc.in_file or exc.line is None else exc.line + 1 + offset
         raise SourceError(exc.message, path, line) from None
@@ -617,10 +594,11 @@ def parse_inline(text: str, line: int | None = None, path: str | Path | None = N
     work = _Work()
     try:
         tokens = parser().parseInline(text, {_ENV_KEY: work})
-        nodes = _Converter(work, in_note=True).inlines(tokens[0].children if tokens else [], line)
+        converter = _Converter(work, in_note=True)
+        nodes = converter.inlines(tokens[0].children if tokens else [], line)
+        work.html_dropped = converter.html.warnings()
     except _TooComplex as exc:
         raise SourceError(exc.message, path, line) from None
     work.nested_notes.clear()
-    work.raw_html = [0] if work.raw_html else []
     _report(work, path, (line or 1) - 1)
     return nodes

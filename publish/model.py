@@ -48,11 +48,14 @@ class Node:
 
 def plain_text(nodes: list[Node], note_mark: str = "", opaque: frozenset[str] = frozenset()) -> str:
     """The text a reader sees, without markup: soft breaks become spaces, a formula its TeX,
-    and each footnote reference (and each node of an ``opaque`` kind) becomes ``note_mark``."""
+    an image inside text nothing (it shows its picture, not its alt text), and each footnote
+    reference (and each node of an ``opaque`` kind) becomes ``note_mark``."""
     parts: list[str] = []
     for node in nodes:
         if node.kind in opaque:
             parts.append(note_mark)
+        elif node.kind == "image":
+            continue
         elif node.kind in ("text", "code", "math"):
             parts.append(node.text)
         elif node.kind in ("softbreak", "hardbreak"):

@@ -19,6 +19,7 @@ from docx.enum.text import WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 
 from .. import texmath
+from ..assets import for_format
 from ..context import build_date
 from ..errors import OutputError, warn
 from ..font_embed import average_char_width, family_faces
@@ -282,7 +283,7 @@ class DocxWriter:
         run._r.append(element("w:footnoteReference", id=str(ident)))
 
     def _picture(self, paragraph: Paragraph, node: Node, inline: bool, cover: bool = False) -> None:
-        asset = self.job.assets[str(node.attrs["src"])]
+        asset = for_format(self.job.assets[str(node.attrs["src"])], "docx")
         run = paragraph.add_run()
         try:
             shape = run.add_picture(io.BytesIO(asset.data))

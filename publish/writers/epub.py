@@ -11,7 +11,7 @@ from typing import Any
 from ebooklib import epub
 from lxml import etree
 
-from ..assets import Asset
+from ..assets import Asset, for_format
 from ..context import View, build_date
 from ..errors import OutputError, ThemeError, warn
 from ..font_embed import characters, read_face, subset_font
@@ -66,7 +66,8 @@ def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
     by source path; and the cover's item, or None when the article gives no ``cover-image``."""
     by_name: dict[str, Image] = {}
     by_src: dict[str, Image] = {}
-    for src, asset in sorted(job.assets.items()):
+    for src, original in sorted(job.assets.items()):
+        asset = for_format(original, "epub")
         stem = asset.name.rsplit(".", 1)[0]
         image = by_name.setdefault(asset.name, Image(id=f"img-{stem}", href=f"images/{asset.name}", asset=asset))
         by_src[src] = image

@@ -19,7 +19,10 @@ def print_page(job: Job) -> str:
     assets = job.assets
 
     def image_url(node: Node) -> str:
-        return assets[str(node.attrs["src"])].path.as_uri()
+        asset = assets[str(node.attrs["src"])]
+        if asset.media_type == "image/svg+xml":  # the sanitized drawing, not the file as written
+            return asset.data_url()
+        return asset.path.as_uri()
 
     page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job),
                           cover=cover_url(job))

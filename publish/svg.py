@@ -1,0 +1,122 @@
+"""SVG images: parsed with lxml (no entities, no network), kept to a whitelist of drawing elements
+and attributes, so no script, event handler or external reference reaches an output."""
+from __future__ import annotations
+
+from lxml import etree
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+
+#: The SVG elements kept: shapes, text, paint servers, clipping, masking and filters.
+ELEMENTS = frozenset({
+    "svg", "g", "defs", "symbol", "use", "switch", "title", "desc", "style",
+    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "textPath", "image", "a", "marker", "pattern", "clipPath", "mask",
+    "linearGradient", "radialGradient", "stop", "filter",
+    "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix",
+    "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood",
+    "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feImage", "feMerge",
+    "feMergeNode", "feMorphology", "feOffset", "fePointLight", "feSpecularLighting",
+    "feSpotLight", "feTile", "feTurbulence",
+})
+#: Raster images an SVG may carry inside itself (a data: URL), and nothing else.
+_DATA_IMAGES = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;")
+MAX_SVG_ELEMENTS = 200_000
+
+
+class UnsafeSvg(ValueError):
+    """The file is not an SVG image publish can read."""
+
+
+def looks_like_svg(data: bytes) -> bool:
+    """Whether the bytes start like an XML or SVG document (the sanitizer decides for sure)."""
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype svg"))
+
+
+def _safe_reference(value: str, element: str) -> bool:
+    value = value.strip()
+    if value.startswith("#"):
+        return True
+    return element in ("image", "feImage") and value.lower().startswith(_DATA_IMAGES)
+
+
+def _safe_css(text: str) -> bool:
+    """CSS inside the SVG may refer to its own elements (``url(#id)``), never to a file or URL."""
+    lowered = "".join(text.lower().split())
+    if "@import" in lowered or "expression(" in lowered or "javascript:" in lowered:
+        return False
+    start = lowered.find("url(")
+    while start != -1:
+        rest = lowered[start + 4 :].lstrip("'\"")
+        if not rest.startswith("#"):
+            return False
+        start = lowered.find("url(", start + 4)
+    return True
+
+
+def sanitize(data: bytes) -> bytes:
+    """The SVG with only whitelisted elements and attributes; raises UnsafeSvg if it is not SVG."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        remove_comments=True, remove_pis=True, huge_tree=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise UnsafeSvg(f"is not a well-formed SVG file: {exc}") from None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        raise UnsafeSvg("is not an SVG image (its root element is not <svg> in the SVG namespace)")
+    count = 0
+    for element in list(root.iter()):
+        count += 1
+        if count > MAX_SVG_ELEMENTS:
+            raise UnsafeSvg(f"has more than {MAX_SVG_ELEMENTS} elements")
+        if not isinstance(element.tag, str):  # an entity reference left unresolved
+            _remove(element)
+            continue
+        qname = etree.QName(element)
+        if qname.namespace != SVG_NS or qname.localname not in ELEMENTS:
+            _remove(element)
+            continue
+        if qname.localname == "style" and not _safe_css(element.text or ""):
+            _remove(element)
+            continue
+        for name, value in list(element.attrib.items()):
+            attr = etree.QName(name)
+            local = attr.localname
+            keep = attr.namespace in (None, XLINK_NS, _XML_NS) and not local.lower().startswith("on")
+            if keep and local == "href":
+                keep = _safe_reference(value, qname.localname)
+            elif keep and attr.namespace == XLINK_NS:
+                keep = local in ("title",)
+            if keep and ("url(" in value.lower() or local == "style"):
+                keep = _safe_css(value)
+            if not keep:
+                del element.attrib[name]
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _remove(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def to_png(svg: bytes, zoom: float = 2.0) -> bytes:
+    """A sanitized SVG drawn as PNG (for formats without SVG), at twice its size for sharp print."""
+    import resvg_py
+
+    try:
+        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), zoom=zoom))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise UnsafeSvg(f"cannot be drawn: {exc}") from None
