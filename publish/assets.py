@@ -217,13 +217,13 @@ def _is_remote(src: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
-def _replace_remote(nodes: list[Node], found: dict[str, int | None]) -> list[Node]:
-    """The nodes with each remote image replaced by its alt text (a figure by a paragraph of it)."""
+def _replace_remote(nodes: list[Node], found: dict[str, int | None], every: bool = False) -> list[Node]:
+    """The nodes with each remote image (``every`` image) replaced by its alt text (a figure by a paragraph of it)."""
     out: list[Node] = []
     for node in nodes:
-        if node.kind in ("image", "figure") and _is_remote(str(node.attrs.get("src", ""))):
+        if node.kind in ("image", "figure") and (every or _is_remote(str(node.attrs.get("src", "")))):
             found.setdefault(str(node.attrs.get("src", "")), node.line)
-            alt = _replace_remote(node.children, found)
+            alt = _replace_remote(node.children, found, every)
             if node.kind == "figure":
                 if alt:
                     out.append(Node("paragraph", children=alt, line=node.line))
@@ -231,7 +231,7 @@ def _replace_remote(nodes: list[Node], found: dict[str, int | None]) -> list[Nod
                 out.extend(alt)
             continue
         if node.children:
-            node.children = _replace_remote(node.children, found)
+            node.children = _replace_remote(node.children, found, every)
         out.append(node)
     return out
 
@@ -243,9 +243,12 @@ def drop_remote_images(doc: Document) -> None:
     for note in doc.footnotes:
         note.blocks = _replace_remote(note.blocks, found)
     meta = doc.meta
+    in_meta: dict[str, int | None] = {}
     for value in [meta.title, meta.subtitle, meta.rights, meta.contact, *meta.credits]:
         if value is not None:
-            value.inlines = _replace_remote(value.inlines, found)
+            value.inlines = _replace_remote(value.inlines, in_meta, every=True)
+    for src, line in in_meta.items():
+        warn(f"image '{src[:80]}' in the front matter is shown as its alt text", doc.path, line)
     _warn_each(
         doc,
         [(f"image '{src[:80]}' is on the web; publish never fetches, so its alt text is shown instead", line) for src, line in found.items()],

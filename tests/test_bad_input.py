@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT
 from publish import assets, markdown, reader
 from publish.errors import PublishError, SourceError, collecting
+from publish.model import plain_text
 from publish.reader import read_document
 
 PNG = ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png"
@@ -195,6 +196,8 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(PNG, folder / "images" / "ok.png")
     (folder / "notes.txt").write_text("notes\n")
     (folder / "images" / "fake.png").write_text("this is text, not an image\n")
+    (folder / "images" / "fake.svg").write_text('<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"/>\n')
+    (folder / "images" / "broken.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g></svg>\n')
     (tmp_path / "secret.png").write_bytes(PNG.read_bytes())
     (tmp_path / "secret.txt").write_text("secret\n")
     return folder
@@ -211,17 +214,17 @@ IMAGES = {
     "deep parent folder": ("![a](images/../../secret.png)", "is outside the project folder"),
     "percent-encoded dots": ("![a](%2e%2e/secret.png)", "is outside the project folder"),
     "percent-encoded slash": ("![a](..%2Fsecret.png)", "is outside the project folder"),
-    "absolute path": ("![a](/etc/passwd)", "must be a path relative to the article"),
+    "site-absolute path, read from the project": ("![a](/etc/passwd)", "'/etc/passwd' does not exist"),
+    "site-absolute path climbing out": ("![a](/../secret.png)", "is outside the project folder"),
     "home folder": ("![a](~/secret.png)", "must be a path relative to the article"),
     "backslashes": ("![a](..\\secret.png)", "must be a path relative to the article"),
     "missing file": ("![a](images/missing.png)", "does not exist"),
     "a folder": ("![a](images)", "is not a regular file"),
     "empty path": ("![a](?x=1)", "has an empty path"),
-    "not an image": ("![a](images/fake.png)", "is not a PNG, JPEG or GIF image"),
-    "a text file": ("![a](notes.txt)", "is not a PNG, JPEG or GIF image"),
-    "http URL": ("![a](https://example.com/x.png)", "is a URL; publish never fetches"),
-    "protocol-relative URL": ("![a](//example.com/x.png)", "is a URL; publish never fetches"),
-    "data URL": ("![a](data:image/png;base64,iVBORw0KGgo=)", "is a URL; publish never fetches"),
+    "not an image": ("![a](images/fake.png)", "is not a PNG, JPEG, GIF, WebP or SVG image"),
+    "a text file": ("![a](notes.txt)", "is not a PNG, JPEG, GIF, WebP or SVG image"),
+    "an XML file that is not SVG": ("![a](images/fake.svg)", "is not an SVG image"),
+    "a broken SVG": ("![a](images/broken.svg)", "is not a well-formed SVG file"),
 }
 
 
@@ -269,13 +272,8 @@ def test_cover_image_outside_the_project(project: Path) -> None:
 
 
 LINKS = {
-    "parent folder": ("[x](../secret.txt)", "is outside the project folder"),
-    "percent-encoded dots": ("[x](%2e%2e/%2e%2e/etc/passwd)", "is outside the project folder"),
-    "absolute path": ("[x](/etc/passwd)", "is an absolute path"),
-    "missing file": ("[x](missing.txt)", "does not exist"),
     "smb share": ("[x](smb://host/share)", "uses the 'smb:' scheme"),
     "custom scheme": ("[x](x-evil:run)", "uses the 'x-evil:' scheme"),
-    "protocol-relative": ("[x](//evil.example/x)", "has no scheme"),
     "http without host": ("[x](http:/x)", "has no host"),
 }
 
@@ -288,10 +286,71 @@ def test_bad_link(project: Path, body: str, fragment: str) -> None:
     assert caught.value.line == 6
 
 
-def test_bad_link_in_metadata_names_its_line(project: Path) -> None:
-    with pytest.raises(SourceError, match="absolute path") as caught:
+MISSING_LINKS = {
+    "parent folder": ("[x](../secret.txt)", "points outside the project"),
+    "percent-encoded dots": ("[x](%2e%2e/%2e%2e/etc/passwd)", "points outside the project"),
+    "site-absolute path": ("[x](/etc/passwd)", "points to a file that is not in the project"),
+    "missing file": ("[x](missing.txt)", "points to a file that is not in the project"),
+    "sibling page with an anchor": ("[x](chapter.md#anchor)", "points to a file that is not in the project"),
+    "protocol-relative": ("[x](//evil.example/x)", "has no scheme"),
+}
+
+
+@pytest.mark.parametrize("body, fragment", MISSING_LINKS.values(), ids=MISSING_LINKS.keys())
+def test_link_to_a_missing_file_is_a_warning_and_shown_as_text(project: Path, body: str, fragment: str, caplog: pytest.LogCaptureFixture) -> None:
+    path = project / "article.md"
+    path.write_text("---\ntitle: T\n---\nIntro.\n\nSee " + body + " here.\n", "utf-8")
+    doc = read_document(path)
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        assets.collect(doc, project)
+    [link] = [n for b in doc.blocks for n in b.walk() if n.kind == "link"]
+    assert link.attrs["missing"] is True
+    [message] = [r.getMessage() for r in caplog.records]
+    assert message.startswith(f"{path}:6: warning: link ") and fragment in message and "shown as its text" in message
+
+
+def test_missing_link_targets_are_warned_once_each_then_summed_up(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    body = "".join(f"[a](page{i}.md) [again](page{i}.md)\n\n" for i in range(8))
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        _collect(project, body)
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == assets.MAX_LINK_WARNINGS + 1
+    assert "'page0.md'" in messages[0] and ":4:" in messages[0]
+    assert messages[-1].endswith("3 more links to files that are not in the project are shown as their text (the first here)")
+
+
+def test_missing_link_in_metadata_names_its_line(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="publish"):
         _collect(project, "Body.\n", front="title: T\nlang: en\nrights: 'See [terms](/etc/passwd)'\n")
-    assert caught.value.line == 4
+    assert [r.getMessage().split(": warning:")[0].rsplit(":", 1)[1] for r in caplog.records] == ["4"]
+
+
+def test_remote_images_become_their_alt_text_with_one_warning_each(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = project / "article.md"
+    path.write_text(
+        "---\ntitle: T\n---\n![A chart](https://example.com/x.png)\n\n"
+        "Badge ![build passing](//example.com/b.svg) and ![data](data:image/png;base64,iVBORw0KGgo=).\n\n"
+        "![again](https://example.com/x.png)\n",
+        "utf-8",
+    )
+    doc = read_document(path)
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        found = assets.collect(doc, project)
+    assert found == {} and doc.images() == []
+    assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph", "paragraph"]
+    assert plain_text(doc.blocks[0].children) == "A chart"
+    assert plain_text(doc.blocks[1].children) == "Badge build passing and data."
+    messages = [r.getMessage() for r in caplog.records]
+    assert len(messages) == 3 and all("is on the web" in m and "alt text is shown" in m for m in messages)
+    assert [m.split(": warning:")[0].rsplit(":", 1)[1] for m in messages] == ["4", "6", "6"]
+
+
+def test_site_absolute_image_is_read_from_the_project_folder(project: Path) -> None:
+    (project / "sub").mkdir()
+    path = project / "sub" / "article.md"
+    path.write_text("---\ntitle: T\n---\n![a](/images/ok.png)\n", "utf-8")
+    found = assets.collect(read_document(path), project)
+    assert found["/images/ok.png"].path == (project / "images" / "ok.png").resolve()
 
 
 def test_good_links_and_images_pass(project: Path) -> None:
@@ -313,42 +372,44 @@ def test_dangerous_link_schemes_never_become_links(tmp_path: Path) -> None:
     assert links == []
 
 
-# -- raw HTML: shown as text, and a warning names the line -------------------------
-def test_raw_html_is_text_and_warned_about_by_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+# -- raw HTML: the safe subset becomes the model, the rest is dropped with one warning per kind --
+def test_dangerous_raw_html_is_dropped_with_one_warning_per_kind_by_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     body = (
         "Plain.\n\n"  # 4
         "<script>alert(1)</script>\n\n"  # 6
-        "Text <img src=x onerror=alert(1)> inline\n"  # 8
-        "then <iframe src='https://evil.example'></iframe>\n\n"  # 9
-        "Escaped \\<b> and &lt;b> and `<code>`, a < b > c, x<y.\n\n"  # 11
-        "```\n<script>in code</script>\n```\n"  # 13
+        "Text <img src=x.png onerror=alert(1)> inline\n"  # 8
+        "then <iframe src='https://evil.example'></iframe> <script>alert(2)</script>\n\n"  # 9
+        "<!-- a comment --> <a href='javascript:alert(1)'>click</a>\n\n"  # 11
+        "Escaped \\<b> and &lt;b> and `<code>`, a < b > c, x<y.\n\n"  # 13
+        "```\n<script>in code</script>\n```\n"  # 15
     )
     path = _write(tmp_path, FM + body)
     with caplog.at_level(logging.WARNING, logger="publish"):
         doc = read_document(path)
-    warned = [r.getMessage() for r in caplog.records if "raw HTML" in r.getMessage()]
-    assert warned == [f"{path}:{n}: warning: raw HTML is not allowed and is shown as plain text; write Markdown instead" for n in (6, 8, 9)]
-    texts = "".join(n.text for b in doc.blocks for n in b.walk() if n.kind == "text")
-    assert "<script>alert(1)</script>" in texts and "onerror=alert(1)" in texts
+    warned = [r.getMessage() for r in caplog.records]
+    assert warned == [
+        f"{path}:6: warning: <script> in raw HTML is not shown (publish never runs or embeds it)",
+        f"{path}:8: warning: event handler attributes (onclick=…) in raw HTML are dropped",
+        f"{path}:8: warning: <iframe> in raw HTML is not shown (publish never runs or embeds it)",
+        f"{path}:11: warning: HTML comments are not shown",
+        f"{path}:11: warning: links with a script or unknown scheme in raw HTML are kept as plain text",
+    ]
+    texts = plain_text(doc.blocks)
+    assert "alert" not in texts and "comment" not in texts and "click" in texts
+    assert "<b> and <b> and <code>, a < b > c, x<y." in texts
+    assert doc.blocks[-1].kind == "code_block" and doc.blocks[-1].text == "<script>in code</script>\n"
+    assert not any(n.kind == "link" for b in doc.blocks for n in b.walk())
 
 
-def test_raw_html_in_metadata_is_warned_about(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    path = _write(tmp_path, "---\nlang: en\ntitle: 'A <b>bold</b> title'\n---\nBody.\n")
+def test_raw_html_in_metadata_becomes_markup(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = _write(tmp_path, "---\nlang: en\ntitle: 'A <b>bold</b> title<script>x</script>'\n---\nBody.\n")
     with caplog.at_level(logging.WARNING, logger="publish"):
         doc = read_document(path)
-    assert doc.meta.title.text == "A <b>bold</b> title"
+    assert doc.meta.title.text == "A bold title"
+    assert [n.kind for n in doc.meta.title.inlines] == ["text", "strong", "text"]
     assert [r.getMessage() for r in caplog.records] == [
-        f"{path}:3: warning: raw HTML is not allowed and is shown as plain text; write Markdown instead"
+        f"{path}:3: warning: <script> in raw HTML is not shown (publish never runs or embeds it)"
     ]
-
-
-def test_many_raw_html_lines_are_summed_up(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    path = _write(tmp_path, FM + "".join(f"<b>{i}</b>\n\n" for i in range(20)))
-    with caplog.at_level(logging.WARNING, logger="publish"):
-        read_document(path)
-    messages = [r.getMessage() for r in caplog.records]
-    assert len(messages) == markdown.MAX_HTML_WARNINGS + 1
-    assert messages[-1] == f"{path}:14: warning: raw HTML on 15 more line(s) is shown as plain text"
 
 
 # -- the article file itself -----------------------------------------------------

@@ -20,10 +20,10 @@ def test_heading_ids_never_collide_with_template_or_footnote_ids(tmp_path):
     assert body.count('id="fn1-') == 2
 
 
-def test_raw_html_and_template_syntax_are_escaped_text(tmp_path):
-    body = _body(tmp_path, "<script>alert(1)</script> {{ 7*7 }} <img src=x onerror=alert(1)>\n")
-    assert "<script" not in body and "<img src=x" not in body
-    assert "&lt;script&gt;" in body and "{{ 7*7 }}" in body
+def test_raw_html_is_sanitized_and_template_syntax_is_text(tmp_path):
+    body = _body(tmp_path, "<script>alert(1)</script> {{ 7*7 }} <img src=x onerror=alert(1)> <b>&lt;i&gt;</b>\n")
+    assert "<script" not in body and "alert" not in body and "onerror" not in body
+    assert "{{ 7*7 }}" in body and "<strong>&lt;i&gt;</strong>" in body
 
 
 def test_image_alone_in_its_paragraph_becomes_a_figure_with_caption_and_credit(tmp_path):
