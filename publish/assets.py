@@ -170,10 +170,9 @@ def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
 
 
 def check_link(href: str, doc: Document, project: Path, line: int | None) -> str | None:
-    """A link must be a web, mail or phone address, a #fragment, or a file inside the project.
-
-    A dangerous scheme is an error; a local file that is not there (or not inside the project)
-    is not: the reason is returned, and the link is shown as its text."""
+    """Why a link cannot stay a link, or None: it must be a web, mail or phone address, a
+    #fragment, or a file inside the project. Any other link is shown as its text (so no
+    script or unknown scheme reaches an output) and the reason is warned about."""
     where = (doc.path, line)
     parts = urlsplit(href)
     scheme = parts.scheme.lower()
@@ -181,12 +180,9 @@ def check_link(href: str, doc: Document, project: Path, line: int | None) -> str
         return None  # empty, or only a #fragment / ?query of this document
     if scheme:
         if scheme not in LINK_SCHEMES:
-            raise SourceError(
-                f"link '{href[:80]}' uses the '{scheme}:' scheme; links may be {', '.join(sorted(LINK_SCHEMES))} addresses",
-                *where,
-            )
+            return f"uses the '{scheme}:' scheme (links may be {', '.join(sorted(LINK_SCHEMES))} addresses)"
         if scheme in _NEEDS_HOST and not parts.netloc:
-            raise SourceError(f"link '{href[:80]}' has no host; write it as {scheme}://host/...", *where)
+            return f"has no host (write it as {scheme}://host/...)"
         return None
     if parts.netloc:
         return "has no scheme (write the full https:// address)"
@@ -292,6 +288,6 @@ def collect(doc: Document, project: Path) -> dict[str, Asset]:
     _warn_each(
         doc,
         [(f"link '{href[:80]}' {reason}: it is shown as its text", line) for href, (reason, line) in missing.items()],
-        "more links to files that are not in the project are shown as their text",
+        "more links that readers could not follow are shown as their text",
     )
     return found
