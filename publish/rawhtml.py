@@ -477,7 +477,9 @@ class Builder:
             self._finish_figure(node, parent)
         elif node.kind == "table":
             self._finish_table(node, parent)
-        elif node.kind in ("figcaption", "caption"):
+        elif node.kind == "figcaption" and not (parent.kind == "figure" and id(parent) in self._blocks):
+            node.kind = "paragraph"  # a caption outside a figure is a paragraph
+        elif node.kind == "caption" and parent.kind != "table":
             node.kind = "paragraph"
         elif node.kind == "details":
             if not node.children or node.children[0].kind != "summary":
