@@ -79,6 +79,10 @@ _DROP_WORDS = {
     "handler": "event handler attributes (onclick=…) in raw HTML are dropped",
     "javascript": "links with a script or unknown scheme in raw HTML are kept as plain text",
 }
+#: Elements opened by HTML nest at most this deep (blocks, counting the Markdown around them;
+#: inlines); a deeper tag is left out and its content kept, so writers never recurse far.
+MAX_BLOCK_DEPTH = 40
+MAX_INLINE_DEPTH = 16
 _INLINE_CONTAINERS = frozenset({"summary", "figcaption", "caption", "term", "cell", "heading", "paragraph"})
 
 
@@ -254,6 +258,8 @@ class Builder:
         # keeps its content and loses only its tag
 
     def _push(self, tag: str, node: Node, stack: list[Node], opened: dict[int, _Open]) -> None:
+        if len(stack) > MAX_INLINE_DEPTH:
+            return
         stack[-1].children.append(node)
         stack.append(node)
         opened[id(node)] = _Open(tag, node)
@@ -413,6 +419,8 @@ class Builder:
         return node
 
     def _open_block(self, tag: str, node: Node, stack: list[Node]) -> None:
+        if len(stack) > MAX_BLOCK_DEPTH:
+            return
         stack[-1].children.append(node)
         stack.append(node)
         self._blocks[id(node)] = _Open(tag, node)

@@ -144,3 +144,21 @@ def test_raw_html_builds_in_every_format(tmp_path: Path) -> None:
     )
     results = build([tmp_path / "a.md"], out=tmp_path / "out", project=tmp_path, parallel=False)
     assert sorted(r.format for r in results) == ["docx", "epub", "pdf"]
+
+
+def test_deeply_nested_raw_html_is_flattened_quickly() -> None:
+    import time
+
+    from publish import rawhtml
+
+    started = time.perf_counter()
+    blocks = _blocks("<div>" * 3000 + "deep" + "</div>" * 3000 + "\n\ntext " + "<b>" * 3000 + "bold" + "</b>" * 3000 + "\n")
+    assert time.perf_counter() - started < 5
+    depth = max(_depth(b) for b in blocks)
+    assert depth <= rawhtml.MAX_BLOCK_DEPTH + rawhtml.MAX_INLINE_DEPTH + 4
+    assert "deep" in plain_text(blocks) and "bold" in plain_text(blocks)
+    HtmlRenderer().blocks(blocks)  # no RecursionError
+
+
+def _depth(node: Node) -> int:
+    return 1 + max((_depth(c) for c in node.children), default=0)
