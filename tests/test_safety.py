@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from conftest import ROOT
-from publish.errors import PublishError
+from publish.errors import PublishError, SourceError
 from publish.pipeline import build
 from publish.writers.pdf import ConfinedFetcher
 
@@ -157,7 +157,7 @@ HOSTILE_ARTICLE = """---
 title: "Reading /etc/passwd"
 ---
 
-<img src="/etc/passwd"> <link rel="stylesheet" href="file:///etc/passwd"> <iframe src="/etc/passwd"></iframe>
+<img src="file:///etc/passwd"> <img src="https://evil.example/etc/passwd"> <link rel="stylesheet" href="file:///etc/passwd"> <iframe src="/etc/passwd"></iframe>
 
 <style>@import "/etc/passwd";</style> <object data="file:///etc/passwd"></object> <svg><image href="/etc/passwd"/></svg>
 
@@ -188,6 +188,13 @@ def test_no_theme_or_article_makes_weasyprint_read_outside(sandbox: dict[str, Pa
     assert any(p.endswith("css/fine.css") for p in opened), "the audit sees what WeasyPrint reads"
     pdf = result.path.read_bytes()
     assert b"decoy" not in pdf and b"root:x:0:0" not in pdf
+
+
+def test_site_absolute_image_is_read_from_the_project_never_from_the_root(sandbox: dict[str, Path]) -> None:
+    project = sandbox["project"]
+    (project / "article.md").write_text('---\ntitle: T\n---\n\n<img src="/etc/passwd" alt="x">\n')
+    with pytest.raises(SourceError, match="image '/etc/passwd' does not exist"):
+        _build(sources=[project / "article.md"], formats=["pdf"], out=project / "out", project=project, parallel=False, force=True)
 
 
 # -- markup and script injection: dropped (raw HTML) or shown as text (Markdown) in every format --
