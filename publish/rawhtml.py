@@ -135,6 +135,7 @@ class Builder:
     _skip_depth: int = 0
     _skip_nesting: int = 0
     _skip_inline: bool = False
+    _breaks: bool = False
     #: Inside ``<pre>``: the code block collecting its text.
     _pre: Node | None = None
     #: Where inlines of an html_block go: the stack of inline containers over a paragraph.
@@ -200,6 +201,10 @@ class Builder:
         while len(stack) > 1 and id(stack[-1]) in self._inlines:
             self._finish_inline(stack.pop(), self._inlines)
         self._inlines.clear()
+        if self._breaks:  # ``<br>`` then a new line in the source: one break, not a break and a space
+            kids = stack[0].children
+            stack[0].children = [n for i, n in enumerate(kids) if not (n.kind == "softbreak" and i and kids[i - 1].kind == "hardbreak")]
+            self._breaks = False
         if self._skip_inline:
             self._skip = None  # an inline script never closed: it ends with its paragraph
             self._skip_inline = False
@@ -220,6 +225,8 @@ class Builder:
             self._inline_end(str(data), stack, opened)
 
     def _text(self, top: Node, text: str, line: int | None) -> None:
+        if top.children and top.children[-1].kind == "hardbreak":
+            text = text.lstrip(" \t\n")  # a line starts after <br>, without the source's indent
         if top.children and top.children[-1].kind == "text":
             top.children[-1].text += text
         elif text:
@@ -233,6 +240,7 @@ class Builder:
             self._skip_inline = opened is self._inlines
         elif tag == "br":
             top.children.append(self.make("hardbreak", line))
+            self._breaks = True
         elif tag == "img":
             top.children.append(self.image(attrs, line))
         elif tag == "a":

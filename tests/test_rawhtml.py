@@ -45,7 +45,7 @@ def test_centered_badges_become_a_div_of_linked_images_and_a_line_break() -> Non
     assert [n.kind for n in paragraph.children] == ["link", "text", "link", "hardbreak", "text"]
     assert paragraph.children[0].attrs["href"] == "https://ci.example"
     assert paragraph.children[0].children[0].attrs["src"] == "b.svg"
-    assert paragraph.children[-1].text == " text"
+    assert paragraph.children[-1].text == "text"
 
 
 def test_inline_tags_pair_around_markdown() -> None:
@@ -162,3 +162,10 @@ def test_deeply_nested_raw_html_is_flattened_quickly() -> None:
 
 def _depth(node: Node) -> int:
     return 1 + max((_depth(c) for c in node.children), default=0)
+
+
+def test_a_line_after_br_starts_without_the_source_indent_or_an_extra_space() -> None:
+    [paragraph] = _blocks("one<br>\ntwo<br/>\nthree\n")
+    assert _tree(paragraph.children) == ["one", "hardbreak", "two", "hardbreak", "three"]
+    [div] = _blocks('<p align="center">\n  <b>a</b><br>\n  b\n</p>\n')
+    assert _tree(div.children[0].children) == [["strong", "a"], "hardbreak", "b"]
