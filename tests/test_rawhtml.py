@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -143,7 +144,14 @@ def test_raw_html_builds_in_every_format(tmp_path: Path) -> None:
         "utf-8",
     )
     results = build([tmp_path / "a.md"], out=tmp_path / "out", project=tmp_path, parallel=False)
-    assert sorted(r.format for r in results) == ["docx", "epub", "pdf"]
+    assert sorted(r.format for r in results) == ["docx", "epub", "html", "pdf"]
+    page = next(r.path for r in results if r.format == "html").read_text("utf-8")
+    assert "<summary>More</summary>" in page and "<kbd>Ctrl</kbd>" in page and "<sub>2</sub>" in page
+    assert '<th colspan="2">Head</th>' in page
+    docx = next(r.path for r in results if r.format == "docx")
+    with zipfile.ZipFile(docx) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert '<w:gridSpan w:val="2"/>' in xml and '<w:vertAlign w:val="subscript"/>' in xml
 
 
 def test_deeply_nested_raw_html_is_flattened_quickly() -> None:
