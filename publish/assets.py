@@ -228,6 +228,9 @@ def _replace_remote(nodes: list[Node], found: dict[str, int | None], every: bool
             continue
         if node.children:
             node.children = _replace_remote(node.children, found, every)
+        title = node.attrs.get("title")
+        if title.__class__ is list:  # a callout's title inlines
+            node.attrs["title"] = _replace_remote(title, found, every)
         out.append(node)
     return out
 

@@ -334,6 +334,20 @@ def test_remote_images_become_their_alt_text_with_one_warning_each(project: Path
     assert [m.split(": warning:")[0].rsplit(":", 1)[1] for m in messages] == ["4", "6", "6"]
 
 
+def test_remote_image_in_a_callout_title_becomes_its_alt_text(project: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = project / "article.md"
+    path.write_text(
+        "---\ntitle: T\n---\n::: {.callout-note}\n## See ![badge](https://example.com/b.png) here\n\nBody.\n:::\n", "utf-8"
+    )
+    doc = read_document(path)
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        found = assets.collect(doc, project)
+    assert found == {} and doc.images() == []
+    [callout] = doc.blocks
+    assert plain_text(callout.attrs["title"]) == "See badge here"
+    assert ["is on the web" in r.getMessage() for r in caplog.records] == [True]
+
+
 def test_site_absolute_image_is_read_from_the_project_folder(project: Path) -> None:
     (project / "sub").mkdir()
     path = project / "sub" / "article.md"
