@@ -139,7 +139,7 @@ def test_raw_html_builds_in_every_format(tmp_path: Path) -> None:
     from publish.pipeline import build
 
     (tmp_path / "a.md").write_text(
-        "---\ntitle: T\nlang: en\n---\n\n<details><summary>More</summary>\n\nHidden <kbd>Ctrl</kbd> H<sub>2</sub>O.\n\n</details>\n\n"
+        "---\ntitle: T\nlang: en\n---\n\n<details><summary>More</summary>\n\nHidden <kbd>Ctrl</kbd> H<sub>2</sub>O, <u>under</u> <mark>marked</mark>.\n\n</details>\n\n"
         '<table><tr><th colspan="2">Head</th></tr><tr><td>a</td><td>b</td></tr></table>\n',
         "utf-8",
     )
@@ -148,6 +148,10 @@ def test_raw_html_builds_in_every_format(tmp_path: Path) -> None:
     page = next(r.path for r in results if r.format == "html").read_text("utf-8")
     assert "<summary>More</summary>" in page and "<kbd>Ctrl</kbd>" in page and "<sub>2</sub>" in page
     assert '<th colspan="2">Head</th>' in page
+    # the spans' classes are styled in the page's own stylesheet
+    assert '<span class="underline">under</span>' in page and '<span class="mark">marked</span>' in page
+    style = page[page.index("<style"):page.index("</style>")]
+    assert ".underline {" in style and ".mark {" in style
     docx = next(r.path for r in results if r.format == "docx")
     with zipfile.ZipFile(docx) as archive:
         xml = archive.read("word/document.xml").decode("utf-8")
