@@ -161,6 +161,13 @@ def _field(value: Rich | None) -> Field | None:
     return Field(value.text, rich_html(value) or Markup(""))
 
 
+def _shown_field(value: Rich | None) -> Field | None:
+    """An optional field, absent when it shows no text (a value that was only raw HTML publish drops)."""
+    if value is None or not value.text.strip():
+        return None
+    return _field(value)
+
+
 def _block_field(value: Blocks | None) -> Field | None:
     if value is None:
         return None
@@ -188,14 +195,14 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
     people, affiliations = bylines(meta.people or [Person(name) for name in meta.authors])
     return View(
         title=title,
-        subtitle=_field(meta.subtitle),
+        subtitle=_shown_field(meta.subtitle),
         short_title=meta.short_title or running_head(meta.title.text),
         authors=list(meta.authors),
         date_iso=meta.date.isoformat() if meta.date else None,
         date_display=format_date(meta.date, options.get("date_format"), meta.lang) if meta.date else None,
         lang=meta.lang,
         publisher=meta.publisher,
-        rights=_field(meta.rights),
+        rights=_shown_field(meta.rights),
         identifier=identifier(meta),
         keywords=list(meta.keywords),
         description=meta.description,
@@ -203,8 +210,8 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
         source_url=meta.source.url if meta.source else None,
         source_display=shown,
         source_line=source_line,
-        credits=[f for f in (_field(c) for c in meta.credits) if f is not None],
-        contact=_field(meta.contact),
+        credits=[f for f in (_shown_field(c) for c in meta.credits) if f is not None],
+        contact=_shown_field(meta.contact),
         labels=labels,
         options=options,
         people=people,
