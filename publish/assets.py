@@ -44,6 +44,8 @@ class Asset:
     media_type: str
     extension: str
     data: bytes
+    #: The sha256 of the file as read (an SVG's ``data`` is the sanitized drawing), for the manifest.
+    file_sha256: str = ""
 
     @property
     def name(self) -> str:
@@ -161,12 +163,13 @@ def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
     kind = _sniff(data)
     if kind is None:
         raise SourceError(f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG image", *where)
+    file_sha256 = hashlib.sha256(data).hexdigest()
     if kind[0] == "image/svg+xml":
         try:
             data = svg_mod.sanitize(data)
         except svg_mod.UnsafeSvg as exc:
             raise SourceError(f"image '{src}' {exc}", *where) from None
-    return Asset(src=src, path=target, media_type=kind[0], extension=kind[1], data=data)
+    return Asset(src=src, path=target, media_type=kind[0], extension=kind[1], data=data, file_sha256=file_sha256)
 
 
 def check_link(href: str, doc: Document, project: Path, line: int | None) -> str | None:

@@ -546,5 +546,5 @@ def _image_sums(job: Job, project: Path) -> dict[str, str | None]:
             key = asset.path.relative_to(project).as_posix()
         except ValueError:
             key = str(asset.path)
-        sums[key] = sha256_bytes(asset.data)
+        sums[key] = asset.file_sha256 or sha256_bytes(asset.data)  # the file's, as the manifest re-reads it
     return dict(sorted(sums.items()))

@@ -90,6 +90,15 @@ def test_svg_and_webp_images_build_in_every_format(project: Path) -> None:
     assert results["pdf"].read_bytes().startswith(b"%PDF")
 
 
+def test_a_rebuild_with_an_unchanged_svg_leaves_the_output_unchanged(project: Path) -> None:
+    """The manifest records the SVG file's own digest, not the sanitized drawing's, so nothing looks stale."""
+    from publish.pipeline import build
+
+    first = build([project / "a.md"], formats=["docx"], out=project / "out", project=project, parallel=False)
+    again = build([project / "a.md"], formats=["docx"], out=project / "out", project=project, parallel=False)
+    assert [r.unchanged for r in first] == [False] and [r.unchanged for r in again] == [True]
+
+
 def test_missing_local_image_is_still_an_error_with_its_line(project: Path) -> None:
     (project / "a.md").write_text("---\ntitle: T\n---\n\nText.\n\n<img src=\"gone.png\" alt=\"x\">\n", "utf-8")
     with pytest.raises(SourceError, match="'gone.png' does not exist") as caught:
