@@ -111,12 +111,13 @@ def test_theme_new_refuses_publishs_own_themes_folder(monkeypatch):
 
 
 def test_each_warning_is_printed_once(tmp_path):
-    (tmp_path / "raw.md").write_text("---\ntitle: Raw\nlang: en\n---\n\nSome <b>bold</b> text.\n", "utf-8")
+    # raw HTML is read now (no warning for <b>); a comment and a missing link each warn
+    (tmp_path / "raw.md").write_text("---\ntitle: Raw\nlang: en\n---\n\nSome <b>bold</b> text. <!-- a note -->\n\n[gone](gone.md)\n", "utf-8")
     result = subprocess.run([sys.executable, "-m", "publish", "build", "raw.md", "--out", "out"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=300, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning:" in line]
-    assert warnings and len(warnings) == len(set(warnings)), result.stderr
+    assert len(warnings) == 2 and len(set(warnings)) == 2, result.stderr
 
 
 @pytest.mark.parametrize("variant", ["pdf/x-1a", "PDF/X-3", "pdf/x-4"])
