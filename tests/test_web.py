@@ -119,7 +119,8 @@ def test_canonical_link_only_for_the_original_articles_address(article_build: Pa
 
 def test_json_ld_cannot_close_its_script_element(tmp_path: Path) -> None:
     hostile = "</script><script>alert(1)</script><!-- & -->"
-    source = _article(tmp_path, f"title: 'A {hostile}'\nrights: '{hostile}'\ndescription: '{hostile}'")
+    shown = hostile.replace("<", "\\<")  # rights are Markdown: raw HTML would be read (and dropped), escaped it is text
+    source = _article(tmp_path, f"title: 'A {hostile}'\nrights: '{shown}'\ndescription: '{hostile}'")
     [result] = build([source], ["html"], out=tmp_path / "out", project=tmp_path)
     page = result.path.read_text("utf-8")
     script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
