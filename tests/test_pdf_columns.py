@@ -23,11 +23,16 @@ def _letters(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def pdf_text(tmp_path_factory: pytest.TempPathFactory) -> str:
-    pdfium = pytest.importorskip("pypdfium2")
+def pdf_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("columns")
     build([FIXTURE], formats=["pdf"], out=out, project=ROOT, verify=True, parallel=False)  # raises if verify finds a loss
-    document = pdfium.PdfDocument(str(out / f"{FIXTURE.stem}.pdf"))
+    return out / f"{FIXTURE.stem}.pdf"
+
+
+@pytest.fixture(scope="module")
+def pdf_text(pdf_path: Path) -> str:
+    pdfium = pytest.importorskip("pypdfium2")
+    document = pdfium.PdfDocument(str(pdf_path))
     try:
         text = "".join(page.get_textpage().get_text_range() for page in document)
     finally:
@@ -52,6 +57,38 @@ def test_every_paragraph_after_a_spanning_table_at_a_page_foot_is_in_the_pdf(pdf
 def test_the_spanning_table_itself_is_in_the_pdf(pdf_text: str) -> None:
     for cell in ("980.27", "839.84", "599.71", "535.22"):  # the first wide table's figures
         assert _letters(cell) in pdf_text
+
+
+def _heights(page: object, needle: str) -> list[tuple[float, float]]:
+    """(bottom, top) of each place the text is drawn on the page, in points from the page foot."""
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    search, found = textpage.search(needle, match_case=True), []
+    while hit := search.get_next():
+        boxes = [textpage.get_charbox(hit[0] + k) for k in range(hit[1])]
+        found.append((min(b[1] for b in boxes), max(b[3] for b in boxes)))
+    return found
+
+
+def test_a_spanning_table_stays_above_the_page_foot_notes(pdf_path: Path) -> None:
+    pdfium = pytest.importorskip("pypdfium2")
+    doc = read_document(FIXTURE)
+    notes = re.findall(r"^\[\^n\d+\]: (.{24})", FIXTURE.read_text("utf-8"), re.M)  # each note's first words
+    cells = [text for _, text in body_paragraphs(doc) if re.fullmatch(r"\d+\.\d\d", text)]
+    assert notes and len(cells) > 20
+    document = pdfium.PdfDocument(str(pdf_path))
+    try:
+        pairs = 0
+        for number, page in enumerate(document, 1):
+            tops = [top for note in notes for _, top in _heights(page, note)]
+            bottoms = [bottom for cell in cells for bottom, _ in _heights(page, cell)]
+            for top in tops:
+                for bottom in bottoms:
+                    pairs += 1
+                    # the notes' rule, 4 mm of margin and 2 mm of padding lie between them
+                    assert bottom - top > 12, f"page {number}: a table row runs into the notes ({bottom:.1f} over {top:.1f})"
+        assert pairs, "a page has both a wide table and notes"
+    finally:
+        document.close()
 
 
 def test_weasyprints_column_balancing_is_corrected() -> None:
