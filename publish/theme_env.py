@@ -2,6 +2,7 @@
 HTML templates and stylesheets, and where a template error happened."""
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from typing import Any, Callable
@@ -45,11 +46,32 @@ class ConfinedLoader(BaseLoader):
         return sorted(found)
 
 
-def html_env(template_dirs: list[Path]) -> SandboxedEnvironment:
+_MARK = "publish-template\u2063"  # brackets each included template's output in a marked render
+_MARK_RE = re.compile(r"<!--" + _MARK + r"([+-])([^\n]*?)-->")
+
+
+class _MarkingLoader(ConfinedLoader):
+    """A ConfinedLoader that brackets every template but ``top`` in comments naming its file
+    (no newline added, so the rendered page keeps its line numbers)."""
+
+    def __init__(self, searchpath: list[Path], top: str) -> None:
+        super().__init__(searchpath)
+        self._top = top
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if template == self._top or "-->" in filename:
+            return source, filename, uptodate
+        return f"<!--{_MARK}+{filename}-->{source}<!--{_MARK}-{filename}-->", filename, uptodate
+
+
+def html_env(template_dirs: list[Path], mark_includes_of: str | None = None) -> SandboxedEnvironment:
     """The Jinja2 environment for HTML templates: sandboxed, autoescaped, strict, loading only
-    from ``template_dirs`` (child first)."""
+    from ``template_dirs`` (child first). With ``mark_includes_of`` (a template name), every
+    other template's output is bracketed in comments naming its file, for :func:`page_line_where`."""
+    loader = ConfinedLoader(template_dirs) if mark_includes_of is None else _MarkingLoader(template_dirs, mark_includes_of)
     return SandboxedEnvironment(
-        loader=ConfinedLoader(template_dirs),
+        loader=loader,
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -92,3 +114,32 @@ def template_where(exc: BaseException) -> tuple[str | None, int | None]:
 def template_line(exc: BaseException) -> int | None:
     """The template line of a Jinja2 error (see template_where)."""
     return template_where(exc)[1]
+
+
+def page_line_where(marked: str, line: int) -> tuple[str | None, int | None]:
+    """Which included template wrote ``line`` (1-based) of a page rendered with a marking
+    environment (``html_env(..., mark_includes_of=...)``), and on which of its lines: (None, None)
+    when the top template itself wrote it. Of several templates on that line, the last one that
+    wrote more than blanks. The template line counts the output lines since the template began,
+    less those its own includes wrote (exact for template text, not for a value that spans lines)."""
+    stack: list[list[Any]] = []  # [filename, first output line, lines written by its includes]
+    current, position = 1, 0
+    found: tuple[str | None, int | None] = (None, None)
+    for match in [*_MARK_RE.finditer(marked), None]:
+        end = len(marked) if match is None else match.start()
+        segment = marked[position:end]
+        if current <= line <= current + segment.count("\n"):
+            text = segment.split("\n")[line - current]
+            if text.strip():
+                found = (stack[-1][0], line - stack[-1][1] + 1 - stack[-1][2]) if stack else (None, None)
+        current += segment.count("\n")
+        if match is None or current > line:
+            break
+        position = match.end()
+        if match.group(1) == "+":
+            stack.append([match.group(2), current, 0])
+        elif stack and stack[-1][0] == match.group(2):
+            closed = stack.pop()
+            if stack:
+                stack[-1][2] += current - closed[1]
+    return found

@@ -402,3 +402,47 @@ def test_every_bundled_theme_folder_is_listed_as_a_package_so_installs_ship_it()
                for p in (ROOT / "themes").rglob("*") if p.is_dir() and "__pycache__" not in p.parts}
     missing = sorted(folders - listed)
     assert not missing, f"add these to [tool.setuptools] packages in pyproject.toml: {missing}"
+
+
+def _theme_with_end_matter(root: Path, end_matter: str) -> Path:
+    templates = root / "themes" / "broken" / "templates"
+    templates.mkdir(parents=True)
+    (templates.parent / "theme.yaml").write_text("name: broken\nextends: default\n", "utf-8")
+    (templates / "end_matter.html").write_text(end_matter, "utf-8")
+    return templates / "end_matter.html"
+
+
+def test_ill_formed_xhtml_from_an_included_template_names_that_template_and_line(tmp_path: Path) -> None:
+    faulty = _theme_with_end_matter(tmp_path, '<section id="end-matter">\n<p>unclosed\n</section>\n')
+    with pytest.raises(PublishError) as info:
+        build([ARTICLE], ["epub"], theme=str(tmp_path / "themes" / "broken"), out=tmp_path / "out", project=ROOT,
+              force=True, parallel=False)
+    error = info.value
+    assert Path(error.path or "").resolve() == faulty.resolve(), str(error)
+    assert error.line == 2, str(error)  # the <p> left open, not the page's line 36
+    assert str(error).startswith(f"{error.path}:2: the theme's end_matter.html does not give well-formed XHTML"), str(error)
+
+
+def test_ill_formed_xhtml_of_the_article_template_itself_still_names_article_html(tmp_path: Path) -> None:
+    templates = tmp_path / "themes" / "broken" / "templates"
+    _theme_with_end_matter(tmp_path, '<section id="end-matter"><p>fine</p></section>\n')
+    article = (bundled_themes_dir() / "default" / "templates" / "article.html").read_text("utf-8")
+    (templates / "article.html").write_text(article.replace("</article>", "<br></article>"), "utf-8")
+    with pytest.raises(PublishError) as info:
+        build([ARTICLE], ["epub"], theme=str(tmp_path / "themes" / "broken"), out=tmp_path / "out", project=ROOT,
+              force=True, parallel=False)
+    assert Path(info.value.path or "").resolve() == (templates / "article.html").resolve(), str(info.value)
+
+
+def test_the_cli_names_the_broken_end_matter_and_exits_1(tmp_path: Path) -> None:
+    faulty = _theme_with_end_matter(tmp_path, '<section id="end-matter">\n<p>unclosed\n</section>')
+    (tmp_path / "source").mkdir()
+    shutil.copy(ARTICLE, tmp_path / "source" / "article.md")
+    old = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["build", "source/article.md", "--theme", "broken", "--force"])
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 1, result.output
+    assert f"{faulty.name}:2:" in result.output and "default/templates/article.html" not in result.output, result.output

@@ -17,6 +17,7 @@ from ..errors import OutputError, ThemeError, warn
 from ..font_embed import characters, read_face, subset_font
 from ..job import Job
 from ..model import Document, Node, plain_text
+from ..theme_env import page_line_where
 from ..zipfiles import normalize
 from .epub_summary import sentences
 from .html import Heading, render_page
@@ -421,6 +422,25 @@ def _item(uid: str, name: str, media_type: str, content: bytes, properties: list
     return item
 
 
+def _not_xhtml(job: Job, exc: etree.XMLSyntaxError, marked: str) -> OutputError:
+    """The error for a page that is not well-formed XHTML, naming the template file (and line) that
+    wrote the bad line: an included one (end_matter.html, ...) when it did, else article.html. An
+    element opened in one template and left open is named where it was opened."""
+    lines = [exc.lineno] if exc.lineno else []
+    opened = re.search(r"\bline (\d+) and\b", str(exc.msg or ""))  # "tag mismatch: p line 36 and section"
+    if opened:
+        lines.insert(0, int(opened.group(1)))
+    filename, lineno = None, None
+    for line in lines:
+        filename, lineno = page_line_where(marked, line)
+        if filename:
+            break
+    where = Path(filename) if filename else job.theme.find("templates/article.html")
+    name = where.name if where else "article.html"
+    return OutputError(f"the theme's {name} does not give well-formed XHTML: {exc.msg} (line numbers of the rendered page)",
+                       where, lineno)
+
+
 def _page(job: Job, images: dict[str, Image]) -> tuple[bytes, list[Heading], bool]:
     """The article page, its headings, and whether it has a non-empty end matter to point at."""
 
@@ -433,8 +453,8 @@ def _page(job: Job, images: dict[str, Image]) -> tuple[bytes, list[Heading], boo
     try:
         root = etree.fromstring(data)
     except etree.XMLSyntaxError as exc:
-        template = job.theme.find("templates/article.html")
-        raise OutputError(f"the theme's article.html does not give well-formed XHTML: {exc}", template) from None
+        marked, _ = render_page(job, target="epub", footnotes="epub", image_url=image_url, head_extra=head, marked=True)
+        raise _not_xhtml(job, exc, marked) from None
     end = root.find(f".//*[@id='{END_MATTER}']")
     return data, rendered.headings, end is not None and bool("".join(end.itertext()).strip())
 

@@ -363,18 +363,20 @@ def is_wide_table(node: Node) -> bool:
 
 
 def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[Node], str], head_extra: str = "",
-                cover: str | None = None) -> tuple[str, RenderedBody]:
+                cover: str | None = None, marked: bool = False) -> tuple[str, RenderedBody]:
     """The whole themed article page as XHTML, and the body it was made from; ``cover`` is the
-    URL of a cover picture to set as the first page (print), or None."""
+    URL of a cover picture to set as the first page (print), or None. ``marked``: each included
+    template's output bracketed in comments naming its file (to find which one wrote a bad line)."""
     from jinja2 import TemplateError
 
     from ..errors import ThemeError
-    from ..theme_env import template_where
+    from ..theme_env import html_env, template_where
 
     rendered = render_body(job.doc, footnotes, image_url, list_counters=target == "print",
                            math="svg" if target == "print" else "mathml", labels=job.view.labels)
     try:
-        template = job.theme.html_env().get_template("article.html")
+        env = html_env(job.theme.template_dirs(), mark_includes_of="article.html") if marked else job.theme.html_env()
+        template = env.get_template("article.html")
         page = template.render(
             meta=job.view,
             body=rendered.body,

@@ -26,8 +26,10 @@ from ..context import build_date
 from ..errors import OutputError
 from ..job import Job
 from ..language import cjk_fonts
-from . import break_hyphens
+from . import break_hyphens, weasyprint_columns
 from .print_page import print_page
+
+weasyprint_columns.apply()  # a run of columns ending at a page foot no longer loses what follows it
 
 MAX_FETCH_BYTES = 32 * 1024 * 1024
 
