@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -133,8 +134,7 @@ def _sfnt_subset(path: str, mtime_ns: int, chars: frozenset[str], hinting: bool)
     return bytes(hb.subset(face, request).blob.data)
 
 
-@lru_cache(maxsize=32)
-def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> bytes:
+def _make_subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> bytes:
     data = _sfnt_subset(path, mtime_ns, chars, hinting)
     if truetype and data[:4] == b"OTTO":
         from fontTools.ttLib import TTFont
@@ -160,6 +160,84 @@ def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None,
     return out.getvalue()
 
 
+#: Where subsets made by earlier builds are kept (set by the build for its output folder; None: no
+#: cache). A subset is a pure function of the font's bytes, the characters, the options and the
+#: versions of HarfBuzz and fontTools, all in its file name, so a hit gives the very bytes a fresh
+#: subset would: outputs stay byte-identical, cache or not.
+CACHE_FOLDER: Path | None = None
+_CACHE_FORMAT = "1"
+
+
+def set_cache_folder(folder: Path | None) -> None:
+    """Keep subsets in ``folder`` (created when first written), or in memory only (None)."""
+    global CACHE_FOLDER
+    CACHE_FOLDER = folder
+
+
+@lru_cache(maxsize=64)
+def _file_sha(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _versions() -> str:
+    import fontTools
+    import uharfbuzz
+
+    try:
+        import brotli
+
+        brotli_version = getattr(brotli, "version", getattr(brotli, "__version__", "?"))
+    except ImportError:
+        brotli_version = "-"
+    return f"{_CACHE_FORMAT} hb {uharfbuzz.version_string()} uhb {uharfbuzz.__version__} ft {fontTools.version} br {brotli_version}"
+
+
+def _cache_key(path: str, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> str:
+    info = os.stat(path)
+    spec = "\n".join([_versions(), _file_sha(path, info.st_mtime_ns, info.st_size), str(flavor), str(truetype), str(hinting),
+                       "".join(sorted(chars))])
+    return hashlib.sha256(spec.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool,
+            folder: Path | None) -> bytes:
+    if folder is None:
+        return _make_subset(path, mtime_ns, chars, flavor, truetype, hinting)
+    key = _cache_key(path, chars, flavor, truetype, hinting)
+    kept = folder / f"{key}.{flavor or 'sfnt'}"
+    try:
+        data = kept.read_bytes()
+        if data[:32] == key[:32].encode("ascii"):  # written whole (os.replace) and by this scheme
+            return data[32:]
+    except OSError:
+        pass
+    data = _make_subset(path, mtime_ns, chars, flavor, truetype, hinting)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".{key}.{os.getpid()}.tmp"
+        temp.write_bytes(key[:32].encode("ascii") + data)
+        os.replace(temp, kept)
+        _prune(folder)
+    except OSError:  # a read-only output folder: the build goes on without a cache
+        pass
+    return data
+
+
+#: The most subsets a cache keeps; beyond it, the ones least recently written go (half of them).
+CACHE_LIMIT = 256
+
+
+def _prune(folder: Path) -> None:
+    kept = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if len(kept) <= CACHE_LIMIT:
+        return
+    kept.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
+    for old in kept[: len(kept) - CACHE_LIMIT // 2]:
+        old.unlink(missing_ok=True)
+
+
 def subset_font(path: Path, chars: frozenset[str], flavor: str | None = None, truetype: bool = False,
                 hinting: bool = True) -> bytes:
     """The font file cut down to the glyphs of ``chars`` (and what its layout features reach),
@@ -167,7 +245,7 @@ def subset_font(path: Path, chars: frozenset[str], flavor: str | None = None, tr
     e-readers, ``truetype`` turns PostScript (CFF) outlines into TrueType ones for Word, and
     ``hinting`` False drops the hints screens no longer use. Same input, same bytes; the same
     call twice in one process costs nothing the second time."""
-    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype, hinting)
+    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype, hinting, CACHE_FOLDER)
 
 
 def shared_characters(doc: Any, own: frozenset[str]) -> frozenset[str]:
