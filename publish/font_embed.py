@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
@@ -54,16 +55,21 @@ class Face:
         return not self.fs_type & NO_SUBSETTING
 
 
+def _hb_face(path: str) -> Any:
+    """The font's first face as HarfBuzz reads it (lazily: a table is read when asked for)."""
+    import uharfbuzz as hb
+
+    return hb.Face(hb.Blob.from_file_path(path))
+
+
 @lru_cache(maxsize=64)
 def _read_face(path: str, mtime_ns: int, size: int) -> tuple[str, str, int] | None:
-    from fontTools.ttLib import TTFont
-
+    # HarfBuzz, not fontTools: reading two tables should not cost importing fontTools' table modules (0.1 s)
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            name = font["name"]
-            family = name.getDebugName(1) or ""
-            os2 = font["OS/2"]
-            selection, fs_type = os2.fsSelection, os2.fsType
+        face = _hb_face(path)
+        os2 = face.reference_table("OS/2").data
+        family = face.get_name(1) or ""
+        fs_type, selection = struct.unpack_from(">H", os2, 8)[0], struct.unpack_from(">H", os2, 62)[0]
     except Exception:  # a broken font file is no face; WeasyPrint reports it for the PDF
         return None
     bold, italic = bool(selection & 0x20), bool(selection & 0x01)
@@ -346,16 +352,18 @@ _ENGLISH = {
 
 @lru_cache(maxsize=16)
 def _average_width(path: str, mtime_ns: int) -> float | None:
-    from fontTools.ttLib import TTFont
+    import uharfbuzz as hb
 
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            cmap, metrics, units = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
-            widths = [(metrics[cmap[ord(c)]][0], weight) for c, weight in _ENGLISH.items() if ord(c) in cmap]
+        face = _hb_face(path)
+        font = hb.Font(face)  # scaled in font units
+        glyphs = {c: font.get_nominal_glyph(ord(c)) for c in _ENGLISH}
+        widths = [(font.get_glyph_h_advance(gid), _ENGLISH[c]) for c, gid in glyphs.items() if gid]
+        units = face.upem
     except Exception:
         return None
     total = sum(weight for _, weight in widths)
-    return sum(width * weight for width, weight in widths) / total / units if total else None
+    return sum(width * weight for width, weight in widths) / total / units if total and units else None
 
 
 def average_char_width(path: Path) -> float | None:
