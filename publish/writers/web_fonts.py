@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
