@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import struct
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from .fonts import theme_font_files
 
@@ -22,7 +24,7 @@ BITMAP_ONLY = 0x0200
 FACES = ("Regular", "Bold", "Italic", "BoldItalic")
 #: Characters a reading system or a word processor may draw whatever the text says (list numbers,
 #: punctuation of generated content, quotes and dashes a reader types): always kept in a subset.
-ALWAYS = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("\u00a0\u00ad\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u00b7\u2002\u2003\u2009\u202f\u00a9\u00b0\u00d7")
+ALWAYS = frozenset(map(chr, range(0x20, 0x7F))) | frozenset("\u00a0\u00ad\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022\u00b7\u2002\u2003\u2009\u202f\u00a9\u00b0\u00d7\u25e6\u25aa\u21a9")
 #: OpenType features kept besides fontTools' defaults (kerning, ligatures, marks...): what the
 #: themes ask for with font-variant (small capitals, old-style and lining figures).
 _EXTRA_FEATURES = ["smcp", "c2sc", "onum", "lnum", "pnum", "tnum", "case"]
@@ -53,16 +55,21 @@ class Face:
         return not self.fs_type & NO_SUBSETTING
 
 
+def _hb_face(path: str) -> Any:
+    """The font's first face as HarfBuzz reads it (lazily: a table is read when asked for)."""
+    import uharfbuzz as hb
+
+    return hb.Face(hb.Blob.from_file_path(path))
+
+
 @lru_cache(maxsize=64)
 def _read_face(path: str, mtime_ns: int, size: int) -> tuple[str, str, int] | None:
-    from fontTools.ttLib import TTFont
-
+    # HarfBuzz, not fontTools: reading two tables should not cost importing fontTools' table modules (0.1 s)
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            name = font["name"]
-            family = name.getDebugName(1) or ""
-            os2 = font["OS/2"]
-            selection, fs_type = os2.fsSelection, os2.fsType
+        face = _hb_face(path)
+        os2 = face.reference_table("OS/2").data
+        family = face.get_name(1) or ""
+        fs_type, selection = struct.unpack_from(">H", os2, 8)[0], struct.unpack_from(">H", os2, 62)[0]
     except Exception:  # a broken font file is no face; WeasyPrint reports it for the PDF
         return None
     bold, italic = bool(selection & 0x20), bool(selection & 0x01)
@@ -99,36 +106,166 @@ def characters(texts: Iterable[str]) -> frozenset[str]:
     return frozenset(c for c in chars if len(c) == 1)
 
 
-@lru_cache(maxsize=32)
-def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool) -> bytes:
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
+#: Graphite tables (SIL fonts): readers and Word shape with OpenType, and no subsetter can cut them.
+_GRAPHITE = ("Silf", "Silt", "Glat", "Gloc", "Sill", "Feat")
 
-    font = TTFont(path, recalcTimestamp=False, fontNumber=0)
-    options = subset.Options()
-    options.layout_features = [*options.layout_features, *_EXTRA_FEATURES]
-    options.name_IDs = ["*"]  # the licence and its URL stay in the file (SIL OFL asks for it)
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    options.ignore_missing_unicodes = True
-    options.drop_tables = [*options.drop_tables, "Silf", "Silt", "Glat", "Gloc", "Sill", "Feat"]  # Graphite: not subsettable
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=sorted(ord(c) for c in chars))
-    subsetter.subset(font)
-    if truetype and "CFF " in font:
+
+def _tag(name: str) -> int:
+    return int.from_bytes(name.encode("ascii"), "big")
+
+
+@lru_cache(maxsize=32)
+def _sfnt_subset(path: str, mtime_ns: int, chars: frozenset[str], hinting: bool) -> bytes:
+    """HarfBuzz's subsetter (a hundred times faster than fontTools' on a font with large layout
+    tables such as Charis SIL): the glyphs of ``chars`` and what the kept layout features reach,
+    the standard name records (the SIL OFL asks for the licence to stay), the outline of .notdef,
+    the font's own timestamp."""
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob.from_file_path(path))
+    request = hb.SubsetInput()
+    request.unicode_set.update(sorted(ord(c) for c in chars))
+    # every standard name (copyright, licence and its URL...) in every language; the names of
+    # the features the subset drops (IDs 256 and up, a third of Charis SIL's table) go
+    request.sets(hb.SubsetInputSets.NAME_ID).update(range(256))
+    languages = request.sets(hb.SubsetInputSets.NAME_LANG_ID)
+    languages.clear()
+    languages.invert()  # all of them
+    request.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG).update(_tag(f) for f in _EXTRA_FEATURES)
+    request.sets(hb.SubsetInputSets.DROP_TABLE_TAG).update(_tag(t) for t in _GRAPHITE)
+    flags = hb.SubsetFlags.NOTDEF_OUTLINE
+    if not hinting:
+        flags |= hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.DESUBROUTINIZE  # CFF: smaller once compressed
+    request.flags = flags
+    return bytes(hb.subset(face, request).blob.data)
+
+
+def _make_subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> bytes:
+    data = _sfnt_subset(path, mtime_ns, chars, hinting)
+    if truetype and data[:4] == b"OTTO":
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # the new glyphs' bounding boxes are computed
         _cff_to_glyf(font)
-    font.flavor = flavor
+        out = io.BytesIO()
+        font.save(out)
+        data = out.getvalue()
+    if flavor is None:
+        return data
     out = io.BytesIO()
-    font.save(out)
+    if flavor == "woff2":
+        from fontTools.ttLib import woff2
+
+        woff2.compress(io.BytesIO(data), out)
+    else:
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(io.BytesIO(data), recalcTimestamp=False, recalcBBoxes=False)
+        font.flavor = flavor
+        font.save(out, reorderTables=False)
     return out.getvalue()
 
 
-def subset_font(path: Path, chars: frozenset[str], flavor: str | None = None, truetype: bool = False) -> bytes:
+#: Where subsets made by earlier builds are kept (set by the build for its output folder; None: no
+#: cache). A subset is a pure function of the font's bytes, the characters, the options and the
+#: versions of HarfBuzz and fontTools, all in its file name, so a hit gives the very bytes a fresh
+#: subset would: outputs stay byte-identical, cache or not.
+CACHE_FOLDER: Path | None = None
+_CACHE_FORMAT = "1"
+
+
+def set_cache_folder(folder: Path | None) -> None:
+    """Keep subsets in ``folder`` (created when first written), or in memory only (None)."""
+    global CACHE_FOLDER
+    CACHE_FOLDER = folder
+
+
+@lru_cache(maxsize=64)
+def _file_sha(path: str, mtime_ns: int, size: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _versions() -> str:
+    import fontTools
+    import uharfbuzz
+
+    try:
+        import brotli
+
+        brotli_version = getattr(brotli, "version", getattr(brotli, "__version__", "?"))
+    except ImportError:
+        brotli_version = "-"
+    return f"{_CACHE_FORMAT} hb {uharfbuzz.version_string()} uhb {uharfbuzz.__version__} ft {fontTools.version} br {brotli_version}"
+
+
+def _cache_key(path: str, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> str:
+    info = os.stat(path)
+    spec = "\n".join([_versions(), _file_sha(path, info.st_mtime_ns, info.st_size), str(flavor), str(truetype), str(hinting),
+                       "".join(sorted(chars))])
+    return hashlib.sha256(spec.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@lru_cache(maxsize=32)
+def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool,
+            folder: Path | None) -> bytes:
+    if folder is None:
+        return _make_subset(path, mtime_ns, chars, flavor, truetype, hinting)
+    key = _cache_key(path, chars, flavor, truetype, hinting)
+    kept = folder / f"{key}.{flavor or 'sfnt'}"
+    try:
+        data = kept.read_bytes()
+        if data[:32] == key[:32].encode("ascii"):  # written whole (os.replace) and by this scheme
+            return data[32:]
+    except OSError:
+        pass
+    data = _make_subset(path, mtime_ns, chars, flavor, truetype, hinting)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        temp = folder / f".{key}.{os.getpid()}.tmp"
+        temp.write_bytes(key[:32].encode("ascii") + data)
+        os.replace(temp, kept)
+        _prune(folder)
+    except OSError:  # a read-only output folder: the build goes on without a cache
+        pass
+    return data
+
+
+#: The most subsets a cache keeps; beyond it, the ones least recently written go (half of them).
+CACHE_LIMIT = 256
+
+
+def _prune(folder: Path) -> None:
+    kept = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if len(kept) <= CACHE_LIMIT:
+        return
+    kept.sort(key=lambda p: (p.stat().st_mtime_ns, p.name))
+    for old in kept[: len(kept) - CACHE_LIMIT // 2]:
+        old.unlink(missing_ok=True)
+
+
+def subset_font(path: Path, chars: frozenset[str], flavor: str | None = None, truetype: bool = False,
+                hinting: bool = True) -> bytes:
     """The font file cut down to the glyphs of ``chars`` (and what its layout features reach),
-    with its names and licence; ``flavor`` 'woff2' compresses it for the web and e-readers,
-    ``truetype`` turns PostScript (CFF) outlines into TrueType ones for Word. Same input, same bytes."""
-    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype)
+    with its names and licence; ``flavor`` 'woff2' (or 'woff') compresses it for the web and
+    e-readers, ``truetype`` turns PostScript (CFF) outlines into TrueType ones for Word, and
+    ``hinting`` False drops the hints screens no longer use. Same input, same bytes; the same
+    call twice in one process costs nothing the second time."""
+    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype, hinting, CACHE_FOLDER)
+
+
+def shared_characters(doc: Any, own: frozenset[str]) -> frozenset[str]:
+    """The characters a format's subsets keep: every character of the article's source (its
+    front matter and body, see characters), to which ``own`` (what the format draws) adds only
+    what the source lacks (a generated word). The EPUB and the web page so usually ask for the
+    same subset, which one worker then makes once; each output still depends on its own input only."""
+    base = _source_characters(doc.source_bytes)
+    return base if own <= base else base | own
+
+
+@lru_cache(maxsize=4)
+def _source_characters(source: bytes) -> frozenset[str]:
+    return characters([source.decode("utf-8", "replace")])
 
 
 def whole_font(path: Path, truetype: bool = False) -> bytes:
@@ -215,16 +352,18 @@ _ENGLISH = {
 
 @lru_cache(maxsize=16)
 def _average_width(path: str, mtime_ns: int) -> float | None:
-    from fontTools.ttLib import TTFont
+    import uharfbuzz as hb
 
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            cmap, metrics, units = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
-            widths = [(metrics[cmap[ord(c)]][0], weight) for c, weight in _ENGLISH.items() if ord(c) in cmap]
+        face = _hb_face(path)
+        font = hb.Font(face)  # scaled in font units
+        glyphs = {c: font.get_nominal_glyph(ord(c)) for c in _ENGLISH}
+        widths = [(font.get_glyph_h_advance(gid), _ENGLISH[c]) for c, gid in glyphs.items() if gid]
+        units = face.upem
     except Exception:
         return None
     total = sum(weight for _, weight in widths)
-    return sum(width * weight for width, weight in widths) / total / units if total else None
+    return sum(width * weight for width, weight in widths) / total / units if total and units else None
 
 
 def average_char_width(path: Path) -> float | None:

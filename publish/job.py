@@ -25,3 +25,5 @@ class Job:
     print_page: str | None = None
     #: Characters no font can draw, by source line (found while making the print page; the PDF's read-back reports them)
     undrawn: dict[int | None, list[str]] = field(default_factory=dict)
+    #: Where the build keeps font subsets between builds (font_embed.set_cache_folder); None: none
+    font_cache: Path | None = None

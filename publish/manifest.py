@@ -17,9 +17,9 @@ SCHEMA = 1
 COMMON_DISTS = ("markdown-it-py", "mdit-py-plugins", "jinja2", "pyyaml", "latex2mathml")
 FORMAT_DISTS: dict[str, tuple[str, ...]] = {
     "pdf": ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2", "pyphen", "ziamath", "ziafont"),
-    "epub": ("ebooklib", "lxml"),
-    "docx": ("python-docx", "lxml", "mathml-to-omml"),
-    "html": ("lxml", "fonttools", "brotli"),
+    "epub": ("ebooklib", "lxml", "uharfbuzz", "fonttools", "brotli"),
+    "docx": ("python-docx", "lxml", "mathml-to-omml", "uharfbuzz", "fonttools"),
+    "html": ("lxml", "uharfbuzz", "fonttools", "brotli"),
 }
 #: Environment variables that change the bytes written.
 ENV_INPUTS = ("SOURCE_DATE_EPOCH",)

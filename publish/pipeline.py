@@ -103,6 +103,12 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+#: The project's cache of font subsets (see font_embed.CACHE_FOLDER), kept from build to build
+#: since an article's characters seldom change from one edit to the next; outside the output
+#: folder, which a failed build leaves byte-identical and which is what gets published.
+FONT_CACHE = Path(".cache") / "publish" / "fonts"
+
+
 def _new_temp(target: Path) -> Path:
     """An empty temporary file beside ``target``, with the mode a normal file gets (the umask applies)."""
     while True:
@@ -149,22 +155,28 @@ def _render_into(job: Job, fmt: str, temp: Path, verify: bool = False) -> Render
     """Render one format into its temporary file (a web page written as a folder puts its
     assets in side_files_dir(temp)), then (with ``verify``) read it back from there and compare
     it with the article; return its size, sha256, seconds and the comparison."""
+    from .font_embed import set_cache_folder
+
     started = time.perf_counter()
     files: dict[str, bytes] = {}
-    with _fewer_collections():
-        if fmt == "html" and job.options.get("web_folder"):
-            from .writers.web import render as render_web
+    set_cache_folder(job.font_cache)
+    try:
+        with _fewer_collections():
+            if fmt == "html" and job.options.get("web_folder"):
+                from .writers.web import render as render_web
 
-            page = render_web(job, folder=True)
-            data, files = page.html, page.files
-        else:
-            data = render(job, fmt)
-    with open(temp, "wb") as handle:
-        handle.write(data)
-    for relative, blob in files.items():
-        path = side_files_dir(temp) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
+                page = render_web(job, folder=True)
+                data, files = page.html, page.files
+            else:
+                data = render(job, fmt)
+        with open(temp, "wb") as handle:
+            handle.write(data)
+        for relative, blob in files.items():
+            path = side_files_dir(temp) / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+    finally:
+        set_cache_folder(None)  # a later render in this process (a test, `watch`) names its own
     seconds = time.perf_counter() - started
     cells: list[Any] = []
     notes: list[str] = []
@@ -455,6 +467,8 @@ def _build(
         if stale and not isinstance(theme, Theme):
             check_theme(loaded)
         jobs = [prepare(source, loaded, project_dir, options) for source in stale]
+        for job in jobs:
+            job.font_cache = project_dir / FONT_CACHE
         if jobs:
             try:
                 out_dir.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from lxml import etree
 from ..assets import Asset, for_format
 from ..context import View, build_date
 from ..errors import OutputError, ThemeError, warn
-from ..font_embed import characters, read_face, subset_font
+from ..font_embed import characters, read_face, shared_characters, subset_font
 from ..job import Job
 from ..model import Document, Node, plain_text
 from ..theme_env import page_line_where
@@ -93,10 +93,11 @@ class Font:
         return FONT_TYPES[Path(self.href).suffix.lower()]
 
     def data(self, chars: frozenset[str]) -> bytes:
-        """The bytes packaged: a WOFF2 subset holding ``chars``, or the theme's file as it is."""
+        """The bytes packaged: a WOFF2 subset holding ``chars`` (unhinted, as e-readers draw
+        outlines; the web page's subset, so one worker makes both), or the theme's file as it is."""
         try:
             if self.subset:
-                return subset_font(self.path, chars, flavor="woff2")
+                return subset_font(self.path, chars, flavor="woff2", hinting=False)
             return self.path.read_bytes()
         except OSError as exc:
             raise ThemeError(f"cannot read the font file: {exc}", self.path) from None
@@ -493,7 +494,7 @@ def write(job: Job) -> bytes:
     book.add_item(_item("nav", NAV, "application/xhtml+xml", nav, ["nav"]))
     if fonts:
         pages = [page, nav] + ([cover_document(view, cover)] if cover is not None else [])
-        chars = used_characters(pages, css)
+        chars = shared_characters(job.doc, used_characters(pages, css))
         for font in fonts:
             book.add_item(_item(font.id, font.href, font.media_type, font.data(chars)))
     book.add_item(_item("ncx", NCX, "application/x-dtbncx+xml", ncx_document(view, entries)))

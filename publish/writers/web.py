@@ -129,7 +129,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
     # the CJK faces of the article's language (Japanese glyph forms for ja, Korean for ko...), as the PDF
     sheets = job.theme.stylesheets("web", {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])})
     sources = [job.theme.find("css/web.css"), *job.theme.extra_css]
-    text = characters(_visible_text(page.replace(_STYLE_MARK, "")), "\n".join(css for css, _ in sheets))
+    text = characters(_visible_text(page.replace(_STYLE_MARK, "")), "\n".join(css for css, _ in sheets), job.doc)
 
     def font_url(font: SubsetFont) -> str:
         if not in_folder:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from fontTools import subset as ft_subset  # imported with the writer, so a build's workers load it while the sources are read
+import uharfbuzz  # noqa: F401  (imported with the writer, so a build's workers load it while the sources are read)
 from fontTools.ttLib import TTLibError
 
 from ..errors import ThemeError
+from ..font_embed import ALWAYS, shared_characters, subset_font
+from ..font_embed import characters as embed_characters
 
 FONT_SUFFIXES = (".otf", ".ttf", ".woff", ".woff2")
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
@@ -51,41 +52,29 @@ class SubsetFont:
         return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
 
-def subset(path: Path, text: str, kind: str) -> SubsetFont:
-    """The font at ``path`` with only the glyphs ``text`` needs (and its layout features for them),
-    its name table (so the licence travels) and no timestamp change, so builds are reproducible."""
-    options = ft_subset.Options()
-    options.flavor = kind
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    options.hinting = False  # screens today render unhinted outlines; hints are a third of a TrueType font
-    options.desubroutinize = True  # CFF: smaller once compressed
-    # Graphite tables (SIL fonts): browsers shape with OpenType; fontTools cannot subset them
-    options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
+def subset(path: Path, chars: frozenset[str], kind: str) -> SubsetFont:
+    """The font at ``path`` with only the glyphs ``chars`` need (and its layout features for
+    them), its name table (so the licence travels), no hints (screens today render unhinted
+    outlines; hints are a third of a TrueType font) and its own timestamp, so builds are
+    reproducible; the EPUB's subset when the characters are the same (font_embed.subset_font)."""
     try:
-        font = ft_subset.load_font(str(path), options, dontLoadGlyphNames=True)
-        subsetter = ft_subset.Subsetter(options)
-        subsetter.populate(text=text)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        ft_subset.save_font(font, out, options)
-    except (TTLibError, OSError, ValueError, KeyError, AssertionError) as exc:
+        data = subset_font(path, chars, flavor=kind, hinting=False)
+    except (TTLibError, OSError, ValueError, KeyError, AssertionError, RuntimeError) as exc:
         raise ThemeError(f"cannot subset the font for the web edition: {exc}", path) from None
-    return SubsetFont(path, out.getvalue(), kind)
+    return SubsetFont(path, data, kind)
 
 
-def characters(page_text: str, css: str) -> str:
+def characters(page_text: str, css: str, doc: Any) -> frozenset[str]:
     """Every character a font may have to draw: the page's text, the strings of CSS ``content``
-    and printable ASCII (list numbers, punctuation a browser adds), each once, sorted."""
+    and what font_embed always keeps (list numbers, punctuation a browser adds), within the
+    characters of the article's source (font_embed.shared_characters)."""
     generated = "".join(m.group(2) for m in _CONTENT.finditer(css))
-    chars = set(page_text) | set(generated) | {chr(c) for c in range(0x20, 0x7F)} | set("•◦▪–—‘’“”…↩")
-    return "".join(sorted(c for c in chars if c.isprintable()))
+    own = embed_characters([page_text, generated])
+    return shared_characters(doc, frozenset(c for c in own if c.isprintable() or c in ALWAYS))
 
 
 def embed_fonts(
-    sheets: list[tuple[str, Path]], roots: list[Path], text: str, url_for: Callable[[SubsetFont], str], sources: list[Any]
+    sheets: list[tuple[str, Path]], roots: list[Path], text: frozenset[str], url_for: Callable[[SubsetFont], str], sources: list[Any]
 ) -> tuple[str, list[SubsetFont]]:
     """The stylesheets as one text, each ``@font-face`` URL (relative to its stylesheet, a font
     file inside the theme chain) replaced by ``url_for`` of its subset and its ``format()`` by the
