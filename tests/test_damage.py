@@ -1,0 +1,185 @@
+"""Damaged outputs: one paragraph removed, one word changed, one curly quote straightened, one notice
+word changed in the metadata; `publish verify` fails naming the format, the field and the source line."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from pypdf import PdfWriter
+
+from conftest import ARTICLE, ROOT
+from independent import body_paragraphs, front_matter, rewrite_zip_member, shows, source_line, text_of
+
+FORMATS = ("pdf", "epub", "docx")
+PARAGRAPHS = body_paragraphs(ARTICLE)
+#: The paragraph in the middle of the article, with its source line.
+MIDDLE_LINE, MIDDLE = PARAGRAPHS[len(PARAGRAPHS) // 2]
+#: A word far into the paragraph: a check of only the first 40 characters of each paragraph misses it.
+WORD = next(w for w in re.findall(r"(?<= )[a-z]{6,}(?= )", MIDDLE[80:]) if ARTICLE.read_text("utf-8").count(w) == 1)
+#: The paragraph with the curly “tough”, whose opening quote is far from the paragraph's start.
+QUOTED_LINE, QUOTED = next((n, p) for n, p in PARAGRAPHS if "“tough”" in p)
+
+
+def _remove_paragraph(text: str) -> str:
+    assert text.count(MIDDLE) == 1
+    return text.replace(MIDDLE, "")
+
+
+def _change_word(text: str) -> str:
+    assert text.count(f" {WORD} ") == 1
+    return text.replace(f" {WORD} ", f" {WORD[::-1]} ")
+
+
+def _straighten_quote(text: str) -> str:
+    assert text.count("“tough”") == 1
+    return text.replace("“tough”", '"tough”')
+
+
+DAMAGES: dict[str, tuple[Callable[[str], str], int]] = {
+    "paragraph-removed": (_remove_paragraph, MIDDLE_LINE),
+    "word-changed": (_change_word, MIDDLE_LINE),
+    "quote-straightened": (_straighten_quote, QUOTED_LINE),
+}
+
+
+def test_the_damages_are_where_the_checks_are_hardest():
+    assert len(PARAGRAPHS) >= 9 and 3 <= len(PARAGRAPHS) // 2 <= len(PARAGRAPHS) - 3, "a paragraph in the middle"
+    assert MIDDLE.index(f" {WORD} ") > 40 and QUOTED.index("“tough”") > 40, "beyond a paragraph's first 40 characters"
+
+
+@pytest.fixture()
+def outputs(article_build: Path, tmp_path: Path) -> Path:
+    """A private copy of the article's three outputs, to damage."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for fmt in FORMATS:
+        shutil.copy(article_build / f"article.{fmt}", out / f"article.{fmt}")
+    return out
+
+
+def _verify(out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "publish", "verify", str(ARTICLE), "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+
+
+def _names_the_loss(result: subprocess.CompletedProcess, fmt: str, field: str, line: int) -> None:
+    """verify exits 1, and one line of its report names the format, the field and the source line;
+    no line reports a loss in any other format."""
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    where = rf"(\bline {line}\b|:{line}:)"
+    assert any(re.search(rf"\b{fmt}\b", l) and re.search(rf"\b{re.escape(field)}\b", l) and re.search(where, l) for l in said.splitlines()), said
+    others = [f for f in FORMATS if f != fmt]
+    assert not [l for l in said.splitlines() if re.search(r"(missing|differs|lost)", l) and re.match(rf"\s*({'|'.join(others)})\b", l)], said
+
+
+def _damage_xml_text(data: bytes, damage: Callable[[str], str]) -> bytes:
+    """Apply a text damage to XML whose text nodes hold whole paragraphs (EPUB XHTML, DOCX runs)."""
+    text = data.decode("utf-8")
+    damaged = damage(text)
+    assert damaged != text
+    return damaged.encode("utf-8")
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_verify_names_the_epub_paragraph_that_was_damaged(outputs: Path, damage: str):
+    edit, line = DAMAGES[damage]
+    rewrite_zip_member(outputs / "article.epub", "EPUB/article.xhtml", lambda data: _damage_xml_text(data, edit))
+    assert not shows(text_of("epub", outputs / "article.epub"), QUOTED if damage == "quote-straightened" else MIDDLE)
+    _names_the_loss(_verify(outputs), "epub", "body", line)
+
+
+def _docx_damage(data: bytes, edit: Callable[[str], str]) -> bytes:
+    """The damage applied to the run (<w:t>) holding the text, or to the whole paragraph (<w:p>)
+    holding the middle paragraph when the damage removes it."""
+    xml = data.decode("utf-8")
+    if edit is _remove_paragraph:
+        paragraphs = [p for p in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S) if MIDDLE[:30] in p]
+        assert len(paragraphs) == 1, "the paragraph is one <w:p> with its text in one run"
+        return xml.replace(paragraphs[0], "").encode("utf-8")
+    return _damage_xml_text(data, edit)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_verify_names_the_docx_paragraph_that_was_damaged(outputs: Path, damage: str):
+    edit, line = DAMAGES[damage]
+    rewrite_zip_member(outputs / "article.docx", "word/document.xml", lambda data: _docx_damage(data, edit))
+    assert not shows(text_of("docx", outputs / "article.docx"), QUOTED if damage == "quote-straightened" else MIDDLE)
+    _names_the_loss(_verify(outputs), "docx", "body", line)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_verify_names_the_pdf_paragraph_that_was_damaged(outputs: Path, tmp_path: Path, damage: str):
+    """A PDF whose text lost a paragraph, a word or a quote: the same article, rendered from a
+    damaged copy of its source, put in place of the good PDF."""
+    from publish.pipeline import build
+
+    edit, line = DAMAGES[damage]
+    copy = tmp_path / "damaged"
+    copy.mkdir()
+    text = ARTICLE.read_text("utf-8")
+    (copy / "article.md").write_text(edit(text), "utf-8")
+    build([copy / "article.md"], formats=["pdf"], out=copy, project=copy)
+    shutil.copy(copy / "article.pdf", outputs / "article.pdf")
+    assert not shows(text_of("pdf", outputs / "article.pdf"), QUOTED if damage == "quote-straightened" else MIDDLE)
+    _names_the_loss(_verify(outputs), "pdf", "body", line)
+
+
+# -- the notice in each format's metadata ----------------------------------------------------
+NOTICE = front_matter(ARTICLE)["rights"]
+NOTICE_WORD = "authorized"
+
+
+def _damage_notice(text: str) -> str:
+    assert NOTICE_WORD in NOTICE and NOTICE_WORD in text
+    return text.replace(NOTICE_WORD, "permitted")
+
+
+def _damage_opf(data: bytes) -> bytes:
+    xml = data.decode("utf-8")
+    rights = re.search(r"<dc:rights[^>]*>(.*?)</dc:rights>", xml, flags=re.S)
+    assert rights, "the OPF has dc:rights"
+    return xml.replace(rights.group(0), rights.group(0).replace(NOTICE_WORD, "permitted")).encode("utf-8")
+
+
+def _damage_custom_property(data: bytes) -> bytes:
+    xml = data.decode("utf-8")
+    rights = re.search(r'<property [^>]*name="[Rr]ights".*?</property>', xml, flags=re.S)
+    assert rights, "docProps/custom.xml has the rights property"
+    return xml.replace(rights.group(0), _damage_notice(rights.group(0))).encode("utf-8")
+
+
+def _damage_pdf_info(path: Path) -> None:
+    writer = PdfWriter(clone_from=str(path))
+    info = writer._info.get_object()  # the Info dictionary, whatever keys it has
+    from pypdf.generic import NameObject, TextStringObject
+
+    assert str(info[NameObject("/Rights")]) == NOTICE
+    info[NameObject("/Rights")] = TextStringObject(_damage_notice(NOTICE))
+    writer.write(str(path))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_verify_names_the_notice_changed_in_the_metadata(outputs: Path, fmt: str):
+    if fmt == "epub":
+        rewrite_zip_member(outputs / "article.epub", "EPUB/content.opf", _damage_opf)
+    elif fmt == "docx":
+        rewrite_zip_member(outputs / "article.docx", "docProps/custom.xml", _damage_custom_property)
+    else:
+        _damage_pdf_info(outputs / "article.pdf")
+    result = _verify(outputs)
+    said = result.stdout + result.stderr
+    assert result.returncode == 1, said
+    assert any(re.search(rf"\b{fmt}\b", l) and "rights" in l and re.search(r"differ|changed|expected", l) for l in said.splitlines()), said
+
+
+def test_verify_passes_the_undamaged_copy(outputs: Path):
+    result = _verify(outputs)
+    assert result.returncode == 0, result.stdout + result.stderr
