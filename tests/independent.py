@@ -17,8 +17,9 @@ XHTML = "http://www.w3.org/1999/xhtml"
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
 CONTAINER = "urn:oasis:names:tc:opendocument:xmlns:container"
-#: WeasyPrint writes a hyphenation point as U+2010; pdfium reports some as U+0002.
-_BREAK_HYPHENS = "\u2010\u0002-"
+#: WeasyPrint writes a hyphenation point as U+2010; pdfium reports a hyphen that ends a line as
+#: U+FFFE (or U+0002).
+_BREAK_HYPHENS = "\u2010\ufffe\u0002-"
 
 
 # -- the article's own text ---------------------------------------------------------
@@ -101,13 +102,14 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 def pdf_text(path: Path, running: Iterable[str] = ()) -> str:
-    """The PDF's text as one flow: lines that only repeat a running header or footer (one of
-    ``running``, or "Page N of M") are dropped, so a paragraph that crosses a page reads as one."""
+    """The PDF's text as one flow: on pages after the first, lines that only repeat a running header
+    or footer (one of ``running``, or "Page N of M") are dropped, so a paragraph that crosses a
+    page reads as one."""
     drop = {squash(r) for r in running if r}
     kept = []
-    for page in pdf_pages(path):
+    for number, page in enumerate(pdf_pages(path)):
         for line in page.split("\n"):
-            if re.fullmatch(r"\s*(Page\s+)?\d+\s*(of|/)\s*\d+\s*", line) or (squash(line) and squash(line) in drop):
+            if number and (re.fullmatch(r"\s*(Page\s+)?\d+\s*(of|/)\s*\d+\s*", line) or (squash(line) and squash(line) in drop)):
                 continue
             kept.append(line)
     return "\n".join(kept)
@@ -182,10 +184,11 @@ def epub_text(path: Path) -> str:
 
 # -- the DOCX: pandoc --------------------------------------------------------------------
 def docx_text(path: Path) -> str:
-    """The document as pandoc reads it (body, then footnotes), as plain text."""
+    """The document as pandoc reads it (the title block pandoc takes as metadata, the body, the
+    footnotes), as plain text."""
     pypandoc = pytest.importorskip("pypandoc", reason="pandoc comes with the pypandoc-binary test extra")
     done = subprocess.run(
-        [pypandoc.get_pandoc_path(), "-f", "docx", "-t", "plain", "--wrap=none", str(path)], capture_output=True, timeout=60
+        [pypandoc.get_pandoc_path(), "--standalone", "-f", "docx", "-t", "plain", "--wrap=none", str(path)], capture_output=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
     return done.stdout.decode("utf-8")

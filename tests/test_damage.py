@@ -183,3 +183,11 @@ def test_verify_names_the_notice_changed_in_the_metadata(outputs: Path, fmt: str
 def test_verify_passes_the_undamaged_copy(outputs: Path):
     result = _verify(outputs)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_independent_readers_find_every_paragraph_of_the_undamaged_build(article_build: Path, fmt: str):
+    """The control for the damages above: before any damage, each paragraph is there."""
+    fm = front_matter(ARTICLE)
+    shown = text_of(fmt, article_build / f"article.{fmt}", [fm["title"]])
+    assert [p[:50] for _, p in PARAGRAPHS if not shows(shown, p)] == []
