@@ -2,18 +2,19 @@
 word changed in the metadata; `publish verify` fails naming the format, the field and the source line."""
 from __future__ import annotations
 
+import logging
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Callable
 
 import pytest
+from click.testing import CliRunner, Result
 from pypdf import PdfWriter
 
-from conftest import ARTICLE, ROOT
-from independent import body_paragraphs, front_matter, rewrite_zip_member, shows, source_line, text_of
+from conftest import ARTICLE, build_outputs
+from independent import body_paragraphs, front_matter, rewrite_zip_member, shows, text_of
+from publish.cli import main
 
 FORMATS = ("pdf", "epub", "docx")
 PARAGRAPHS = body_paragraphs(ARTICLE)
@@ -62,18 +63,24 @@ def outputs(article_build: Path, tmp_path: Path) -> Path:
     return out
 
 
-def _verify(out: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "publish", "verify", str(ARTICLE), "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-    )
+def _verify(out: Path) -> Result:
+    """``publish verify ARTICLE --out OUT``, run in this process through click (a subprocess per
+    damage would cost a second each, in every mutation run too); the "publish" logger is left as
+    it was found."""
+    logger = logging.getLogger("publish")
+    saved = (list(logger.handlers), logger.propagate, logger.level)
+    try:
+        return CliRunner().invoke(main, ["verify", str(ARTICLE), "--out", str(out)], catch_exceptions=False)
+    finally:
+        logger.handlers[:], logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
 
 
-def _names_the_loss(result: subprocess.CompletedProcess, fmt: str, field: str, line: int) -> None:
+def _names_the_loss(result: Result, fmt: str, field: str, line: int) -> None:
     """verify exits 1, and one line of its report names the format, the field and the source line;
     no line reports a loss in any other format."""
-    said = result.stdout + result.stderr
-    assert result.returncode == 1, said
+    said = result.output
+    assert result.exit_code == 1, said
     where = rf"(\bline {line}\b|:{line}:)"
     assert any(re.search(rf"\b{fmt}\b", l) and re.search(rf"\b{re.escape(field)}\b", l) and re.search(where, l) for l in said.splitlines()), said
     others = [f for f in FORMATS if f != fmt]
@@ -119,14 +126,12 @@ def test_verify_names_the_docx_paragraph_that_was_damaged(outputs: Path, damage:
 def test_verify_names_the_pdf_paragraph_that_was_damaged(outputs: Path, tmp_path: Path, damage: str):
     """A PDF whose text lost a paragraph, a word or a quote: the same article, rendered from a
     damaged copy of its source, put in place of the good PDF."""
-    from publish.pipeline import build
-
     edit, line = DAMAGES[damage]
     copy = tmp_path / "damaged"
     copy.mkdir()
     text = ARTICLE.read_text("utf-8")
     (copy / "article.md").write_text(edit(text), "utf-8")
-    build([copy / "article.md"], formats=["pdf"], out=copy, project=copy)
+    build_outputs(copy / "article.md", copy, formats=["pdf"], project=copy)
     shutil.copy(copy / "article.pdf", outputs / "article.pdf")
     assert not shows(text_of("pdf", outputs / "article.pdf"), QUOTED if damage == "quote-straightened" else MIDDLE)
     _names_the_loss(_verify(outputs), "pdf", "body", line)
@@ -175,14 +180,14 @@ def test_verify_names_the_notice_changed_in_the_metadata(outputs: Path, fmt: str
     else:
         _damage_pdf_info(outputs / "article.pdf")
     result = _verify(outputs)
-    said = result.stdout + result.stderr
-    assert result.returncode == 1, said
+    said = result.output
+    assert result.exit_code == 1, said
     assert any(re.search(rf"\b{fmt}\b", l) and "rights" in l and re.search(r"differ|changed|expected", l) for l in said.splitlines()), said
 
 
 def test_verify_passes_the_undamaged_copy(outputs: Path):
     result = _verify(outputs)
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
