@@ -107,6 +107,9 @@ def _prepare(name: str, group: Group) -> Path:
         f"pytest_add_cli_args_test_selection = {_toml_list(group.tests)}\n"
         f"pytest_add_cli_args = {_toml_list(['-p', 'no:cacheprovider', '-p', 'no:randomly', *group.pytest_args])}\n"
         'also_copy = ["themes", "source"]\n'
+        # a mutant that loops is killed after five times its tests' clean duration (mutmut's 15x
+        # waits minutes for the slow build tests)
+        "timeout_multiplier = 5.0\n"
     )
     with open(work / "pyproject.toml", "a", encoding="utf-8") as handle:
         handle.write(config)

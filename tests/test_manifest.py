@@ -108,6 +108,14 @@ def test_the_options_digest_ignores_unset_options_and_names_source_and_project(t
     assert m.options_digest({"paper": "a4"}, source, tmp_path / "other") != base
 
 
+def test_options_that_are_not_json_still_have_a_digest(tmp_path: Path) -> None:
+    """A path or a date among the options is digested by its text."""
+    source = tmp_path / "a.md"
+    one = m.options_digest({"cover": Path("images/one.png")}, source, tmp_path)
+    assert one == m.options_digest({"cover": "images/one.png"}, source, tmp_path)
+    assert one != m.options_digest({"cover": Path("images/two.png")}, source, tmp_path)
+
+
 def test_source_date_epoch_is_an_input(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert m.environment() == {"SOURCE_DATE_EPOCH": "1700000000"}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from independent import front_matter, pdf_info, plain
+from independent import front_matter, pdf_info, pdf_xmp, plain
 from publish import fonts
 from publish.errors import PublishError
 from publish.pipeline import build
@@ -243,6 +243,20 @@ def test_poppler_reads_the_same_metadata(a4):
     assert info["Rights"] == fm["rights"] and info["Publisher"] == fm["publisher"]
     assert info["Source"] == fm["source"]["name"] and info["Contact"] == plain(fm["contact"])
     assert info["CreationDate"].startswith(fm["date"].isoformat())
+    assert info["Identifier"] == fm["identifier"] and info["SourceURL"] == fm["source"]["url"]
+    assert info["Credits"] == "; ".join(fm["credits"])
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    xmp = pdf_xmp(a4)
+
+    def values(name: str) -> list[str]:
+        return ["".join(e.itertext()).strip() for e in xmp.iter(f"{dc}{name}")]
+
+    assert values("source") == [f"{fm['source']['name']} ({fm['source']['url']})"]
+    assert values("date") == [fm["date"].isoformat()]
+    assert values("identifier") == [fm["identifier"]]
+    assert values("rights") == [fm["rights"]] and values("publisher") == [fm["publisher"]]
+    assert values("language") == [fm["lang"]]
+    assert [li.text for e in xmp.iter(f"{dc}subject") for li in e.iter("{*}li")] == fm["keywords"]
 
 
 def test_metadata_of_a_plain_pdf(reader):
