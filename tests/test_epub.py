@@ -358,6 +358,32 @@ def test_opf_has_the_dublin_core_metadata(opened):
     assert book.meta("dcterms:modified") == ["2024-03-15T00:00:00Z"]
 
 
+def test_opf_titles_and_creators_are_refined_as_epub3_says(opened):
+    """The main title and the subtitle, and each author as a creator with the role aut, as the
+    front matter lists them (EPUB 3 refinements; readers show the main title)."""
+    fm = front_matter(CONSTRUCTS)
+    book = opened["constructs"]
+    titles = {e.get("id"): e.text for e in book.opf.iterfind("opf:metadata/dc:title", NS)}
+    assert titles == {"title": fm["title"], "subtitle": plain(fm["subtitle"])}
+    refines = {(m.get("refines"), m.get("property")): m.text for m in book.opf.iterfind("opf:metadata/opf:meta", NS) if m.get("refines")}
+    assert refines[("#title", "title-type")] == "main" and refines[("#subtitle", "title-type")] == "subtitle"
+    creators = [(e.get("id"), e.text) for e in book.opf.iterfind("opf:metadata/dc:creator", NS)]
+    assert [text for _, text in creators] == fm["author"]
+    for ident, _ in creators:
+        assert refines[(f"#{ident}", "role")] == "aut"
+    assert book.dc("description") == [fm["description"]]
+    summary = book.opf.find("opf:metadata/opf:meta[@property='schema:accessibilitySummary']", NS)
+    assert summary.get(XML_LANG) == "en"
+    assert [e.text for e in book.opf.iterfind("opf:metadata/dc:title", NS)][0] == book.opf.find("opf:metadata/dc:title", NS).text
+
+
+def test_an_article_without_subtitle_has_one_title(opened):
+    book = opened["article"]
+    assert [e.get("id") for e in book.opf.iterfind("opf:metadata/dc:title", NS)] == ["title"]
+    assert book.dc("title") == [front_matter(ARTICLE)["title"]]
+    assert book.dc("creator") == [] and book.dc("description") == []
+
+
 def _unique_identifier(book: Book) -> str:
     unique = book.opf.get("unique-identifier")
     return book.opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
