@@ -154,6 +154,10 @@ def test_a_link_to_a_file_in_the_project_warns_with_its_line(article: tuple[Path
     monkeypatch.setattr(assets, "warn", lambda *args: said.append(args))
     assets.check_link("notes.txt", doc, project, 12)
     assert said == [("link 'notes.txt' points to a file on this computer, which readers of the outputs cannot open", doc.path, 12)]
+    (project / f"{LONG}.txt").write_text("long\n")
+    assets.check_link(f"{LONG}.txt", doc, project, 13)
+    assert said[-1][0] == f"link '{LONG[:80]}' points to a file on this computer, which readers of the outputs cannot open"
+    said.clear()
     for href in ("", "#part", "?q=1", "https://example.org/x", "mailto:a@example.org", "tel:+1", "doi:10.1000/1", "urn:isbn:1"):
         assets.check_link(href, doc, project, 12)
-    assert len(said) == 1, "web, mail, phone addresses and fragments are no files"
+    assert said == [], "web, mail, phone addresses and fragments are no files"
