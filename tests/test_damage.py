@@ -137,54 +137,6 @@ def test_verify_names_the_pdf_paragraph_that_was_damaged(outputs: Path, tmp_path
     _names_the_loss(_verify(outputs), "pdf", "body", line)
 
 
-# -- the notice in each format's metadata ----------------------------------------------------
-NOTICE = front_matter(ARTICLE)["rights"]
-NOTICE_WORD = "authorized"
-
-
-def _damage_notice(text: str) -> str:
-    assert NOTICE_WORD in NOTICE and NOTICE_WORD in text
-    return text.replace(NOTICE_WORD, "permitted")
-
-
-def _damage_opf(data: bytes) -> bytes:
-    xml = data.decode("utf-8")
-    rights = re.search(r"<dc:rights[^>]*>(.*?)</dc:rights>", xml, flags=re.S)
-    assert rights, "the OPF has dc:rights"
-    return xml.replace(rights.group(0), rights.group(0).replace(NOTICE_WORD, "permitted")).encode("utf-8")
-
-
-def _damage_custom_property(data: bytes) -> bytes:
-    xml = data.decode("utf-8")
-    rights = re.search(r'<property [^>]*name="[Rr]ights".*?</property>', xml, flags=re.S)
-    assert rights, "docProps/custom.xml has the rights property"
-    return xml.replace(rights.group(0), _damage_notice(rights.group(0))).encode("utf-8")
-
-
-def _damage_pdf_info(path: Path) -> None:
-    writer = PdfWriter(clone_from=str(path))
-    info = writer._info.get_object()  # the Info dictionary, whatever keys it has
-    from pypdf.generic import NameObject, TextStringObject
-
-    assert str(info[NameObject("/Rights")]) == NOTICE
-    info[NameObject("/Rights")] = TextStringObject(_damage_notice(NOTICE))
-    writer.write(str(path))
-
-
-@pytest.mark.parametrize("fmt", FORMATS)
-def test_verify_names_the_notice_changed_in_the_metadata(outputs: Path, fmt: str):
-    if fmt == "epub":
-        rewrite_zip_member(outputs / "article.epub", "EPUB/content.opf", _damage_opf)
-    elif fmt == "docx":
-        rewrite_zip_member(outputs / "article.docx", "docProps/custom.xml", _damage_custom_property)
-    else:
-        _damage_pdf_info(outputs / "article.pdf")
-    result = _verify(outputs)
-    said = result.output
-    assert result.exit_code == 1, said
-    assert any(re.search(rf"\b{fmt}\b", l) and "rights" in l and re.search(r"differ|changed|expected", l) for l in said.splitlines()), said
-
-
 def test_verify_passes_the_undamaged_copy(outputs: Path):
     result = _verify(outputs)
     assert result.exit_code == 0, result.output
@@ -196,3 +148,81 @@ def test_the_independent_readers_find_every_paragraph_of_the_undamaged_build(art
     fm = front_matter(ARTICLE)
     shown = text_of(fmt, article_build / f"article.{fmt}", [fm["title"]])
     assert [p[:50] for _, p in PARAGRAPHS if not shows(shown, p)] == []
+
+
+# -- every field, in each format's own metadata ------------------------------------------------
+FM = front_matter(ARTICLE)
+#: field -> (the value as the article gives it, a different value of the same shape)
+FIELD_VALUES: dict[str, tuple[str, str]] = {
+    "title": (FM["title"], FM["title"].replace("Consensus", "Agreement")),
+    "date": (FM["date"].isoformat(), "2025-10-31"),
+    "publisher": (FM["publisher"], FM["publisher"].replace("Neighbours", "Neighbors")),
+    "source": (FM["source"]["name"], FM["source"]["name"].replace("Global", "Weekly")),
+    "keywords": ("tariffs", "duties"),
+    "credits": (FM["credits"][0], FM["credits"][0].replace("Xinhua", "Reuters")),
+    "contact": ("Lu Zhenhua", "Lu Zhenhai"),
+    "rights": (FM["rights"], FM["rights"].replace("authorized", "permitted")),
+}
+#: format -> field -> (zip member, the element's opening tag up to its text) for the zip formats
+ZIP_PLACES: dict[str, dict[str, tuple[str, str]]] = {
+    "epub": {
+        "title": ("EPUB/content.opf", "<dc:title"),
+        "date": ("EPUB/content.opf", "<dc:date"),
+        "publisher": ("EPUB/content.opf", "<dc:publisher"),
+        "source": ("EPUB/content.opf", "<dc:source"),
+        "keywords": ("EPUB/content.opf", "<dc:subject"),
+        "credits": ("EPUB/content.opf", '<meta property="schema:creditText"'),
+        "contact": ("EPUB/content.opf", '<meta property="schema:contactPoint"'),
+        "rights": ("EPUB/content.opf", "<dc:rights"),
+    },
+    "docx": {
+        "title": ("docProps/core.xml", "<dc:title"),
+        "date": ("docProps/core.xml", "<dcterms:created"),
+        "publisher": ("docProps/custom.xml", 'name="Publisher"><vt:lpwstr'),
+        "source": ("docProps/custom.xml", 'name="Source"><vt:lpwstr'),
+        "keywords": ("docProps/core.xml", "<cp:keywords"),
+        "credits": ("docProps/custom.xml", 'name="Credits"><vt:lpwstr'),
+        "contact": ("docProps/custom.xml", 'name="Contact"><vt:lpwstr'),
+        "rights": ("docProps/custom.xml", 'name="Rights"><vt:lpwstr'),
+    },
+}
+PDF_KEYS = {"title": "/Title", "date": "/CreationDate", "publisher": "/Publisher", "source": "/Source",
+            "keywords": "/Keywords", "credits": "/Credits", "contact": "/Contact", "rights": "/Rights"}
+
+
+def _change_in_element(xml: str, opening: str, old: str, new: str) -> str:
+    """``old`` changed to ``new`` in the text of the element(s) whose markup starts with ``opening``."""
+    pattern = re.compile(re.escape(opening) + r"[^<]*?>([^<]*)<")
+    hits = [m for m in pattern.finditer(xml) if old in m.group(1)]
+    assert hits, f"{opening} holding {old!r}"
+    m = hits[0]
+    return xml[: m.start(1)] + m.group(1).replace(old, new) + xml[m.end(1) :]
+
+
+def _damage_pdf_field(path: Path, key: str, old: str, new: str) -> None:
+    from pypdf.generic import NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=str(path))
+    info = writer._info.get_object()
+    value = str(info[NameObject(key)])
+    if key == "/CreationDate":
+        old, new = old.replace("-", ""), new.replace("-", "")
+    assert old in value, (key, value)
+    info[NameObject(key)] = TextStringObject(value.replace(old, new))
+    writer.write(str(path))
+
+
+@pytest.mark.parametrize("field", list(FIELD_VALUES))
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_verify_names_each_field_changed_in_each_formats_metadata(outputs: Path, fmt: str, field: str):
+    old, new = FIELD_VALUES[field]
+    if fmt == "pdf":
+        _damage_pdf_field(outputs / "article.pdf", PDF_KEYS[field], old, new)
+    else:
+        member, opening = ZIP_PLACES[fmt][field]
+        rewrite_zip_member(outputs / f"article.{fmt}", member, lambda data: _change_in_element(data.decode("utf-8"), opening, old, new).encode("utf-8"))
+    result = _verify(outputs)
+    said = result.output
+    assert result.exit_code == 1, said
+    named = [l for l in said.splitlines() if re.match(rf"\s*{fmt}\b", l) and re.search(rf"\b{field}\b", l)]
+    assert named, said
