@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,46 @@ def test_pdf_info_and_xmp_carry_every_field(tmp_path: Path) -> None:
     assert _xmp_values(xmp, "subject") == FULL["keywords"]
     assert _xmp_values(xmp, "title") == [FULL["title"]]
     assert len(list(xmp.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}RDF"))) == 1
+    _no_stray_text(xmp)
+
+
+def _no_stray_text(root: etree._Element) -> None:
+    """Text only in leaf elements: nothing between the elements of the packet."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if len(element):
+            assert not (element.text or "").strip(), f"text {element.text!r} in {element.tag}"
+        if element is not root:
+            assert not (element.tail or "").strip(), f"text {element.tail!r} after {element.tag}"
+
+
+def test_a_packet_without_rdf_is_refused_with_a_clear_error() -> None:
+    from publish.errors import OutputError
+    from publish.writers.pdf import merge_xmp
+
+    with pytest.raises(OutputError) as caught:
+        merge_xmp(b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>", "<rdf:Description/>")
+    assert str(caught.value) == "WeasyPrint wrote an XMP packet without rdf:RDF; cannot add the Dublin Core fields"
+    merged = merge_xmp(b'<?xml version="1.0"?>\n<rdf:RDF>A</rdf:RDF>', "<d/>")
+    assert merged == b"<rdf:RDF>A<d/></rdf:RDF>", "the declaration goes, the description joins the one RDF"
+
+
+def test_a_pdfa3_keeps_its_own_xmp_and_lists_its_attachment_once(tmp_path: Path) -> None:
+    """WeasyPrint writes the XMP of a PDF/A itself (with its pdfaid part) and lists the attached
+    source twice: publish adds the Dublin Core fields to that packet and lists the source once."""
+    from pypdf import PdfReader
+
+    source = _article(tmp_path, FULL)
+    [result] = build([source], formats=["pdf"], out=tmp_path / "out", project=tmp_path, options={"pdf_variant": "pdf/a-3b"})
+    xmp = pdf_xmp(result.path)
+    assert [e.text for e in xmp.iter("{http://www.aiim.org/pdfa/ns/id/}part")] + [
+        v for d in xmp.iter("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}Description") for k, v in d.attrib.items() if k.endswith("}part")
+    ] == ["3"]
+    assert _xmp_values(xmp, "rights") == [FULL["rights"]] and _xmp_values(xmp, "publisher") == [FULL["publisher"]]
+    _no_stray_text(xmp)
+    root = PdfReader(str(result.path)).trailer["/Root"]
+    assert len(root["/AF"]) == 1 and root["/AF"][0].get_object()["/F"] == "article.md"
 
 
 def test_a_pdf_of_a_bare_article_invents_no_field(tmp_path: Path) -> None:
@@ -136,7 +177,27 @@ def test_epub_opf_carries_every_field(tmp_path: Path) -> None:
     assert meta["schema:creditText"] == FULL["credits"]
     assert meta["schema:contactPoint"] == [plain(FULL["contact"])]
     assert meta["dcterms:modified"] == ["2024-05-17T00:00:00Z"]
-    assert epub_opf(path).get("unique-identifier") == epub_opf(path).find(f"{OPF}metadata/{DC}identifier").get("id")
+    opf = epub_opf(path)
+    assert opf.get("unique-identifier") == opf.find(f"{OPF}metadata/{DC}identifier").get("id")
+    # EPUB 3 refinements: which title is the main one, and that each creator is an author
+    ids = {e.get("id"): e.text for e in opf.iterfind(f"{OPF}metadata/{DC}*") if e.get("id")}
+    refines = sorted((m.get("refines"), m.get("property"), m.get("scheme"), m.text) for m in opf.iterfind(f"{OPF}metadata/{OPF}meta") if m.get("refines"))
+    expected = [("#title", "title-type", None, "main"), ("#subtitle", "title-type", None, "subtitle")]
+    expected += [(f"#creator{i}", "role", "marc:relators", "aut") for i in range(len(FULL["author"]))]
+    assert [r for r in refines if r[0] != "#conformance"] == sorted(expected)
+    assert ids["title"] == FULL["title"] and ids["subtitle"] == plain(FULL["subtitle"])
+    assert [ids[f"creator{i}"] for i in range(len(FULL["author"]))] == FULL["author"]
+    # the title readers show in their library and table of contents
+    assert [r.get("title") for r in opf.iterfind(f"{OPF}guide/{OPF}reference")] == [FULL["title"]]
+    with zipfile.ZipFile(path) as archive:
+        ncx = etree.fromstring(archive.read("EPUB/toc.ncx"))
+    assert ncx.findtext("{*}docTitle/{*}text") == FULL["title"]
+    # accessibility metadata that is true of a text-only article
+    assert meta["schema:accessMode"] == ["textual"] and meta["schema:accessModeSufficient"] == ["textual"]
+    assert meta["schema:accessibilityFeature"] == ["structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability"]
+    assert meta["schema:accessibilityHazard"] == ["none"]
+    summary = opf.find(f"{OPF}metadata/{OPF}meta[@property='schema:accessibilitySummary']")
+    assert summary.get("{http://www.w3.org/XML/1998/namespace}lang") == "en" and "reflowable" in summary.text
 
 
 def test_an_epub_of_a_bare_article_invents_no_field(tmp_path: Path) -> None:
@@ -156,6 +217,18 @@ def test_docx_core_and_custom_properties_carry_every_field(tmp_path: Path) -> No
     assert found["keywords"] == [", ".join(FULL["keywords"])] and found["language"] == [FULL["lang"]]
     assert found["identifier"] == [FULL["identifier"]] and found["lastModifiedBy"] == [FULL["publisher"]]
     assert found["created"] == found["modified"] == ["2024-05-17T00:00:00Z"] and found["revision"] == ["1"]
+    path = tmp_path / "out" / "article.docx"
+    with zipfile.ZipFile(path) as package:
+        custom_xml = etree.fromstring(package.read("docProps/custom.xml"))
+        app = etree.fromstring(package.read("docProps/app.xml"))
+        rels = etree.fromstring(package.read("_rels/.rels"))
+    vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+    assert [p.get("pid") for p in custom_xml] == [str(i) for i in range(2, 2 + len(custom_xml))], "Word numbers them from 2"
+    assert all(len(p) == 1 and p[0].tag == f"{vt}lpwstr" for p in custom_xml)
+    _no_stray_text(custom_xml)
+    assert app.findtext("{*}Company") == FULL["publisher"] and app.findtext("{*}Application") == "publish"
+    custom_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    assert [r.get("Target") for r in rels if r.get("Type") == custom_rel] == ["docProps/custom.xml"]
     custom = {k: v for k, v in found.items() if k[0].isupper()}
     assert custom == {
         "Rights": [FULL["rights"]],
@@ -188,7 +261,30 @@ def test_a_value_longer_than_word_allows_ends_in_an_ellipsis_at_255_characters(t
     found = docx_properties(_built(tmp_path, {"title": title}, "docx"))
     assert found["title"] == [title] and "Title" not in found
     longer = "T" * 255
-    assert docx_properties(_built(tmp_path, {"title": longer}, "docx"))["title"] == [longer]
+    found = docx_properties(_built(tmp_path, {"title": longer}, "docx"))
+    assert found["title"] == [longer] and "Title" not in found, "255 characters fit"
     longest = "T" * 256
-    found = docx_properties(_built(tmp_path, {"title": longest}, "docx"))
+    keywords = [f"keyword {i:03}" for i in range(30)]
+    found = docx_properties(_built(tmp_path, {"title": longest, "keywords": keywords}, "docx"))
     assert found["title"] == ["T" * 254 + "…"] and found["Title"] == [longest]
+    assert found["keywords"] == [", ".join(keywords)[:254] + "…"] and found["Keywords"] == [", ".join(keywords)]
+
+
+def test_a_reference_docx_with_custom_properties_gives_way_to_the_articles(tmp_path: Path) -> None:
+    """A theme whose Word reference is an earlier publish output (with its own custom.xml): the new
+    DOCX has one custom-properties part, the new article's."""
+    (tmp_path / "earlier").mkdir()
+    reference = _built(tmp_path / "earlier", {**MINIMAL, "rights": "Old rights", "publisher": "Old Press"}, "docx")
+    theme = tmp_path / "worded"
+    (theme / "docx").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n", "utf-8")
+    reference.replace(theme / "docx" / "reference.docx")
+    [result] = build([_article(tmp_path, FULL)], formats=["docx"], out=tmp_path / "out", project=tmp_path, theme=str(theme))
+    with zipfile.ZipFile(result.path) as package:
+        names = package.namelist()
+        rels = etree.fromstring(package.read("_rels/.rels"))
+    custom_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+    assert [r.get("Target") for r in rels if r.get("Type") == custom_rel] == ["docProps/custom.xml"]
+    assert names.count("docProps/custom.xml") == 1
+    found = docx_properties(result.path)
+    assert found["Rights"] == [FULL["rights"]] and found["Publisher"] == [FULL["publisher"]]
