@@ -206,11 +206,24 @@ def docx_properties(path: Path) -> dict[str, list[str]]:
     return found
 
 
+# -- the web page: lxml's HTML parser ---------------------------------------------------------
+def html_text(path: Path) -> str:
+    """The body's text, without scripts and styles, one line per block element."""
+    from lxml import html
+
+    body = html.fromstring(path.read_bytes()).body
+    for hidden in body.xpath(".//script|.//style|.//template"):
+        hidden.drop_tree()
+    for block in body.iter(*_BLOCKS):
+        block.text = "\n" + (block.text or "")
+    return body.text_content()
+
+
 def text_of(fmt: str, path: Path, running: Iterable[str] = ()) -> str:
     """An output's visible text, read independently of publish."""
     if fmt == "pdf":
         return pdf_text(path, running)
-    return {"epub": epub_text, "docx": docx_text}[fmt](path)
+    return {"epub": epub_text, "docx": docx_text, "html": html_text}[fmt](path)
 
 
 # -- damaging a zip output -------------------------------------------------------------------

@@ -16,7 +16,7 @@ from conftest import ARTICLE, build_outputs
 from independent import body_paragraphs, front_matter, rewrite_zip_member, shows, text_of
 from publish.cli import main
 
-FORMATS = ("pdf", "epub", "docx")
+FORMATS = ("pdf", "epub", "docx", "html")
 PARAGRAPHS = body_paragraphs(ARTICLE)
 #: The paragraph in the middle of the article, with its source line.
 MIDDLE_LINE, MIDDLE = PARAGRAPHS[len(PARAGRAPHS) // 2]
@@ -115,6 +115,15 @@ def _docx_damage(data: bytes, edit: Callable[[str], str]) -> bytes:
 
 
 @pytest.mark.parametrize("damage", list(DAMAGES))
+def test_verify_names_the_web_page_paragraph_that_was_damaged(outputs: Path, damage: str):
+    edit, line = DAMAGES[damage]
+    page = outputs / "article.html"
+    page.write_bytes(_damage_xml_text(page.read_bytes(), edit))
+    assert not shows(text_of("html", page), QUOTED if damage == "quote-straightened" else MIDDLE)
+    _names_the_loss(_verify(outputs), "html", "body", line)
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
 def test_verify_names_the_docx_paragraph_that_was_damaged(outputs: Path, damage: str):
     edit, line = DAMAGES[damage]
     rewrite_zip_member(outputs / "article.docx", "word/document.xml", lambda data: _docx_damage(data, edit))
@@ -186,6 +195,8 @@ ZIP_PLACES: dict[str, dict[str, tuple[str, str]]] = {
         "rights": ("docProps/custom.xml", 'name="Rights"><vt:lpwstr'),
     },
 }
+#: the web page says its metadata in its JSON-LD
+HTML_JSON_LD = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.S)
 PDF_KEYS = {"title": "/Title", "date": "/CreationDate", "publisher": "/Publisher", "source": "/Source",
             "keywords": "/Keywords", "credits": "/Credits", "contact": "/Contact", "rights": "/Rights"}
 
@@ -212,12 +223,21 @@ def _damage_pdf_field(path: Path, key: str, old: str, new: str) -> None:
     writer.write(str(path))
 
 
-@pytest.mark.parametrize("field", list(FIELD_VALUES))
-@pytest.mark.parametrize("fmt", FORMATS)
+#: the web page's JSON-LD has no contact point (its visible end matter has the contact)
+FIELD_CASES = [(fmt, field) for fmt in FORMATS for field in FIELD_VALUES if (fmt, field) != ("html", "contact")]
+
+
+@pytest.mark.parametrize(("fmt", "field"), FIELD_CASES)
 def test_verify_names_each_field_changed_in_each_formats_metadata(outputs: Path, fmt: str, field: str):
     old, new = FIELD_VALUES[field]
     if fmt == "pdf":
         _damage_pdf_field(outputs / "article.pdf", PDF_KEYS[field], old, new)
+    elif fmt == "html":
+        page = outputs / "article.html"
+        text = page.read_text("utf-8")
+        [block] = HTML_JSON_LD.findall(text)
+        assert old in block[1], (field, block[1][:200])
+        page.write_text(text.replace(block[1], block[1].replace(old, new)), "utf-8")
     else:
         member, opening = ZIP_PLACES[fmt][field]
         rewrite_zip_member(outputs / f"article.{fmt}", member, lambda data: _change_in_element(data.decode("utf-8"), opening, old, new).encode("utf-8"))
