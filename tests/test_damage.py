@@ -63,14 +63,14 @@ def outputs(article_build: Path, tmp_path: Path) -> Path:
     return out
 
 
-def _verify(out: Path) -> Result:
+def _verify(out: Path, source: Path = ARTICLE, *options: str) -> Result:
     """``publish verify ARTICLE --out OUT``, run in this process through click (a subprocess per
     damage would cost a second each, in every mutation run too); the "publish" logger is left as
     it was found."""
     logger = logging.getLogger("publish")
     saved = (list(logger.handlers), logger.propagate, logger.level)
     try:
-        return CliRunner().invoke(main, ["verify", str(ARTICLE), "--out", str(out)], catch_exceptions=False)
+        return CliRunner().invoke(main, ["verify", str(source), "--out", str(out), *options], catch_exceptions=False)
     finally:
         logger.handlers[:], logger.propagate = saved[0], saved[1]
         logger.setLevel(saved[2])
@@ -246,3 +246,55 @@ def test_verify_names_each_field_changed_in_each_formats_metadata(outputs: Path,
     assert result.exit_code == 1, said
     named = [l for l in said.splitlines() if re.match(rf"\s*{fmt}\b", l) and re.search(rf"\b{field}\b", l)]
     assert named, said
+
+
+# -- every kind of block ------------------------------------------------------------------------
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+BLOCKS = {
+    "heading": (FIXTURES / "constructs" / "constructs.md", "A third-level heading", "A third-level headline"),
+    "table cell": (FIXTURES / "constructs" / "constructs.md", "long cell text", "long cell test"),
+    "figure caption": (FIXTURES / "constructs" / "constructs.md", "A red square and a blue circle", "A red square and a blue circlet"),
+    "footnote": (FIXTURES / "constructs" / "constructs.md", "It has a second paragraph.", "It had a second paragraph."),
+    "definition term": (FIXTURES / "extensions" / "extensions.md", "Apple", "Pear"),
+}
+
+
+@pytest.mark.parametrize("kind", list(BLOCKS))
+def test_verify_checks_every_kind_of_block(tmp_path: Path, kind: str):
+    """Headings, table cells, captions, footnotes and definition terms are paragraphs too: one
+    changed in the EPUB is named with its line."""
+    source, old, new = BLOCKS[kind]
+    out = tmp_path / "out"
+    build_outputs(source, out, formats=["epub"], project=source.parent)
+    book = out / f"{source.stem}.epub"
+
+    def damage(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        assert text.count(f">{old}") == 1, "the block's text, right after its tag"
+        return text.replace(f">{old}", f">{new}").encode("utf-8")
+
+    rewrite_zip_member(book, "EPUB/article.xhtml", damage)
+    line = next(i for i, l in enumerate(source.read_text("utf-8").split("\n"), start=1) if old in l)
+    _names_the_loss(_verify(out, source, "--format", "epub"), "epub", "body", line)
+
+
+def test_a_title_cut_at_words_limit_is_accepted_only_when_the_cut_is_true(tmp_path: Path):
+    """Word's core title stops at 255 characters and ends in an ellipsis; verify accepts that
+    cut, even without the whole title beside it, but not a cut title that differs."""
+    title = ("A very long title that goes on " * 12).strip()
+    source = tmp_path / "long.md"
+    source.write_text(f'---\ntitle: "{title}"\n---\nBody text.\n', "utf-8")
+    out = tmp_path / "out"
+    build_outputs(source, out, formats=["docx"], project=tmp_path)
+
+    def without_whole_title(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        whole = re.search(r'<property [^>]*name="Title">.*?</property>', text, flags=re.S)
+        assert whole, "the whole title is kept in a custom property"
+        return text.replace(whole.group(0), "").encode("utf-8")
+
+    rewrite_zip_member(out / "long.docx", "docProps/custom.xml", without_whole_title)
+    assert _verify(out, source, "--format", "docx").exit_code == 0
+    rewrite_zip_member(out / "long.docx", "docProps/core.xml", lambda data: data.replace(b"goes on A very", b"goes on A vary", 1))
+    result = _verify(out, source, "--format", "docx")
+    assert result.exit_code == 1 and any(re.match(r"\s*docx\b.*\btitle\b", l) for l in result.output.splitlines()), result.output
