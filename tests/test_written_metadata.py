@@ -200,9 +200,23 @@ def test_epub_opf_carries_every_field(tmp_path: Path) -> None:
     assert summary.get("{http://www.w3.org/XML/1998/namespace}lang") == "en" and "reflowable" in summary.text
 
 
+def test_an_epub_claims_conformance_only_in_the_name_of_a_certifier_the_article_gives(tmp_path: Path) -> None:
+    path = _built(tmp_path, {**FULL, "accessibility-certifier": "Jane Auditor"}, "epub")
+    opf = epub_opf(path)
+    claims = [(m.get("id"), m.get("refines"), m.get("property"), m.text) for m in opf.iterfind(f"{OPF}metadata/{OPF}meta")
+              if m.get("property") in ("dcterms:conformsTo", "a11y:certifiedBy")]
+    assert claims == [
+        ("conformance", None, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+        (None, "#conformance", "a11y:certifiedBy", "Jane Auditor"),
+    ]
+    assert "dcterms:conformsTo" not in _opf(_built(tmp_path, FULL, "epub"))[1], "no certifier, no claim"
+
+
 def test_an_epub_of_a_bare_article_invents_no_field(tmp_path: Path) -> None:
     path = _built(tmp_path, MINIMAL, "epub")
     dc, meta = _opf(path)
+    summary = epub_opf(path).find(f"{OPF}metadata/{OPF}meta[@property='schema:accessibilitySummary']")
+    assert summary.get("{http://www.w3.org/XML/1998/namespace}lang") is None, "the package's language says it"
     assert set(dc) == {"identifier", "title", "language"} and dc["title"] == [MINIMAL["title"]] and dc["language"] == ["en"]
     assert "schema:creditText" not in meta and "schema:contactPoint" not in meta
     source_only = _built(tmp_path, {**MINIMAL, "source": {"name": "River Review"}}, "epub")
