@@ -40,18 +40,21 @@ class Group:
 
 
 GROUPS: dict[str, Group] = {
-    # the comparison at the heart of verify: what the article says must be there, and whether it is
-    # (the read-backs themselves move beside their writers; see tests/mutation-survivors.md)
+    # the comparison at the heart of verify: what the article says must be there, and whether it
+    # is (each format's read-back, beside its writer, is named in tests/mutation-survivors.md)
     "verify": Group(
-        files=["publish/verify.py"],
+        files=["publish/verify.py", "publish/readback.py"],
         mutants=[
-            "publish.verify.x_layout_key__mutmut_*",
-            "publish.verify.xǁExtractedǁ*",
+            "publish.readback.x_layout_key__mutmut_*",
+            "publish.readback.xǁExtractedǁshows__mutmut_*",
+            "publish.verify.x_visible_text__mutmut_*",
             "publish.verify.x_body_paragraphs__mutmut_*",
+            "publish.verify.x__visit__mutmut_*",
+            "publish.verify.x__note_paragraphs__mutmut_*",
             "publish.verify.x_expectations__mutmut_*",
-            "publish.verify.xǁReportǁset__mutmut_*",
-            "publish.verify.xǁReportǁok__mutmut_*",
-            "publish.verify.x_check_output__mutmut_*",
+            "publish.verify.x__says__mutmut_*",
+            "publish.verify.x_compare__mutmut_*",
+            "publish.verify.x_check_file__mutmut_*",
         ],
         tests=["tests/test_verify.py", "tests/test_damage.py"],
         cache=True,

@@ -146,7 +146,10 @@ def built(tmp_path: Path) -> tuple[m.Manifest, Path]:
     target.write_bytes(b"EPUB")
     manifest = m.Manifest.load(tmp_path)
     assert manifest.outputs == {}
-    manifest.record(target, tmp_path / "article.md", "epub", tmp_path, _inputs(images={"images/x.png": _sha(b"PNG")}), _sha(b"EPUB"), 4)
+    manifest.record(
+        target, tmp_path / "article.md", "epub", tmp_path, _inputs(images={"images/x.png": _sha(b"PNG")}), _sha(b"EPUB"), 4,
+        theme="default", options={"paper": "a4", "pdf_variant": None}, verified=True,
+    )
     manifest.save()
     return m.Manifest.load(tmp_path), target
 
@@ -183,10 +186,15 @@ def test_what_the_manifest_records(built: tuple[m.Manifest, Path]) -> None:
         "source": str((target.parent / "article.md").resolve()),
         "format": "epub",
         "project": str(target.parent),
+        "theme": "default",
+        "options": {"paper": "a4"},
         "inputs": _inputs(images={"images/x.png": _sha(b"PNG")}).as_dict(),
         "output": _sha(b"EPUB"),
+        "verified": _sha(b"EPUB"),
         "size": 4,
     }
+    manifest.record(target, target.with_suffix(".md"), "epub", target.parent, _inputs(), _sha(b"EPUB"), 4)
+    assert manifest.outputs["article.epub"]["verified"] is None and manifest.outputs["article.epub"]["theme"] is None
     assert set(entry["inputs"]) == {"source", "images", "theme", "options", "versions", "env"}
 
 
