@@ -86,7 +86,7 @@ GROUPS: dict[str, Group] = {
         pytest_args=["-k", "not in_seconds and not cli"],
     ),
     # the manifest of incremental builds
-    "manifest": Group(files=["publish/manifest.py"], mutants=["publish.manifest.*"], tests=["tests/test_manifest.py", "tests/test_incremental.py"]),
+    "manifest": Group(files=["publish/manifest.py"], mutants=["publish.manifest.*"], tests=["tests/test_manifest.py"]),
     # the atomic replace: a new temporary file beside the target, then the install (side files
     # first, the output last); that nothing is installed unless every format succeeded is tested
     # end to end by tests/test_safety.py (too slow to run for every mutant)
