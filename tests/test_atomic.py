@@ -80,3 +80,17 @@ def test_install_moves_side_files_first_and_drops_those_no_page_uses(tmp_path: P
         "unrelated.txt": b"not ours",
     }
     assert not side.exists() and not task.temp.exists()
+
+
+def test_install_creates_the_folders_side_files_need_and_cleans_one_level_folders(tmp_path: Path) -> None:
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "stale.png").write_bytes(b"stale")
+    task = _task(tmp_path, b"page")
+    side = pipeline.side_files_dir(task.temp)
+    (side / "media" / "fonts").mkdir(parents=True)
+    (side / "media" / "fonts" / "a.woff2").write_bytes(b"font")
+    (side / "img").mkdir()
+    (side / "img" / "new.png").write_bytes(b"new")
+    pipeline._install(task)
+    found = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert found == {"article.html", "media/fonts/a.woff2", "img/new.png"}
