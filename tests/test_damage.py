@@ -298,3 +298,25 @@ def test_a_title_cut_at_words_limit_is_accepted_only_when_the_cut_is_true(tmp_pa
     rewrite_zip_member(out / "long.docx", "docProps/core.xml", lambda data: data.replace(b"goes on A very", b"goes on A vary", 1))
     result = _verify(out, source, "--format", "docx")
     assert result.exit_code == 1 and any(re.match(r"\s*docx\b.*\btitle\b", l) for l in result.output.splitlines()), result.output
+
+
+@pytest.mark.parametrize(
+    ("fmt", "damage", "said"),
+    [
+        ("epub", "missing", r"\bfile\b.*\bmissing\b.*does not exist"),
+        ("docx", "truncated", r"\bfile\b.*\bdiffers\b.*cannot be read: "),
+        ("pdf", "junk", r"\bfile\b.*\bdiffers\b.*cannot be read: [A-Z]\w+: "),
+    ],
+)
+def test_verify_names_an_output_that_is_missing_or_cannot_be_read(outputs: Path, fmt: str, damage: str, said: str):
+    path = outputs / f"article.{fmt}"
+    if damage == "missing":
+        path.unlink()
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:1000])
+    else:
+        path.write_bytes(b"%PDF-1.7\n% not a PDF after all\n" * 10)
+    result = _verify(outputs)
+    assert result.exit_code == 1, result.output
+    lines = [l for l in result.output.splitlines() if re.match(rf"\s*{fmt}\b", l) and re.search(said, l)]
+    assert lines and "NoneType" not in lines[0], result.output
