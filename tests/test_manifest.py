@@ -239,3 +239,32 @@ def test_save_replaces_the_manifest_atomically_and_leaves_no_temporary_file(tmp_
         manifest.save()
     assert (tmp_path / m.NAME).read_text("utf-8") == text, "the previous manifest is intact"
     assert [p.name for p in tmp_path.iterdir()] == [m.NAME], "no temporary file left behind"
+
+
+def test_the_theme_an_output_was_built_with_is_the_first_of_its_chain(tmp_path: Path) -> None:
+    manifest = m.Manifest(tmp_path)
+    target = tmp_path / "article.epub"
+    theme = {"1:default/css/epub.css": "a", "0:mine/extra.css": "b", "0:mine/theme.yaml": "c"}
+    manifest.record(target, tmp_path / "article.md", "epub", tmp_path, _inputs(theme=theme), "sha", 1)
+    assert manifest.theme_of("article.epub") == "mine"
+    manifest.record(target, tmp_path / "article.md", "epub", tmp_path, _inputs(theme={"1:default/a.css": "a"}), "sha", 1)
+    assert manifest.theme_of("article.epub") is None, "no first link of a chain recorded"
+    assert manifest.theme_of("article.pdf") is None
+    manifest.outputs["odd.pdf"] = "text"  # type: ignore[assignment]
+    assert manifest.theme_of("odd.pdf") is None
+
+
+def test_the_outputs_built_from_a_source_are_those_of_that_source_still_there(tmp_path: Path) -> None:
+    source, other = tmp_path / "article.md", tmp_path / "other.md"
+    manifest = m.Manifest(tmp_path)
+    for fmt in ("epub", "pdf"):
+        manifest.record(tmp_path / f"article.{fmt}", source, fmt, tmp_path, _inputs(), "sha", 1)
+    manifest.record(tmp_path / "other.epub", other, "epub", tmp_path, _inputs(), "sha", 1)
+    manifest.outputs["junk"] = "text"  # type: ignore[assignment]
+    (tmp_path / "article.epub").write_bytes(b"epub")
+    (tmp_path / "other.epub").write_bytes(b"epub")
+    found = manifest.built(source, tmp_path)
+    assert list(found) == ["epub"] and found["epub"] is manifest.outputs["article.epub"]
+    assert list(manifest.built(other, tmp_path)) == ["epub"]
+    (tmp_path / "article.pdf").write_bytes(b"pdf")
+    assert sorted(manifest.built(source, tmp_path)) == ["epub", "pdf"]
