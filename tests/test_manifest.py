@@ -220,7 +220,19 @@ def test_a_missing_or_damaged_manifest_loads_empty(tmp_path: Path, text: str) ->
 
 def test_a_manifest_of_the_right_schema_loads_as_written(tmp_path: Path) -> None:
     (tmp_path / m.NAME).write_text('{"schema": 1, "outputs": {"a.pdf": {"output": "x"}}}', "utf-8")
-    assert m.Manifest.load(tmp_path).outputs == {"a.pdf": {"output": "x"}}
+    loaded = m.Manifest.load(tmp_path)
+    assert loaded.outputs == {"a.pdf": {"output": "x"}} and loaded.folder == tmp_path and loaded.path == tmp_path / m.NAME
+
+
+def test_an_output_counts_as_verified_only_if_this_very_file_passed(built: tuple[m.Manifest, Path], tmp_path: Path) -> None:
+    manifest, target = built
+    images = {"images/x.png": _sha(b"PNG")}
+    assert manifest.is_current(target, _inputs(images=images), verified=True), "recorded as verified"
+    manifest.record(target, tmp_path / "article.md", "epub", tmp_path, _inputs(images=images), _sha(b"EPUB"), 4)
+    assert manifest.is_current(target, _inputs(images=images)), "current, though never read back"
+    assert not manifest.is_current(target, _inputs(images=images), verified=True), "current but not verified"
+    manifest.outputs[target.name]["verified"] = _sha(b"another file")
+    assert not manifest.is_current(target, _inputs(images=images), verified=True), "another file was verified"
 
 
 def test_save_replaces_the_manifest_atomically_and_leaves_no_temporary_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
