@@ -280,3 +280,17 @@ def test_the_outputs_built_from_a_source_are_those_of_that_source_still_there(tm
     assert list(manifest.built(other, tmp_path)) == ["epub"]
     (tmp_path / "article.pdf").write_bytes(b"pdf")
     assert sorted(manifest.built(source, tmp_path)) == ["epub", "pdf"]
+
+
+def test_a_web_page_built_as_a_folder_is_found_where_its_recorded_options_put_it(tmp_path: Path) -> None:
+    source = tmp_path / "article.md"
+    manifest = m.Manifest(tmp_path)
+    manifest.record(tmp_path / "article" / "index.html", source, "html", tmp_path, _inputs(), "sha", 1, options={"web_folder": True})
+    (tmp_path / "article").mkdir()
+    (tmp_path / "article" / "index.html").write_text("page")
+    assert list(manifest.built(source, tmp_path)) == ["html"], "the recorded option says where the page is"
+    manifest.outputs["index.html"]["options"] = "not a mapping"
+    assert manifest.built(source, tmp_path) == {}, "without its options the page is looked for as article.html"
+    assert manifest.built(source, tmp_path, {"web_folder": True}) != {}, "the options asked for now say it too"
+    del manifest.outputs["index.html"]["inputs"]
+    assert manifest.theme_of("index.html") is None
