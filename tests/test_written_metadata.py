@@ -13,13 +13,13 @@ from independent import docx_properties, epub_opf, pdf_info, pdf_xmp, plain
 from publish.pipeline import build
 
 FULL = {
-    "title": "Ports & Rivers: “Tides” <Rising>",
+    "title": "Ports & Rivers: “Tides” < 5 m",
     "subtitle": "What the *water* keeps",
     "author": ["Ana Lima", "Bo Berg"],
     "date": dt.date(2024, 5, 17),
     "lang": "en-GB",
     "publisher": "Press & Co",
-    "rights": "© 2024 Press & Co. Reprinted with <permission> – “all” rights reserved.",
+    "rights": "© 2024 Press & Co. Reprinted with permission <2024> – “all” rights reserved.",
     "identifier": "urn:isbn:9780000000019",
     "keywords": ["ports", "rivers & tides", "climate"],
     "description": "How ports & rivers meet.",
