@@ -187,7 +187,7 @@ def test_site_absolute_image_is_read_from_the_project_never_from_the_root(sandbo
     project = sandbox["project"]
     (project / "article.md").write_text('---\ntitle: T\n---\n\n<img src="/etc/passwd" alt="x">\n')
     with pytest.raises(SourceError, match="image '/etc/passwd' does not exist"):
-        _build(sources=[project / "article.md"], formats=["pdf"], out=project / "out", project=project, parallel=False, force=True)
+        build(sources=[project / "article.md"], formats=["pdf"], out=project / "out", project=project, parallel=False, force=True)
 
 
 # -- markup and script injection: dropped (raw HTML) or shown as text (Markdown) in every format --
