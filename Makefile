@@ -14,7 +14,7 @@ AXE := .cache/npm/node_modules/axe-core/axe.min.js
 ACE_VERSION := 1.4.6
 ACE := .tools/ace/node_modules/.bin/ace-cli
 
-.PHONY: publish test install clean bench gallery browser-tools ace
+.PHONY: publish test install clean bench gallery browser-tools ace mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ ace: $(ACE)
 test: $(TEST_STAMP) $(STAMP) browser-tools ace
 	$(BIN)/python -m pytest -q
 
+MUTATE_STAMP := $(VENV)/.installed-mutate
+
+$(MUTATE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test,mutate]"
+	touch $@
+
+# Mutation testing (slow: not part of `make test`); `make mutate GROUPS="verify manifest"` for some groups.
+mutate: $(MUTATE_STAMP) $(STAMP)
+	$(BIN)/python tests/mutate.py $(GROUPS)
+
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
@@ -61,4 +71,4 @@ gallery: $(TEST_STAMP) $(STAMP) browser-tools
 	$(BIN)/python docs/gallery.py
 
 clean:
-	rm -rf $(VENV) .tools dist build *.egg-info .cache
+	rm -rf $(VENV) .tools dist build *.egg-info .cache .mutation

@@ -12,6 +12,7 @@ import docx
 import pytest
 from lxml import etree
 
+from independent import docx_properties, front_matter, plain
 from publish.pipeline import build
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -276,6 +277,48 @@ def test_core_and_custom_properties_and_language(constructs: Path, constructs_do
         assert b"Microsoft" not in package.read("docProps/app.xml")
 
 
+def test_every_custom_property_is_text_numbered_from_two_with_the_front_matters_values(constructs: Path) -> None:
+    """docProps/custom.xml, read with lxml: one text property per reprint field, pids 2, 3, ...
+    (Word's numbering), values as the front matter gives them."""
+    fm = front_matter(CONSTRUCTS)
+    custom = _part(constructs, "docProps/custom.xml")
+    cp = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+    vt = "{http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes}"
+    props = custom.findall(f"{cp}property")
+    assert [p.get("pid") for p in props] == [str(i) for i in range(2, 2 + len(props))]
+    assert {p.get("fmtid") for p in props} == {"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"}
+    assert all(len(p) == 1 and p[0].tag == f"{vt}lpwstr" for p in props)
+    values = {p.get("name"): p[0].text for p in props}
+    assert values == {
+        "Rights": fm["rights"],
+        "Source": fm["source"]["name"],
+        "SourceURL": fm["source"]["url"],
+        "Publisher": fm["publisher"],
+        "Contact": plain(fm["contact"]),
+        "Date": fm["date"].isoformat(),
+        "Credits": "; ".join(fm["credits"]),
+    }
+    core = docx_properties(constructs)
+    assert core["lastModifiedBy"] == [fm["publisher"]] and core["revision"] == ["1"]
+    assert core["subject"] == [plain(fm["subtitle"])] and core["description"] == [fm["description"]]
+
+
+def test_a_title_or_keywords_too_long_for_word_are_kept_whole_in_custom_properties(tmp_path: Path) -> None:
+    title = ("A very long title that goes on " * 12).strip()
+    keywords = [f"keyword number {i}" for i in range(30)]
+    source = tmp_path / "long.md"
+    source.write_text(f'---\ntitle: "{title}"\nkeywords: [{", ".join(keywords)}]\n---\nBody text.\n', "utf-8")
+    [result] = build([source], formats=["docx"], out=tmp_path, project=tmp_path)
+    found = docx_properties(result.path)
+    assert found["Title"] == [title] and found["Keywords"] == [", ".join(keywords)]
+    assert found["title"] == [title[:254] + "…"] and found["keywords"] == [", ".join(keywords)[:254] + "…"]
+    short = tmp_path / "short.md"
+    short.write_text("---\ntitle: Short\nkeywords: [a, b]\n---\nBody.\n", "utf-8")
+    [result] = build([short], formats=["docx"], out=tmp_path, project=tmp_path)
+    found = docx_properties(result.path)
+    assert "Title" not in found and "Keywords" not in found and found["title"] == ["Short"]
+
+
 # -- read back -------------------------------------------------------------------
 def _pandoc_ast(path: Path) -> dict:
     import pypandoc
@@ -354,10 +397,6 @@ def test_two_builds_are_byte_identical(constructs: Path, tmp_path: Path) -> None
 
 # -- a theme's reference document ---------------------------------------------
 def test_a_themes_reference_docx_keeps_its_styles_and_gains_the_missing_ones(constructs: Path, tmp_path: Path) -> None:
-    from publish.themes import Theme
-
-    if not hasattr(Theme, "reference_docx"):
-        pytest.skip("this themes.py does not look for docx/reference.docx")
     with zipfile.ZipFile(constructs) as package:
         members = {name: package.read(name) for name in package.namelist()}
     styles = etree.fromstring(members["word/styles.xml"])

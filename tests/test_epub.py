@@ -15,9 +15,8 @@ import pytest
 from lxml import etree
 
 from conftest import ARTICLE, ROOT
-from publish.context import identifier
+from independent import front_matter, norm, plain
 from publish.pipeline import build
-from publish.reader import read_document
 
 CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
 COVER = ROOT / "tests" / "fixtures" / "epub" / "cover.md"
@@ -226,10 +225,10 @@ def test_landmarks_give_bodymatter_and_the_end_matter_as_backmatter(opened):
     page = book.doc("article.xhtml")
     end = page.find(".//*[@id='end-matter']")
     assert end.get(EPUB_TYPE) == "backmatter"
-    text = "".join(end.itertext())
-    meta = read_document(ARTICLE).meta
-    for value in [meta.rights.text, meta.contact.text, *(c.text for c in meta.credits)]:
-        assert value in text
+    text = norm("".join(end.itertext()))
+    fm = front_matter(ARTICLE)
+    for value in [fm["rights"], plain(fm["contact"]), *fm["credits"]]:
+        assert norm(value) in text, value
 
 
 def test_ncx_mirrors_the_nav_outline_for_older_readers(opened):
@@ -359,12 +358,63 @@ def test_opf_has_the_dublin_core_metadata(opened):
     assert book.meta("dcterms:modified") == ["2024-03-15T00:00:00Z"]
 
 
-def test_identifier_is_a_stable_uuid_when_the_article_gives_none(opened):
+def test_opf_titles_and_creators_are_refined_as_epub3_says(opened):
+    """The main title and the subtitle, and each author as a creator with the role aut, as the
+    front matter lists them (EPUB 3 refinements; readers show the main title)."""
+    fm = front_matter(CONSTRUCTS)
+    book = opened["constructs"]
+    titles = {e.get("id"): e.text for e in book.opf.iterfind("opf:metadata/dc:title", NS)}
+    assert titles == {"title": fm["title"], "subtitle": plain(fm["subtitle"])}
+    refines = {(m.get("refines"), m.get("property")): m.text for m in book.opf.iterfind("opf:metadata/opf:meta", NS) if m.get("refines")}
+    assert refines[("#title", "title-type")] == "main" and refines[("#subtitle", "title-type")] == "subtitle"
+    creators = [(e.get("id"), e.text) for e in book.opf.iterfind("opf:metadata/dc:creator", NS)]
+    assert [text for _, text in creators] == fm["author"]
+    for ident, _ in creators:
+        assert refines[(f"#{ident}", "role")] == "aut"
+    assert book.dc("description") == [fm["description"]]
+    summary = book.opf.find("opf:metadata/opf:meta[@property='schema:accessibilitySummary']", NS)
+    assert summary.get(XML_LANG) == "en"
+    assert [e.text for e in book.opf.iterfind("opf:metadata/dc:title", NS)][0] == book.opf.find("opf:metadata/dc:title", NS).text
+
+
+def test_an_article_without_subtitle_has_one_title(opened):
     book = opened["article"]
+    assert [e.get("id") for e in book.opf.iterfind("opf:metadata/dc:title", NS)] == ["title"]
+    assert book.dc("title") == [front_matter(ARTICLE)["title"]]
+    assert book.dc("creator") == [] and book.dc("description") == []
+
+
+def _unique_identifier(book: Book) -> str:
     unique = book.opf.get("unique-identifier")
-    ident = book.opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
-    assert ident == identifier(read_document(ARTICLE).meta)
+    return book.opf.find(f"opf:metadata/dc:identifier[@id='{unique}']", NS).text
+
+
+def test_identifier_is_a_stable_uuid_of_title_and_date_when_the_article_gives_none(opened, tmp_path):
+    """Derived from the title and the date: the same for the same article, whatever its body,
+    different for another title or date."""
+    assert "identifier" not in front_matter(ARTICLE)
+    ident = _unique_identifier(opened["article"])
     assert re.fullmatch(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}", ident)
+    head, body = ARTICLE.read_text("utf-8").split("\n---\n", 1)
+    variants = {
+        "body": head + "\n---\n\nAnother body altogether.\n",
+        "title": head.replace("title: \"China,", "title: \"Chinese,") + "\n---\n" + body,
+        "date": head.replace("date: 2025-10-30", "date: 2025-10-31") + "\n---\n" + body,
+    }
+    found = {}
+    for name, text in variants.items():
+        assert text != ARTICLE.read_text("utf-8")
+        source = tmp_path / name / "article.md"
+        source.parent.mkdir()
+        source.write_text(text, "utf-8")
+        build([source], formats=["epub"], out=source.parent, project=ROOT)
+        found[name] = _unique_identifier(Book(source.parent / "article.epub"))
+    assert found["body"] == ident
+    assert found["title"] != ident and found["date"] != ident and found["title"] != found["date"]
+
+
+def test_an_identifier_the_article_gives_is_kept_verbatim(opened):
+    assert _unique_identifier(opened["constructs"]) == front_matter(CONSTRUCTS)["identifier"]
 
 
 def test_modified_date_comes_from_source_date_epoch_not_the_clock(tmp_path, monkeypatch):
@@ -376,12 +426,12 @@ def test_modified_date_comes_from_source_date_epoch_not_the_clock(tmp_path, monk
 
 def test_credits_and_contact_are_in_the_opf_verbatim(opened):
     book = opened["article"]
-    meta = read_document(ARTICLE).meta
-    assert book.meta("schema:creditText") == ["Photo: Xinhua", "Image: naraichal –\u00a0stock.adobe.com"]
-    assert book.meta("schema:creditText") == [c.text for c in meta.credits]
-    assert book.meta("schema:contactPoint") == ["Contact editor Lu Zhenhua\u00a0(zhenhualu@caixin.com)"] == [meta.contact.text]
-    assert book.dc("rights") == [meta.rights.text]
-    assert book.dc("source") == ["Caixin Global (https://caixinglobal.com)"]
+    fm = front_matter(ARTICLE)
+    assert "\u00a0" in fm["credits"][1] + fm["contact"], "the article ties words with no-break spaces"
+    assert book.meta("schema:creditText") == fm["credits"]
+    assert book.meta("schema:contactPoint") == [plain(fm["contact"])]
+    assert book.dc("rights") == [fm["rights"]]
+    assert book.dc("source") == [f"{fm['source']['name']} ({fm['source']['url']})"]
 
 
 def test_accessibility_metadata_is_true_of_a_text_only_article(opened):

@@ -1,7 +1,6 @@
 """Hostile articles and themes: nothing read outside the project, no markup or script injected, no template evaluated, nothing lost."""
 from __future__ import annotations
 
-import inspect
 import os
 import re
 import shutil
@@ -24,12 +23,6 @@ from publish.writers.pdf import ConfinedFetcher
 
 PNG = ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
-def _build(**kwargs: Any) -> Any:
-    """pipeline.build with only the keyword arguments this version of it takes."""
-    accepted = inspect.signature(build).parameters
-    return build(**{k: v for k, v in kwargs.items() if k in accepted})
 
 
 # -- the PDF writer's fetcher -----------------------------------------------------
@@ -182,7 +175,7 @@ def test_no_theme_or_article_makes_weasyprint_read_outside(sandbox: dict[str, Pa
     (project / "article.md").write_text(HOSTILE_ARTICLE)
     monkeypatch.chdir(project)
     with _OpenAudit() as opened:
-        [result] = _build(sources=[project / "article.md"], formats=["pdf"], theme="evil", out=project / "out", project=project, parallel=False, force=True)
+        [result] = build(sources=[project / "article.md"], formats=["pdf"], theme="evil", out=project / "out", project=project, parallel=False, force=True)
     assert result.path.stat().st_size > 0
     assert _opened_outside(opened, [outside / "secret.css", outside / "secret.png"]) == []
     assert any(p.endswith("css/fine.css") for p in opened), "the audit sees what WeasyPrint reads"
@@ -194,7 +187,7 @@ def test_site_absolute_image_is_read_from_the_project_never_from_the_root(sandbo
     project = sandbox["project"]
     (project / "article.md").write_text('---\ntitle: T\n---\n\n<img src="/etc/passwd" alt="x">\n')
     with pytest.raises(SourceError, match="image '/etc/passwd' does not exist"):
-        _build(sources=[project / "article.md"], formats=["pdf"], out=project / "out", project=project, parallel=False, force=True)
+        build(sources=[project / "article.md"], formats=["pdf"], out=project / "out", project=project, parallel=False, force=True)
 
 
 # -- markup and script injection: dropped (raw HTML) or shown as text (Markdown) in every format --
@@ -240,7 +233,7 @@ def _check_markup(tree: etree._Element, where: str) -> None:
 def injected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     project = tmp_path_factory.mktemp("injection")
     (project / "article.md").write_text(INJECTION)
-    results = _build(sources=[project / "article.md"], formats=["epub", "docx", "pdf"], out=project / "out", project=project, force=True)
+    results = build(sources=[project / "article.md"], formats=["epub", "docx", "pdf"], out=project / "out", project=project, force=True)
     return {r.format: r.path for r in results}
 
 
@@ -321,7 +314,7 @@ Body {{ 7*7 }} and {% for x in range(3) %}{{ x }}{% endfor %} and {# hidden #} a
 def templated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     project = tmp_path_factory.mktemp("templates")
     (project / "article.md").write_text(TEMPLATE_ARTICLE)
-    results = _build(sources=[project / "article.md"], formats=["epub", "docx", "pdf"], out=project / "out", project=project, force=True)
+    results = build(sources=[project / "article.md"], formats=["epub", "docx", "pdf"], out=project / "out", project=project, force=True)
     return {r.format: r.path for r in results}
 
 
@@ -362,7 +355,7 @@ def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (project / "images").mkdir()
     shutil.copy(PNG, project / "images" / "d.png")
     (project / "article.md").write_text(ARTICLE.format(n=1))
-    _build(sources=[project / "article.md"], out=project / "out", project=project, force=True)
+    build(sources=[project / "article.md"], out=project / "out", project=project, force=True)
     return project
 
 
@@ -398,7 +391,7 @@ def test_a_failing_format_leaves_previous_outputs_byte_identical(
     assert {"article.pdf", "article.epub", "article.docx"} <= set(before)
     monkeypatch.setattr(importlib.import_module(f"publish.writers.{failing}"), "write", _failing(kind))
     with pytest.raises(kind):
-        _build(sources=[previous / "article.md"], out=out, project=previous, parallel=parallel, force=True)
+        build(sources=[previous / "article.md"], out=out, project=previous, parallel=parallel, force=True)
     assert _snapshot(out) == before, "every previous output, and the manifest, unchanged"
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")], "no temporary file left behind"
 

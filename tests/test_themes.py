@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ARTICLE, ROOT
+from independent import front_matter, plain, shows, text_of
 from publish.cli import main
 from publish.errors import PublishError, ThemeError
 from publish.pipeline import build
@@ -93,20 +94,18 @@ def test_two_themes_ship() -> None:
 
 
 @pytest.mark.parametrize("name", SHIPPED)
-def test_shipped_theme_builds_every_format_and_keeps_the_text(shipped: dict[str, Path], name: str) -> None:
+def test_shipped_theme_builds_every_format_and_keeps_the_text(shipped: dict[str, Path], name: str, seed_paragraphs: list[str]) -> None:
+    """Every paragraph of the original article and every notice, credit and contact of its front
+    matter is visible in each format, read back by pdfium, lxml and pandoc."""
     out = shipped[name]
+    fm = front_matter(ARTICLE)
+    wanted = [p for p in seed_paragraphs if p != "30 Oct 2025"]  # the date's shape is the theme's choice
+    wanted += [fm["title"], fm["rights"], plain(fm["contact"]), *fm["credits"], fm["publisher"], fm["source"]["name"]]
+    running = [fm["title"], fm["title"].upper(), fm["source"]["name"], fm["source"]["name"].upper()]
     for ext in ("pdf", "epub", "docx"):
         assert (out / f"article.{ext}").stat().st_size > 1000
-    from publish.context import make_view
-    from publish.reader import read_document
-    from publish.verify import READERS, body_paragraphs, expectations
-
-    doc = read_document(ARTICLE)
-    view = make_view(doc, load(name, ROOT).options)
-    wanted = [text for _, text in body_paragraphs(doc)] + [v for check in expectations(view) for v in check.visible]
-    for ext in ("pdf", "epub", "docx"):
-        shown = READERS[ext](out / f"article.{ext}")
-        lost = [text[:60] for text in wanted if not shown.shows(text)]
+        shown = text_of(ext, out / f"article.{ext}", running)
+        lost = [text[:60] for text in wanted if not shows(shown, text)]
         assert not lost, f"{name} {ext} does not show: {lost}"
 
 
@@ -329,10 +328,29 @@ def test_reference_docx_must_define_the_styles_publish_uses(tmp_path: Path) -> N
     expect_error(theme, reference, None, "not a Word document")
 
 
-def test_publish_docx_output_is_a_valid_reference(shipped: dict[str, Path], tmp_path: Path) -> None:
-    from publish.theme_check import check_reference_docx
+def test_a_docx_publish_wrote_serves_as_a_themes_reference(shipped: dict[str, Path], tmp_path: Path) -> None:
+    """publish's own DOCX, saved as a theme's docx/reference.docx, passes the theme check, and the
+    next DOCX takes its styles from it and shows the article."""
+    theme = tmp_path / "from-output"
+    (theme / "docx").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: from-output\nextends: default\n", "utf-8")
+    reference = theme / "docx" / "reference.docx"
+    shutil.copy(shipped["report"] / "article.docx", reference)
+    assert load(str(theme), ROOT).reference_docx == reference
+    [result] = build([ARTICLE], formats=["docx"], theme=str(theme), out=tmp_path / "out", project=ROOT)
 
-    check_reference_docx(shipped["report"] / "article.docx")
+    def styles(path: Path) -> dict[str, bytes]:
+        from lxml import etree
+
+        with zipfile.ZipFile(path) as package:
+            root = etree.fromstring(package.read("word/styles.xml"))
+        w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+        return {s.get(f"{w}styleId"): etree.tostring(s.find(f"{w}rPr")) for s in root.iter(f"{w}style") if s.find(f"{w}rPr") is not None}
+
+    ours, theirs = styles(result.path), styles(reference)
+    assert ours["Heading2"] == theirs["Heading2"] and ours["Title"] == theirs["Title"], "the reference's look"
+    assert ours["Heading2"] != styles(shipped["default"] / "article.docx")["Heading2"], "the report look, not default's"
+    assert shows(text_of("docx", result.path), front_matter(ARTICLE)["rights"])
 
 
 # -- sandbox -----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from conftest import ARTICLE, ROOT
+from conftest import ARTICLE, ROOT, build_outputs
 from publish.verify import layout_key, verify_outputs
 
 
@@ -121,14 +121,13 @@ def test_running_heads_of_that_very_page_are_taken_out_of_a_pdf_without_content_
 
 
 def test_verify_passes_on_a_four_page_article_whose_paragraphs_cross_pages(tmp_path):
-    from publish.pipeline import build
 
     text = ARTICLE.read_text("utf-8")
     head, body = text.split("\n---\n", 1)
     paragraphs = [p for p in body.split("\n\n") if p.strip() and not p.startswith(":::")]
     source = tmp_path / "long.md"
     source.write_text(head + "\n---\n\n" + "\n\n".join(f"{p} (Copy {i}.)" for i in range(3) for p in paragraphs) + "\n", "utf-8")
-    build([source], formats=["pdf"], out=tmp_path, project=tmp_path)
+    build_outputs(source, tmp_path, formats=["pdf"], project=tmp_path)
     assert len(PdfReader(str(tmp_path / "long.pdf")).pages) >= 3
     report = verify_outputs([source], tmp_path, formats=["pdf"])
     assert report.ok, report.table()
@@ -155,10 +154,8 @@ def _annotated_article(tmp_path: Path) -> Path:
 
 
 def test_verify_reads_paragraphs_around_note_calls_and_across_page_foot_notes(tmp_path):
-    from publish.pipeline import build
-
     source = _annotated_article(tmp_path)
-    build([source], out=tmp_path, project=tmp_path)
+    build_outputs(source, tmp_path, project=tmp_path)
     report = verify_outputs([source], tmp_path)
     assert report.ok, report.table()
     text = "".join(page.extract_text() for page in PdfReader(str(tmp_path / "annotated.pdf")).pages)
