@@ -36,9 +36,16 @@ publish: $(STAMP)
 $(AXE):
 	-command -v npm >/dev/null && npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
+# Debian packages the tests use when present (each test skips, saying why, without its tool):
+# Chromium (web page and Ace), poppler-utils (pdfinfo, an independent PDF reader), fonts-noto-cjk
+# (CJK articles) and libharfbuzz-subset0 (WeasyPrint's fast subsetter).
+TEST_DEBS := chromium poppler-utils fonts-noto-cjk libharfbuzz-subset0
+
 browser-tools: $(AXE)
-	-@if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium); fi
+	-@missing=""; for deb in $(TEST_DEBS); do dpkg -s $$deb >/dev/null 2>&1 || missing="$$missing $$deb"; done; \
+	if [ -n "$$missing" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing \
+		|| (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing); fi
 
 
 $(ACE):
