@@ -386,3 +386,17 @@ def test_verify_checks_each_line_of_a_code_block(tmp_path: Path):
     source = FIXTURES / "constructs" / "constructs.md"
     _damage_epub(source, tmp_path / "out", "{name}!", "{nome}!")
     _names_the_loss(_verify(tmp_path / "out", source, "--format", "epub"), "epub", "body", _line_of(source, "```python"))
+
+
+def test_a_pdf_paragraph_is_not_found_as_the_start_of_a_longer_word(tmp_path: Path):
+    """The same in the PDF, whose read-back also looks past list markers read into lines: a PDF
+    built from a copy whose term "Orange" is "Lemon" fails against the article."""
+    source = FIXTURES / "extensions" / "extensions.md"
+    copy = tmp_path / "damaged"
+    shutil.copytree(source.parent, copy)
+    text = source.read_text("utf-8")
+    assert text.count("\nOrange\n") == 1
+    (copy / source.name).write_text(text.replace("\nOrange\n", "\nLemon\n"), "utf-8")
+    out = tmp_path / "out"
+    build_outputs(copy / source.name, out, formats=["pdf"], project=copy)
+    _names_the_loss(_verify(out, source, "--format", "pdf"), "pdf", "body", _line_of(source, "Orange"))
