@@ -48,6 +48,18 @@ class Extracted:
         return layout_key(self.text)
 
     @cached_property
+    def breaks(self) -> frozenset[int]:
+        """The places in ``key`` where the text had layout (a space, a line break, a hyphen) that
+        the key dropped: a word may end there."""
+        text = unicodedata.normalize("NFC", _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], self.text))
+        found: set[int] = set()
+        dropped = 0
+        for match in _DROPPED.finditer(text):
+            found.add(match.start() - dropped)
+            dropped += match.end() - match.start()
+        return frozenset(found)
+
+    @cached_property
     def characters(self) -> frozenset[str]:
         """Every character the output shows."""
         return frozenset(self.key)
@@ -55,6 +67,20 @@ class Extracted:
     def shows(self, value: str) -> bool:
         """Whether the value is somewhere in the visible text (layout aside)."""
         return layout_key(value) in self.key
+
+
+def spaced(char: str) -> bool:
+    """Whether the character is a letter or digit of a script that puts spaces between its words
+    (Latin, Greek, Cyrillic): two of them side by side with no layout between are one word. CJK
+    text has no spaces, so a paragraph in it can start or end next to any character."""
+    code = ord(char)
+    return char.isalnum() and (code < 0x250 or 0x370 <= code < 0x530 or 0x1E00 <= code < 0x2000)
+
+
+def joined(before: str, after: str) -> bool:
+    """Whether two characters met with no layout between them are one word: both letters, or
+    both digits, of a spaced script (a note's number read against a word is not part of it)."""
+    return spaced(before) and spaced(after) and before.isdigit() == after.isdigit()
 
 
 def read_back(fmt: str, path: Path) -> Extracted:

@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable
 from .context import View, build_date, make_view
 from .errors import PublishError
 from .model import Document, Node, plain_text
-from .readback import READ_BACKS, Extracted, layout_key, reader
+from .readback import READ_BACKS, Extracted, joined, layout_key, reader
 
 FORMATS = tuple(READ_BACKS)
 OK, MISSING, DIFFERS, UNDRAWN, NA = "ok", "missing", "differs", "not drawn", "-"
@@ -80,21 +80,30 @@ def visible_text(nodes: list[Node], note_mark: str = "") -> str:
 
 
 def _note_paragraphs(note: Any) -> list[tuple[int | None, str]]:
-    found: list[tuple[int | None, str]] = []
+    found: list[Paragraph] = []
     _visit(note.blocks, found)
-    return found
+    return [(line, text) for line, text, _ in found]
 
 
 def body_paragraphs(doc: Document) -> list[tuple[int | None, str]]:
     """Every paragraph-level text of the body and footnotes, in reading order, with its source line."""
-    found: list[tuple[int | None, str]] = []
+    return [(line, text) for line, text, _ in _paragraphs(doc)]
+
+
+#: A paragraph to look for: its source line, its text, and whether each end of it (start, end)
+#: is the paragraph's own edge, where a word must end, rather than a note's call or a formula cut out
+Paragraph = tuple[int | None, str, tuple[bool, bool]]
+
+
+def _paragraphs(doc: Document) -> list[Paragraph]:
+    found: list[Paragraph] = []
     _visit(doc.blocks, found)
     for note in doc.footnotes:
         _visit(note.blocks, found)
     return found
 
 
-def _visit(nodes: list[Node], found: list[tuple[int | None, str]]) -> None:
+def _visit(nodes: list[Node], found: list[Paragraph]) -> None:
     for node in nodes:
         if node.kind in ("paragraph", "heading", "figure", "cell", "term", "summary"):
             # a formula and an image inside text are pictures or math markup in the outputs, not text:
@@ -104,13 +113,33 @@ def _visit(nodes: list[Node], found: list[tuple[int | None, str]]) -> None:
                 text = f"{text} {node.attrs['title']}".strip()
             # formats show a note's call differently (a number, a symbol, a Word field):
             # the text on each side of it must be there, the call itself is not compared
-            found.extend((node.line, part.strip()) for part in text.split("\0") if part.strip())
+            parts = text.split("\0")
+            for number, part in enumerate(parts):
+                if part.strip():
+                    found.append((node.line, part.strip(), (number == 0, number == len(parts) - 1)))
         elif node.kind == "code_block":  # a display formula is math markup or a picture, not text
             for line in node.text.splitlines():
                 if line.strip():
-                    found.append((node.line, line))
+                    found.append((node.line, line, (True, True)))
         else:
             _visit(node.children, found)
+
+
+def _whole_words(got: Extracted, key: str, at: int, edges: tuple[bool, bool]) -> bool:
+    """Whether ``key`` found at ``at`` in the output's key starts and ends where words do, at the
+    paragraph's own edges: "Orange" is not found in "Oranges"."""
+    text, end = got.key, at + len(key)
+    if edges[0] and at > 0 and at not in got.breaks and joined(text[at - 1], key[0]):
+        return False
+    return not (edges[1] and end < len(text) and end not in got.breaks and joined(key[-1], text[end]))
+
+
+def find_paragraph(got: Extracted, key: str, edges: tuple[bool, bool] = (True, True), start: int = 0) -> int:
+    """Where the paragraph's key is in the output's key from ``start``, as whole words (-1: nowhere)."""
+    found = got.key.find(key, start)
+    while found >= 0 and not _whole_words(got, key, found, edges):
+        found = got.key.find(key, found + 1)
+    return found
 
 
 @dataclass
@@ -340,26 +369,26 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     unshown: list[tuple[int | None, str]] = [(line, "".join(chars)) for line, chars in sorted((undrawn or {}).items(), key=lambda i: i[0] or 0)]
     remarks: list[str] = []
     position = 0
-    paragraphs = body_paragraphs(doc)
+    paragraphs = _paragraphs(doc)
     unchecked = 0
-    for number, (line, paragraph) in enumerate(paragraphs):
+    for number, (line, paragraph, edges) in enumerate(paragraphs):
         if len(lost) >= MAX_LOST:  # a large loss: each search would scan the whole output; say so and stop
             unchecked = len(paragraphs) - number
             break
         key = layout_key(paragraph)
         if not key:
             continue
-        found = text.find(key, position)
+        found = find_paragraph(got, key, edges, position)
         if found < 0:
-            found = text.find(key)  # out of order: worth a note, not a failure
+            found = find_paragraph(got, key, edges)  # out of order: worth a note, not a failure
             if found >= 0 and len(remarks) < 5:
                 remarks.append(f"{fmt}: line {line}: “{_shown(paragraph[:40])}…” is found out of its order")
         if found >= 0:
             position = found + len(key)
             continue
-        if whole is not got and key in whole.key:  # a line the flow took for a marker or a note is the article's
+        if whole is not got and find_paragraph(whole, key, edges) >= 0:  # a line the flow took for a marker or a note is the article's
             continue
-        glued = _with_markers(key, text, position)
+        glued = _with_markers(key, got, position, edges)
         if glued is not None:  # a list marker or note number PDFium read into one of its lines
             position = glued
             continue
@@ -407,19 +436,42 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
 _MARKS = re.compile("\\d{1,4}[.)\u2002]|[•◦▪‣⁃∙·●○■□]")
 
 
-def _with_markers(key: str, text: str, position: int) -> int | None:
+def _with_markers(key: str, got: Extracted, position: int, edges: tuple[bool, bool]) -> int | None:
     """Where to go on from if the paragraph is there with list markers or note numbers read into it
     (PDFium reads a marker drawn beside another column's line as part of that line); None if it is
     not. Markers are taken out of both sides, only near where the previous paragraph ended, so the
-    whole check stays linear."""
+    whole check stays linear; the paragraph must still start and end where words do."""
     bare = _MARKS.sub("", key)
     if not bare:
         return None
+    text = got.key
     window = 3 * len(key) + 2000
     for start in (position, max(0, position - window)):
-        if bare in _MARKS.sub("", text[start : start + 2 * window]):
-            return position
+        part = text[start : start + 2 * window]
+        kept = [i for m in _spans_between_marks(part) for i in range(*m)]  # window index of each kept character
+        stripped = "".join(part[i] for i in kept)
+        found = stripped.find(bare)
+        while found >= 0:
+            end = found + len(bare)
+            # a word goes on across the edge if its characters were side by side in the output
+            glued_before = found > 0 and kept[found] - kept[found - 1] == 1 and start + kept[found] not in got.breaks \
+                and joined(stripped[found - 1], bare[0])
+            glued_after = end < len(stripped) and kept[end] - kept[end - 1] == 1 and start + kept[end] not in got.breaks \
+                and joined(bare[-1], stripped[end])
+            if not (edges[0] and glued_before) and not (edges[1] and glued_after):
+                return position
+            found = stripped.find(bare, found + 1)
     return None
+
+
+def _spans_between_marks(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of ``text`` that are not list or note markers."""
+    spans, at = [], 0
+    for mark in _MARKS.finditer(text):
+        spans.append((at, mark.start()))
+        at = mark.end()
+    spans.append((at, len(text)))
+    return spans
 
 
 def _undrawn_message(undrawn: list[tuple[int | None, str]]) -> str:

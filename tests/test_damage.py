@@ -318,3 +318,85 @@ def test_verify_names_an_output_that_is_missing_or_cannot_be_read(outputs: Path,
     assert result.exit_code == 1, result.output
     lines = [l for l in result.output.splitlines() if re.match(rf"\s*{fmt}\b", l) and re.search(said, l)]
     assert lines and "NoneType" not in lines[0], result.output
+
+
+def _damage_epub(source: Path, out: Path, old: str, new: str) -> Path:
+    """The EPUB of ``source`` built into ``out``, with its one ``old`` text changed to ``new``."""
+    build_outputs(source, out, formats=["epub"], project=source.parent)
+    book = out / f"{source.stem}.epub"
+
+    def damage(data: bytes) -> bytes:
+        text = data.decode("utf-8")
+        assert text.count(old) == 1, old
+        return text.replace(old, new).encode("utf-8")
+
+    rewrite_zip_member(book, "EPUB/article.xhtml", damage)
+    return book
+
+
+def _line_of(source: Path, text: str) -> int:
+    return next(i for i, l in enumerate(source.read_text("utf-8").split("\n"), start=1) if l.startswith(text))
+
+
+def test_a_paragraph_is_not_found_as_the_start_of_a_longer_word(tmp_path: Path):
+    """The definition term "Orange" changed: the table's "Oranges" elsewhere does not stand in for it."""
+    source = FIXTURES / "extensions" / "extensions.md"
+    assert "Oranges" in source.read_text("utf-8")
+    _damage_epub(source, tmp_path / "out", "<dt>Orange</dt>", "<dt>Lemon</dt>")
+    _names_the_loss(_verify(tmp_path / "out", source, "--format", "epub"), "epub", "body", _line_of(source, "Orange"))
+
+
+def test_a_paragraph_is_not_found_as_the_end_of_a_longer_word(tmp_path: Path):
+    """A paragraph "range" is not found inside "Oranges"."""
+    source = tmp_path / "fruit.md"
+    source.write_text("---\ntitle: Fruit\n---\nOranges are sold here.\n\nrange\n", "utf-8")
+    _damage_epub(source, tmp_path / "out", "<p>range</p>", "<p>ranges</p>")
+    _names_the_loss(_verify(tmp_path / "out", source, "--format", "epub"), "epub", "body", 6)
+
+
+def test_a_whole_word_paragraph_is_found_beside_layout_and_cjk_text(tmp_path: Path):
+    """The control for the two above: a paragraph ending at a hyphen, a line's end or CJK text is
+    found, and CJK text, which has no spaces, is found inside a longer run of it."""
+    source = tmp_path / "words.md"
+    source.write_text("---\ntitle: Words\n---\nOrange\n\nwell\n\n橙子\n\nwell-known 橙子很甜 fruit\n", "utf-8")
+    out = tmp_path / "out"
+    build_outputs(source, out, formats=["epub"], project=tmp_path)
+    result = _verify(out, source, "--format", "epub")
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_checks_the_summary_of_a_details_block(tmp_path: Path):
+    source = tmp_path / "details.md"
+    source.write_text(
+        "---\ntitle: Details\n---\nBefore the box.\n\n<details>\n<summary>The secret recipe</summary>\n\n"
+        "Flour, water and salt.\n\n</details>\n\nAfter the box.\n", "utf-8")
+    _damage_epub(source, tmp_path / "out", ">The secret recipe<", ">The secret receipt<")
+    _names_the_loss(_verify(tmp_path / "out", source, "--format", "epub"), "epub", "body", _line_of(source, "<details>"))
+
+
+def test_verify_checks_a_figures_credit_as_part_of_its_caption(tmp_path: Path):
+    """The figure's credit (its title) is in its caption; the same words in the end matter's
+    credits do not stand in for it."""
+    source = FIXTURES / "constructs" / "constructs.md"
+    _damage_epub(source, tmp_path / "out", '<span class="credit">Diagram: Test Press</span>', '<span class="credit">Diagram: Test Prose</span>')
+    _names_the_loss(_verify(tmp_path / "out", source, "--format", "epub"), "epub", "body", _line_of(source, "![A red square"))
+
+
+def test_verify_checks_each_line_of_a_code_block(tmp_path: Path):
+    source = FIXTURES / "constructs" / "constructs.md"
+    _damage_epub(source, tmp_path / "out", "{name}!", "{nome}!")
+    _names_the_loss(_verify(tmp_path / "out", source, "--format", "epub"), "epub", "body", _line_of(source, "```python"))
+
+
+def test_a_pdf_paragraph_is_not_found_as_the_start_of_a_longer_word(tmp_path: Path):
+    """The same in the PDF, whose read-back also looks past list markers read into lines: a PDF
+    built from a copy whose term "Orange" is "Lemon" fails against the article."""
+    source = FIXTURES / "extensions" / "extensions.md"
+    copy = tmp_path / "damaged"
+    shutil.copytree(source.parent, copy)
+    text = source.read_text("utf-8")
+    assert text.count("\nOrange\n") == 1
+    (copy / source.name).write_text(text.replace("\nOrange\n", "\nLemon\n"), "utf-8")
+    out = tmp_path / "out"
+    build_outputs(copy / source.name, out, formats=["pdf"], project=copy)
+    _names_the_loss(_verify(out, source, "--format", "pdf"), "pdf", "body", _line_of(source, "Orange"))
