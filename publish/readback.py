@@ -79,7 +79,12 @@ def spaced(char: str) -> bool:
 
 def joined(before: str, after: str) -> bool:
     """Whether two characters met with no layout between them are one word: both letters, or
-    both digits, of a spaced script (a note's number read against a word is not part of it)."""
+    both digits, of a spaced script (a note's number read against a word is not part of it). A
+    lower-case letter followed by a capital is not: PDF readers put the cells of a table row side
+    by side with nothing between (``ld-seq-sa`` then ``LD-SEQ-SA``), and a word goes on in its
+    own case."""
+    if before.islower() and after.isupper():
+        return False
     return spaced(before) and spaced(after) and before.isdigit() == after.isdigit()
 
 

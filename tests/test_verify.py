@@ -217,3 +217,11 @@ def test_a_list_marker_read_into_another_paragraph_s_line_is_not_a_loss():
     pages = ["\n".join(paragraphs[:1] + [changed] + paragraphs[2:])]
     cells, _ = compare(doc, view, "epub", Extracted(pages[0], {}, pages, bounded=True))
     assert next(c for c in cells if c[0] == "body")[1] == "missing"
+
+
+def test_a_word_does_not_run_on_from_lower_case_into_a_capital_as_table_cells_read_side_by_side():
+    from publish.readback import joined
+
+    assert joined("e", "s")  # "Orange" + "s": one word, so "Orange" is not found in "Oranges"
+    assert not joined("a", "L")  # cells "ld-seq-sa" and "LD-SEQ-SA" read with nothing between
+    assert joined("L", "d") and joined("A", "B")  # a capital goes on in either case
