@@ -62,7 +62,7 @@ def main() -> None:
     from publish.pipeline import build
     from publish.reader import read_document
     from publish.readback import Extracted
-    from publish.themes import load
+    from publish.theme import load
     from publish.verify import body_paragraphs, compare
 
     options = load(None, ROOT).options

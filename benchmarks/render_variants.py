@@ -27,7 +27,7 @@ VARIANTS = {
 _CHILD = r'''
 import re, sys, time
 from pathlib import Path
-from publish import pipeline, themes
+from publish import pipeline, theme as themes
 pipeline.warm_up(["pdf"])
 variant, extra, source = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 project = Path.cwd().resolve()

@@ -27,7 +27,7 @@ def main() -> None:
     from publish.context import make_view
     from publish.pipeline import _fewer_collections, build
     from publish.reader import read_document
-    from publish.themes import load
+    from publish.theme import load
     from publish.verify import check_file
 
     options = load(None, HERE.parent).options

@@ -71,7 +71,7 @@ def _project(project: Path | None, sources: tuple[Path, ...]) -> Path:
 def _warn_theme_switch(sources: tuple[Path, ...], formats: tuple[str, ...], theme: str | None, out: Path,
                        project: Path) -> None:
     """Warn when this build replaces outputs the folder holds from another theme (the manifest knows)."""
-    from . import themes as themes_mod
+    from . import theme as themes_mod
     from .errors import warn
     from .manifest import Manifest
     from .pipeline import DEFAULT_SOURCE, FORMATS
@@ -224,7 +224,7 @@ def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tu
 @click.pass_context
 def themes(ctx: click.Context) -> None:
     """List the available themes: one line each, name first, then description."""
-    from . import themes as themes_mod
+    from . import theme as themes_mod
 
     def action() -> None:
         found = themes_mod.available(Path.cwd())
@@ -254,8 +254,8 @@ def theme() -> None:
 @click.pass_context
 def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> None:
     """Create a user theme NAME (theme.yaml, extra.css, README.md) that extends another; never overwrites."""
-    from . import themes as themes_mod
-    from .theme_scaffold import create
+    from . import theme as themes_mod
+    from .theme.scaffold import create
 
     def action() -> None:
         themes_mod.resolve(parent, Path.cwd())

@@ -8,7 +8,7 @@ from typing import Any
 from .assets import Asset
 from .context import View
 from .model import Document
-from .themes import Theme
+from .theme import Theme
 
 
 @dataclass

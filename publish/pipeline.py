@@ -17,7 +17,7 @@ from .manifest import Inputs, Manifest, environment, options_digest, sha256_byte
 
 if TYPE_CHECKING:
     from .job import Job
-    from .themes import Theme
+    from .theme import Theme
     from .workers import Lanes
 
 #: Output formats in the order they are started (the slowest first), and their writer modules.
@@ -416,7 +416,7 @@ def _build(
     strict: bool,
     verify: bool,
 ) -> list[Output]:
-    from .themes import Theme, check_theme, load
+    from .theme import Theme, check_theme, load
 
     project_dir = Path(project or Path.cwd()).resolve()
     source_paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]

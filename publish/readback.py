@@ -14,7 +14,7 @@ from typing import Callable
 READ_BACKS: dict[str, str] = {
     "pdf": "publish.writers.pdf_read",
     "epub": "publish.writers.epub_read",
-    "docx": "publish.writers.docx_read",
+    "docx": "publish.writers.docx.read",
     "html": "publish.writers.web_read",
 }
 

@@ -46,7 +46,7 @@ def read_epub(path: Path) -> Extracted:
 
 
 def read_docx(path: Path) -> Extracted:
-    """The DOCX's read-back (``writers/docx_read.py``)."""
+    """The DOCX's read-back (``writers/docx/read.py``)."""
     return READERS["docx"](path)
 
 
@@ -564,7 +564,7 @@ def verify_outputs(
     build's record, else the working directory)."""
     from .manifest import Manifest
     from .pipeline import DEFAULT_SOURCE, output_path
-    from .themes import load
+    from .theme import load
 
     out_dir = Path(out)
     paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]

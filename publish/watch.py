@@ -64,7 +64,7 @@ class Watcher:
             files.update((project / key).resolve() for key in images)
         self.files = files
         try:
-            from .themes import load
+            from .theme import load
 
             self.theme_folders = [folder.resolve() for folder in load(self.theme, self.project).chain]
         except PublishError:

@@ -61,7 +61,7 @@ GROUPS: dict[str, Group] = {
     ),
     # the metadata each writer writes: PDF Info and XMP, EPUB OPF, DOCX core and custom properties
     "metadata": Group(
-        files=["publish/writers/pdf.py", "publish/writers/epub.py", "publish/writers/docx.py", "publish/writers/docx_parts.py"],
+        files=["publish/writers/pdf.py", "publish/writers/epub.py", "publish/writers/docx/__init__.py", "publish/writers/docx/parts.py"],
         mutants=[
             "publish.writers.pdf.x_custom_info__mutmut_*",
             "publish.writers.pdf.x_xmp_description__mutmut_*",
@@ -70,7 +70,7 @@ GROUPS: dict[str, Group] = {
             "publish.writers.epub.x__metadata__mutmut_*",
             "publish.writers.docx.xǁDocxWriterǁproperties__mutmut_*",
             "publish.writers.docx.x__core_text__mutmut_*",
-            "publish.writers.docx_parts.x_custom_properties__mutmut_*",
+            "publish.writers.docx.parts.x_custom_properties__mutmut_*",
         ],
         # each of these tests builds its own file: mutmut ties a test to the functions it calls,
         # and a build shared by a module's tests would be tied to the first of them only

@@ -104,7 +104,7 @@ def test_theme_new_refuses_publishs_own_themes_folder(monkeypatch):
     result = _invoke(["theme", "new", "mine"], ROOT, monkeypatch)
     assert result.exit_code == 1 and "publish's own shipped themes folder" in result.output
     assert sorted(p.name for p in (ROOT / "themes").iterdir()) == before
-    from publish.themes import bundled_themes_dir
+    from publish.theme import bundled_themes_dir
 
     result = _invoke(["theme", "new", "mine", "--dir", str(bundled_themes_dir())], ROOT, monkeypatch)
     assert result.exit_code == 1 and not (bundled_themes_dir() / "mine").exists()

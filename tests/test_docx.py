@@ -444,7 +444,7 @@ def themed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, do
 
 
 def _options(theme: str) -> dict:
-    from publish.themes import load
+    from publish.theme import load
 
     return load(theme, ROOT).options
 
@@ -571,7 +571,7 @@ def _theme_dir(tmp_path: Path, name: str, body: str) -> Path:
 
 
 def test_font_docx_options_override_the_css_list_and_follow_a_child_that_changes_it(tmp_path: Path) -> None:
-    from publish.themes import load
+    from publish.theme import load
 
     named = load(str(_theme_dir(tmp_path, "named", "  font_docx_body: Georgia\n")), ROOT).options
     assert named["font_docx_body"] == "Georgia" and named["font_docx_heading"] == "Charis SIL"
@@ -582,7 +582,7 @@ def test_font_docx_options_override_the_css_list_and_follow_a_child_that_changes
 
 def test_a_font_list_for_font_docx_body_is_refused_with_its_manifest_line(tmp_path: Path) -> None:
     from publish.errors import ThemeError
-    from publish.themes import load
+    from publish.theme import load
 
     folder = _theme_dir(tmp_path, "bad", '  font_size: 11\n  font_docx_body: ["Inter", "Arial"]\n')
     with pytest.raises(ThemeError) as caught:

@@ -15,7 +15,7 @@ from lxml import etree
 
 from publish.model import Node
 from publish.pipeline import build, prepare, render
-from publish.themes import load
+from publish.theme import load
 from publish.writers.html import HtmlRenderer, render_body
 
 ROOT = Path(__file__).resolve().parent.parent

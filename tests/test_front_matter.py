@@ -18,7 +18,7 @@ from publish.errors import PublishError, SeveralErrors, SourceError, collecting
 from publish.language import cjk_fonts, cjk_region, infer_script_language
 from publish.pipeline import build
 from publish.reader import read_document
-from publish.themes import load
+from publish.theme import load
 
 JEKYLL = """---
 layout: post

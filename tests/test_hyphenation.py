@@ -11,7 +11,7 @@ import pytest
 
 from publish import hyphenation, pipeline
 from publish.errors import ThemeError
-from publish.themes import load
+from publish.theme import load
 from publish.writers import pdf as pdf_writer
 from publish.writers.print_page import print_page
 

@@ -252,14 +252,14 @@ def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outp
 
 
 def test_a_no_op_rebuild_neither_checks_the_theme_nor_reads_the_source(project: Path, monkeypatch) -> None:
-    import publish.theme_check
+    import publish.theme.check
 
     _build(project)
 
     def refuse(*_args):
         raise AssertionError("a no-op rebuild must not check the theme")
 
-    monkeypatch.setattr(publish.theme_check, "check", refuse)
+    monkeypatch.setattr(publish.theme.check, "check", refuse)
     _no_rendering(monkeypatch)
     assert _build(project) == {"epub": "unchanged", "docx": "unchanged"}
 

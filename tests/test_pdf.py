@@ -495,7 +495,7 @@ def test_the_cached_page_references_write_the_same_pdf_as_pydyf_s_own(tmp_path: 
     import pydyf
 
     from publish.pipeline import prepare
-    from publish.themes import load
+    from publish.theme import load
 
     job = prepare(FIXTURE, load("default", ROOT), ROOT)
     cached = pdf_writer.write(job)

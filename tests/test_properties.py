@@ -18,7 +18,7 @@ from publish.metadata import ALIASES, FIELDS
 from publish.pipeline import build
 from publish.model import Document
 from publish.reader import read_document
-from publish.themes import load
+from publish.theme import load
 
 PNG = ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png"
 FAST = settings(

@@ -16,7 +16,7 @@ from independent import front_matter, plain, shows, text_of
 from publish.cli import main
 from publish.errors import PublishError, ThemeError
 from publish.pipeline import build
-from publish.themes import available, bundled_themes_dir, load
+from publish.theme import available, bundled_themes_dir, load
 
 FIXTURES = ROOT / "tests" / "fixtures" / "themes"
 SHIPPED = sorted(p.name for p in bundled_themes_dir().iterdir() if (p / "theme.yaml").is_file())
@@ -370,7 +370,7 @@ def test_a_symlink_out_of_the_theme_is_refused(tmp_path: Path) -> None:
         pytest.skip("no symlinks here")
     expect_error(theme, theme / "templates" / "title_block.html", None, "outside the theme")
     # and the loader alone refuses it too (defence in depth)
-    from publish.theme_env import ConfinedLoader
+    from publish.theme.env import ConfinedLoader
     from jinja2 import Environment, TemplateNotFound
 
     with pytest.raises(TemplateNotFound):
@@ -402,7 +402,7 @@ def test_article_text_is_data_not_template_source(tmp_path: Path) -> None:
 
 
 def test_rendered_stylesheets_are_reused_but_follow_an_option_changed_after_loading() -> None:
-    from publish.themes import load
+    from publish.theme import load
 
     theme = load("default", ROOT)
     first = theme.css("print")

@@ -122,7 +122,7 @@ def test_the_default_theme_columns_hold_about_45_characters(tmp_path):
 @pytest.mark.parametrize("theme", THEMES)
 def test_the_docx_measure_is_60_to_75_characters_and_hyphenated(theme, tmp_path):
     from publish.font_embed import average_char_width, family_faces
-    from publish.themes import load as load_theme
+    from publish.theme import load as load_theme
 
     path = _docx(ARTICLE, tmp_path, theme)
     document = docx.Document(str(path))
@@ -152,7 +152,7 @@ def _laid_out(theme: str, html: str, selector_class: str):
     text (inside the article's .body) with a theme's print CSS."""
     import weasyprint
 
-    from publish.themes import load as load_theme
+    from publish.theme import load as load_theme
 
     loaded = load_theme(theme, ROOT)
     sheets = [weasyprint.CSS(string=text, base_url=str(folder) + "/") for text, folder in loaded.stylesheets("print")]
@@ -189,7 +189,7 @@ def test_links_in_print_are_told_apart_by_more_than_colour(theme):
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_the_notice_is_calm_upright_and_not_in_a_warning_colour(theme):
-    from publish.themes import load as load_theme
+    from publish.theme import load as load_theme
 
     accent = load_theme(theme, ROOT).options["color_accent"].lower()
     style = _style_of(theme, '<div class="end-matter"><p class="notice">A reprint notice.</p></div>', "notice")

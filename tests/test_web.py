@@ -224,7 +224,7 @@ def test_verify_names_the_web_page_when_it_loses_the_notice(article_build: Path,
 
 def test_a_theme_without_web_css_is_refused_when_it_loads(tmp_path: Path) -> None:
     from publish.errors import ThemeError
-    from publish.themes import load
+    from publish.theme import load
 
     theme = tmp_path / "bare"
     shutil.copytree(ROOT / "themes" / "default", theme)

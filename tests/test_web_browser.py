@@ -174,7 +174,7 @@ def test_first_tab_shows_the_skip_link_and_it_leads_to_the_article(browser: Chro
 
 
 def test_a_scaffolded_user_theme_reads_in_the_dark_scheme_too(browser: Chromium, tmp_path: Path) -> None:
-    from publish.theme_scaffold import create
+    from publish.theme.scaffold import create
 
     create("house", tmp_path / "themes", "default")  # its extra.css colours the title, for every format
     [result] = build([ARTICLE], ["html"], theme="house", out=tmp_path / "out", project=tmp_path)

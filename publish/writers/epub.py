@@ -17,7 +17,7 @@ from ..errors import OutputError, ThemeError, warn
 from ..font_embed import characters, read_face, shared_characters, subset_font
 from ..job import Job
 from ..model import Document, Node, plain_text
-from ..theme_env import page_line_where
+from ..theme.env import page_line_where
 from ..zipfiles import normalize
 from .epub_summary import sentences
 from .html import Heading, render_page

@@ -370,7 +370,7 @@ def render_page(job: "Job", target: str, footnotes: str, image_url: Callable[[No
     from jinja2 import TemplateError
 
     from ..errors import ThemeError
-    from ..theme_env import html_env, template_where
+    from ..theme.env import html_env, template_where
 
     rendered = render_body(job.doc, footnotes, image_url, list_counters=target == "print",
                            math="svg" if target == "print" else "mathml", labels=job.view.labels)

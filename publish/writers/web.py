@@ -153,7 +153,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
 def _template(job: Job, **context: Any) -> str:
     from jinja2 import TemplateError
 
-    from ..theme_env import template_where
+    from ..theme.env import template_where
 
     try:
         template = job.theme.html_env().get_template(TEMPLATE)

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError, nodes
 
-from .errors import ThemeError
-from .theme_options import validate_options
+from ..errors import ThemeError
+from .options import validate_options
 
 if TYPE_CHECKING:
-    from .themes import Theme
+    from . import Theme
 
 #: Word styles a reference.docx must define: the ones that carry the article's hierarchy and
 #: look (publish adds its own styles, such as Kicker or Notice, when the reference lacks them).
@@ -36,7 +36,7 @@ MAX_REFERENCE_BYTES = 16 * 1024 * 1024
 def check(theme: "Theme", lines: dict[str, int]) -> None:
     """Fail now, not halfway through a build: options valid, files present, templates parse
     and include only templates that exist, stylesheets render, the Word reference is usable."""
-    from .themes import MANIFEST, REQUIRED_CSS, REQUIRED_TEMPLATES
+    from . import MANIFEST, REQUIRED_CSS, REQUIRED_TEMPLATES
 
     validate_options(theme)
     check_confined(theme)

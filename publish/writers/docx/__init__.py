@@ -18,20 +18,20 @@ from docx.text.paragraph import Paragraph
 from docx.enum.text import WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 
-from .. import texmath
-from ..assets import for_format
-from ..context import build_date
-from ..errors import OutputError, warn
-from ..font_embed import average_char_width, family_faces
-from ..job import Job
-from ..language import cjk_fonts
-from ..model import Node, plain_text
-from ..zipfiles import normalize
-from . import docx_fonts
-from . import docx_parts as parts
-from . import docx_styles as styles
-from .docx_xml import PPR_ORDER, element, put
-from .html import TASK_BOXES, callout_label, css_length, slugify
+from ... import texmath
+from ...assets import for_format
+from ...context import build_date
+from ...errors import OutputError, warn
+from ...font_embed import average_char_width, family_faces
+from ...job import Job
+from ...language import cjk_fonts
+from ...model import Node, plain_text
+from ...zipfiles import normalize
+from . import fonts as docx_fonts
+from . import parts
+from . import styles
+from .ooxml import PPR_ORDER, element, put
+from ..html import TASK_BOXES, callout_label, css_length, slugify
 
 #: Characters a line of body text holds in the DOCX (Bringhurst's 45-75, 66 the ideal).
 MEASURE = 66

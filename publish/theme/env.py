@@ -11,9 +11,9 @@ from jinja2 import BaseLoader, StrictUndefined, TemplateError, TemplateNotFound,
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
-from .errors import ThemeError
-from .theme_options import css_font_list, css_mix, css_string
-from .themes import _inside
+from ..errors import ThemeError
+from .options import css_font_list, css_mix, css_string
+from . import _inside
 
 
 class ConfinedLoader(BaseLoader):

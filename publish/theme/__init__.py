@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .errors import ThemeError
-from .theme_options import MERGED_KEY_BY_KEY
+from ..errors import ThemeError
+from .options import MERGED_KEY_BY_KEY
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -26,7 +26,7 @@ _MANIFEST_KEYS = {"name", "description", "extends", "options", "extra_css"}
 
 def bundled_themes_dir() -> Path:
     """Where the themes shipped with publish live (inside the installed package)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the publish package (this file is publish/theme/__init__.py)
     packaged = here / "_themes"
     return packaged if packaged.is_dir() else here.parent / "themes"
 
@@ -91,7 +91,7 @@ class Theme:
     def html_env(self) -> SandboxedEnvironment:
         """The Jinja2 environment for HTML templates: sandboxed, autoescaped, strict,
         loading only from the chain's templates/ folders."""
-        from .theme_env import html_env
+        from .env import html_env
 
         return html_env(self.template_dirs())
 
@@ -120,7 +120,7 @@ class Theme:
         return self._css_cache[key]
 
     def _render_css_now(self, path: Path, options: dict[str, Any] | None = None) -> str:
-        from .theme_env import render_css
+        from .env import render_css
 
         return render_css(path, self.options if options is None else options)
 
@@ -270,6 +270,6 @@ def load(name_or_path: str | None = None, project: Path | None = None, check: bo
 
 def check_theme(theme: Theme) -> None:
     """Fail now, not halfway through a build, if the theme is incomplete or broken (see theme_check)."""
-    from .theme_check import check
+    from .check import check
 
     check(theme, theme.manifest_lines)

@@ -10,8 +10,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt, RGBColor, Twips
 
-from ..theme_options import first_named_font as first_font
-from .docx_xml import PPR_ORDER, RPR_ORDER, border, element, hex_colour, put, set_complex_size, set_fonts, shading
+from ...theme.options import first_named_font as first_font
+from .ooxml import PPR_ORDER, RPR_ORDER, border, element, hex_colour, put, set_complex_size, set_fonts, shading
 
 #: The table style every table uses.
 TABLE_STYLE = "Article Table"

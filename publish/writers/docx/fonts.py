@@ -11,9 +11,9 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..errors import ThemeError, warn
-from ..font_embed import Face, characters, family_faces, font_key, obfuscate, subset_font, whole_font
-from .docx_xml import SETTINGS_ORDER, element, put
+from ...errors import ThemeError, warn
+from ...font_embed import Face, characters, family_faces, font_key, obfuscate, subset_font, whole_font
+from .ooxml import SETTINGS_ORDER, element, put
 
 OBFUSCATED_FONT_CT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 _EMBED_TAG = {"Regular": "w:embedRegular", "Bold": "w:embedBold", "Italic": "w:embedItalic", "BoldItalic": "w:embedBoldItalic"}

@@ -13,8 +13,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.story import StoryPart
 
-from .docx_styles import LIST_INDENT
-from .docx_xml import SETTINGS_ORDER, element, put
+from .styles import LIST_INDENT
+from .ooxml import SETTINGS_ORDER, element, put
 
 CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 CUSTOM_PROPS_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"

@@ -6,7 +6,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ..readback import NS, Extracted, xml
+from ...readback import NS, Extracted, xml
 
 _W = "{%s}" % NS["w"]
 
