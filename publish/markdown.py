@@ -1,6 +1,7 @@
 """Markdown to model: the one markdown-it-py configuration, its work limits and its token-to-Node conversion."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,6 +17,7 @@ from markdown_it.rules_inline import image as _image_rule
 from markdown_it.rules_inline import link as _link_rule
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -79,6 +81,7 @@ _BLOCKS = {
     "dt": "term",
     "dd": "definition",
     "alert": "callout",
+    "admonition": "callout",
 }
 _INLINES = {"em": "emph", "strong": "strong", "s": "strike", "link": "link", "sub": "sub", "sup": "sup", "span": "span"}
 #: Callout types (GitHub's five alerts, pandoc's and Quarto's callouts, admonitions).
@@ -243,6 +246,9 @@ def parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.block.ruler.before("fence", "container_div", fenced_div, {"alt": ["paragraph", "reference", "blockquote", "list"]})
     md.use(deflist_plugin)
+    md.use(admon_plugin)  # MkDocs (Python-Markdown) admonitions: !!! note, ??? tip
+    admon_fn = next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == "admonition")
+    md.block.ruler.at("admonition", _strict_admonition(admon_fn), {"alt": ["paragraph", "reference", "blockquote", "list"]})
     # pandoc's tex_math_dollars: no space inside the dollars, none followed by a digit ($5 and $10 stay text)
     md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True, allow_labels=True)
     md.use(sub_plugin)
@@ -387,9 +393,9 @@ class _Converter:
                 self.in_note = False
             elif ttype in ("footnote_block_open", "footnote_block_close", "footnote_anchor"):
                 continue
-            elif ttype == "alert_title_open":  # GitHub's alert title: the writers show the theme's label
+            elif ttype in ("alert_title_open", "admonition_title_open"):  # the writers show the theme's label
                 stack.append(Node("discard"))
-            elif ttype == "alert_title_close":
+            elif ttype in ("alert_title_close", "admonition_title_close"):
                 stack.pop()
             elif tok.nesting == 1:
                 base = ttype[:-5]
@@ -401,6 +407,11 @@ class _Converter:
                         self.headings.append(node)
                 elif base == "alert":
                     node.attrs["type"] = str(tok.meta.get("kind", "note")).lower()
+                elif base == "admonition":  # MkDocs: !!! note "Title" (??? folds it on the web; shown open here)
+                    node.attrs["type"] = str(tok.meta.get("tag") or "note").lower()
+                    title = _admonition_title(tok.info)
+                    if title:
+                        node.attrs["title"] = [Node("text", text=title, line=line)]
                 elif base == "list_item" and isinstance(tok.meta.get("checked"), bool):
                     node.attrs["checked"] = tok.meta["checked"]
                 elif base == "ordered_list":
@@ -487,6 +498,32 @@ def _put_attrs(node: Node, attrs: dict[str, Any] | None) -> None:
         for key in ("width", "height"):
             if kv.get(key):
                 node.attrs[key] = kv[key]
+
+
+_ADMONITION_START = re.compile(r"(?:!!!|\?\?\?\+?)[ \t]+[A-Za-z]")
+
+
+def _strict_admonition(rule: Any) -> Any:
+    """The admon plugin's rule, only where Python-Markdown sees an admonition: the marker, a space,
+    then the type (``!!!not one`` and ``!!! `` stay text)."""
+
+    def admonition(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        line = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+        if not _ADMONITION_START.match(line):
+            return False
+        return bool(rule(state, start, end, silent))
+
+    return admonition
+
+
+def _admonition_title(info: str) -> str | None:
+    """An MkDocs admonition's own title, the quoted text after its type (``!!! note "Read this"``);
+    None when it has none (the theme's label is shown) or an empty one."""
+    _, _, rest = info.strip().partition(" ")
+    rest = rest.strip()
+    if len(rest) >= 2 and rest[0] == rest[-1] and rest[0] in "\"'":
+        return rest[1:-1].strip() or None
+    return None
 
 
 def _callout_type(classes: list[str]) -> str | None:

@@ -308,3 +308,17 @@ def test_a_callout_titles_inlines_are_part_of_the_tree():
     # images in a title must reach the asset collector and the writers' image tables
     [callout] = _blocks("::: note\n# See ![icon](a.png)\nBody.\n:::\n")
     assert [n.attrs["src"] for n in callout.walk() if n.kind == "image"] == ["a.png"]
+
+
+def test_mkdocs_admonitions_become_callouts_with_their_own_title_or_the_themes_label():
+    blocks, _ = parse_blocks(
+        '!!! note "Read this first"\n    Body *text*.\n\n??? tip\n    Folded on the web.\n\n'
+        '!!!not an admonition\n\n!!! warning ""\n    No title.\n'
+    )
+    assert [b.kind for b in blocks] == ["callout", "callout", "paragraph", "callout"]
+    note, tip, text, warning = blocks
+    assert note.attrs["type"] == "note" and plain_text(note.attrs["title"]) == "Read this first"
+    assert plain_text(note.children[0].children) == "Body text."
+    assert tip.attrs["type"] == "tip" and "title" not in tip.attrs  # the writers show the label
+    assert plain_text(text.children) == "!!!not an admonition"
+    assert warning.attrs["type"] == "warning" and "title" not in warning.attrs
