@@ -160,9 +160,9 @@ def test_chain_of_three_merges_options_labels_and_extra_css() -> None:
     assert child.options["labels"]["publisher"] == "Brought to you by"
     assert child.options["labels"]["source"] == "Reprinted from"  # other labels still come from the defaults
     sheets = child.stylesheets("print")
-    assert [folder.name for _, folder in sheets] == ["css", "user", "child"]  # parent's CSS, then extras in order
-    assert "#00c800" in sheets[1][0]
-    assert "child-extra-marker" in sheets[2][0] and "#123456" in sheets[2][0]  # extras see the options too
+    assert [folder.name for _, folder in sheets] == ["css", "css", "user", "child"]  # parent's CSS and the shared extensions, then extras in order
+    assert "#00c800" in sheets[2][0]
+    assert "child-extra-marker" in sheets[3][0] and "#123456" in sheets[3][0]  # extras see the options too
     assert child.css("epub").rstrip().endswith("}") and "child-extra-marker" in child.css("epub")
 
 
@@ -464,3 +464,14 @@ def test_the_cli_names_the_broken_end_matter_and_exits_1(tmp_path: Path) -> None
         os.chdir(old)
     assert result.exit_code == 1, result.output
     assert f"{faulty.name}:2:" in result.output and "default/templates/article.html" not in result.output, result.output
+
+
+def test_the_shared_extensions_sheet_follows_each_themes_own_sheet_in_every_shipped_theme() -> None:
+    from publish.theme import available, load
+
+    for name in available():
+        theme = load(name)
+        for target in ("print", "epub"):
+            paths = theme.stylesheet_paths(target)
+            assert [p.name for p in paths[:2]] == [f"{target}.css", f"{target}-extensions.css"], (name, target)
+            assert ".callout {" in theme.css(target) and "dt {" in theme.css(target)  # callouts, definition lists

@@ -95,18 +95,24 @@ class Theme:
 
         return html_env(self.template_dirs())
 
-    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None) -> list[tuple[str, Path]]:
-        """A stylesheet (``print``, ``epub`` or ``web``) rendered with the theme options (and
-        ``overrides`` of some of them, e.g. the CJK fonts for an article's language), then each
-        extra_css, each with the folder its relative URLs resolve against."""
+    def stylesheet_paths(self, name: str) -> list[Path]:
+        """The files of a target's stylesheets, in order: the theme's css/NAME.css, the shared
+        css/NAME-extensions.css (the pandoc and GitHub extensions) if the chain has one, then
+        each extra_css."""
         relative = f"css/{name}.css"
         path = self.find(relative)
         if path is None:
             raise ThemeError(f"the theme has no {relative}", self.path / MANIFEST)
+        shared = self.find(f"css/{name}-extensions.css")
+        return [path, *([shared] if shared is not None else []), *self.extra_css]
+
+    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None) -> list[tuple[str, Path]]:
+        """A stylesheet (``print``, ``epub`` or ``web``) rendered with the theme options (and
+        ``overrides`` of some of them, e.g. the CJK fonts for an article's language), then the
+        shared extensions sheet and each extra_css, each with the folder its relative URLs
+        resolve against."""
         options = {**self.options, **overrides} if overrides else self.options
-        sheets = [(self._render_css(path, options), path.parent)]
-        sheets.extend((self._render_css(extra, options), extra.parent) for extra in self.extra_css)
-        return sheets
+        return [(self._render_css(path, options), path.parent) for path in self.stylesheet_paths(name)]
 
     def css(self, name: str) -> str:
         """All of a target's stylesheets as one text."""

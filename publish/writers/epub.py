@@ -112,7 +112,7 @@ def package_fonts(theme: Any) -> tuple[str, list[Font]]:
     only the faces it declares, so its epub.css decides the weight of the book. A font whose
     licence (OS/2 fsType) allows subsetting is packaged as a WOFF2 subset (see Font.data), its
     ``format()`` hint rewritten to match."""
-    sources = [theme.find(STYLESHEET), *theme.extra_css]  # the theme's css/epub.css is the EPUB's too
+    sources = theme.stylesheet_paths("epub")  # the theme's css/epub.css (+ extensions) is the EPUB's too
     roots = [folder.resolve() for folder in theme.chain]
     fonts: dict[Path, Font] = {}
     sheets = []
