@@ -27,3 +27,5 @@ class Job:
     undrawn: dict[int | None, list[str]] = field(default_factory=dict)
     #: Where the build keeps font subsets between builds (font_embed.set_cache_folder); None: none
     font_cache: Path | None = None
+    #: Where the build keeps parsed hyphenation patterns between builds (hyphenation.preload); None: none
+    hyphenation_cache: Path | None = None

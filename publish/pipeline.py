@@ -107,6 +107,8 @@ def cpu_count() -> int:
 #: since an article's characters seldom change from one edit to the next; outside the output
 #: folder, which a failed build leaves byte-identical and which is what gets published.
 FONT_CACHE = Path(".cache") / "publish" / "fonts"
+#: The project's cache of parsed hyphenation patterns (hyphenation.preload), beside the fonts'.
+HYPHENATION_CACHE = FONT_CACHE.parent / "hyphenation"
 
 
 def _new_temp(target: Path) -> Path:
@@ -223,7 +225,7 @@ class _Ahead:
         from .writers.print_page import print_page
 
         page = print_page(job)
-        return cls(page, preload(job), job.undrawn)
+        return cls(page, preload(job, job.hyphenation_cache), job.undrawn)
 
 
 # -- the worker side of a parallel build -----------------------------------------
@@ -287,8 +289,9 @@ def _worker_render(key: tuple[str, int], payload: bytes | None, fmt: str, temp: 
         raise _portable(exc) from None
 
 
-#: Formats whose writer is slow to import (WeasyPrint) get workers of their own, so that the
-#: workers of the light formats do not spend a core importing what they never use.
+#: Formats whose writer is slow to import and slow to run (WeasyPrint) get worker processes of
+#: their own; the light formats are rendered by the parent process meanwhile, which would
+#: otherwise only wait (one process fewer: no job to pickle, less memory, no core oversubscribed).
 HEAVY_FORMATS = frozenset({"pdf"})
 
 
@@ -296,40 +299,29 @@ def _lane(fmt: str) -> str:
     return "heavy" if fmt in HEAVY_FORMATS else "light"
 
 
-def _start_pools(planned: list[str], cores: int, strict: bool = False) -> Lanes:
-    """Worker processes per lane (heavy, light) for the planned formats, already importing their
-    writers: as many heavy workers as cores allow, the light ones on what is left (at least one);
-    with ``strict``, the workers' warnings are errors too."""
+def _start_pools(planned: list[str], cores: int, strict: bool = False) -> Lanes | None:
+    """Worker processes for the planned heavy formats, already importing their writers (as many
+    as cores allow), when the parent has other formats to render meanwhile or more than one core
+    to spread them over; None when rendering in this process alone is as fast. With ``strict``,
+    the workers' warnings are errors too."""
     from .workers import Lanes
 
     heavy = [f for f in planned if _lane(f) == "heavy"]
-    light = [f for f in planned if _lane(f) == "light"]
-    sizes = {"heavy": min(cores, len(heavy))}
-    sizes["light"] = min(len(light), max(1, cores - sizes["heavy"]))
-    init_args = {"heavy": (list(dict.fromkeys(heavy)), strict), "light": (list(dict.fromkeys(light)), strict)}
-    return Lanes({lane: size for lane, size in sizes.items() if size}, _init_worker, init_args, _worker_render)
-
-
-def _submission_order(tasks: list[_Task]) -> list[_Task]:
-    """The heavy tasks first, as planned (PDF first); the light ones grouped by document, so that
-    a light worker that writes a document's EPUB usually writes its DOCX next, unpickling it once."""
-    heavy = [t for t in tasks if _lane(t.format) == "heavy"]
-    light = sorted((t for t in tasks if _lane(t.format) == "light"), key=lambda t: t.index)  # stable: formats keep their order
-    return heavy + light
+    size = min(cores, len(heavy))
+    if not size or cores < 2 or len(planned) < 2:
+        return None
+    return Lanes({"heavy": size}, _init_worker, {"heavy": (list(dict.fromkeys(heavy)), strict)}, _worker_render)
 
 
 def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
-    """Render (and read back) the tasks on their lane's workers, PDF first; the first error anywhere
-    is raised at once, and the caller stops every worker."""
+    """Render (and read back) the heavy tasks on the workers, PDF first, and the light ones here
+    meanwhile; the first error anywhere is raised at once, and the caller stops every worker."""
     import pickle
 
     token = os.urandom(8).hex()
     payloads: dict[int, bytes] = {}
-    ahead: dict[int, _Ahead] = {}
-    # the light lane first: the PDF's head start takes this process a moment, which the PDF
-    # worker spends importing WeasyPrint anyway
-    ordered = _submission_order(tasks)
-    queues = {lane: [t for t in ordered if _lane(t.format) == lane] for lane in ("light", "heavy")}
+    heavy = [t for t in tasks if _lane(t.format) == "heavy"]
+    light = [t for t in tasks if _lane(t.format) != "heavy"]
 
     def message(task: _Task, worker: Any) -> tuple[Any, ...]:
         key = (token, task.index)
@@ -339,10 +331,9 @@ def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: 
                 payloads[task.index] = pickle.dumps(jobs[task.index], protocol=pickle.HIGHEST_PROTOCOL)
             payload = payloads[task.index]
             worker.holds = {key}
-        if task.format == "pdf" and task.index not in ahead:
-            # made here while the PDF worker still imports WeasyPrint
-            ahead[task.index] = _Ahead.make(jobs[task.index])
-        return key, payload, task.format, str(task.temp), ahead.get(task.index), verify
+        # made here while the PDF worker still imports WeasyPrint
+        ahead = _Ahead.make(jobs[task.index]) if task.format == "pdf" else None
+        return key, payload, task.format, str(task.temp), ahead, verify
 
     def done(task: _Task, result: Rendered) -> None:
         task.size, task.sha, task.seconds, task.cells, task.notes, task.verify_seconds = result
@@ -350,7 +341,10 @@ def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: 
     def prefer(task: _Task, worker: Any) -> bool:
         return (token, task.index) in worker.holds
 
-    lanes.run(queues, message, done, prefer)
+    def here(task: _Task) -> Callable[[], None]:
+        return lambda: done(task, _render_into(jobs[task.index], task.format, task.temp, verify))
+
+    lanes.run({"heavy": heavy}, message, done, prefer, meanwhile=[here(t) for t in light])
 
 
 def _render_serial(jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
@@ -459,7 +453,7 @@ def _build(
     #    fork first and import the writers while this process checks the theme and reads the sources
     planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
     cores = cpu_count()
-    pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if min(cores, len(planned)) > 1 and parallel is not False else None
+    pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if parallel is not False else None
     tasks: list[_Task] = []
     jobs: list[Job] = []
     finished = False
@@ -469,6 +463,7 @@ def _build(
         jobs = [prepare(source, loaded, project_dir, options) for source in stale]
         for job in jobs:
             job.font_cache = project_dir / FONT_CACHE
+            job.hyphenation_cache = project_dir / HYPHENATION_CACHE
         if jobs:
             try:
                 out_dir.mkdir(parents=True, exist_ok=True)

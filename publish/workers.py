@@ -1,5 +1,5 @@
-"""Worker processes for a parallel build, in lanes (heavy: the PDF; light: the rest), that can
-always be stopped: the first failure anywhere, or Ctrl-C, kills every worker and returns at once.
+"""Worker processes for a parallel build, in lanes, that can always be stopped: the first
+failure anywhere, or Ctrl-C, kills every worker and returns at once.
 
 Why not concurrent.futures: ProcessPoolExecutor could hang the build for good when a task failed
 while another worker was busy. Terminating the busy worker left the pool's feeder thread blocked
@@ -19,7 +19,7 @@ import traceback
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from .errors import OutputError, PublishError
 
@@ -123,10 +123,14 @@ class Lanes:
         return {w.lane for w in self.workers}
 
     def run(self, queues: dict[str, list[Any]], message: Callable[[Any, _Worker], tuple[Any, ...]],
-            done: Callable[[Any, Any], None], prefer: Callable[[Any, _Worker], bool] | None = None) -> None:
+            done: Callable[[Any, Any], None], prefer: Callable[[Any, _Worker], bool] | None = None,
+            meanwhile: Iterable[Callable[[], None]] = ()) -> None:
         """Run every task of each lane's queue on that lane's workers (in queue order; ``prefer``
         picks a task a free worker is best placed for); ``done(task, result)`` as each finishes.
-        The first error raises at once (the caller then stops the lanes)."""
+        Once every worker has work, this process runs the ``meanwhile`` calls itself, one by one,
+        collecting answers and handing out tasks between them. The first error, a worker's or
+        its own, raises at once (the caller then stops the lanes)."""
+        local = list(meanwhile)
         pending = {lane: list(tasks) for lane, tasks in queues.items()}
         running = 0
         senders: list[threading.Thread] = []
@@ -150,10 +154,10 @@ class Lanes:
                     feed(worker)
         if any(pending.get(lane) for lane in pending if lane not in self.lanes()):
             raise OutputError("internal: a task was planned for a lane without workers")
-        while running:
+        while running or local:
             waiting = {w.conn: w for w in self.workers}
             waiting.update({w.process.sentinel: w for w in self.workers})
-            for ready in wait(list(waiting), timeout=0.5):
+            for ready in wait(list(waiting), timeout=0 if local else 0.5):
                 worker = waiting[ready]
                 if ready is worker.conn:
                     try:
@@ -174,6 +178,8 @@ class Lanes:
                 running -= 1
                 done(task, value)
                 feed(worker)
+            if local:
+                local.pop(0)()
 
     def stop(self, abort: bool) -> None:
         """End every worker: at once on ``abort`` (SIGKILL), else by closing its pipe. Never blocks

@@ -70,25 +70,30 @@ def test_a_render_given_preloaded_patterns_parses_none_and_writes_the_same_pdf(t
     assert pdf_writer.write(job) == expected
 
 
-def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_lane_is_sent_first(tmp_path: Path) -> None:
+def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_formats_are_rendered_here_meanwhile(tmp_path: Path) -> None:
     job = _job(tmp_path)
-    submitted: list[tuple[str, Any]] = []
+    events: list[tuple[str, Any]] = []
 
-    class Lanes:  # hands out the tasks as the real lanes do (each lane's queue in order, the first lane first)
-        def run(self, queues: Any, message: Any, done: Any, prefer: Any = None) -> None:
+    class Lanes:  # hands out the tasks as the real lanes do: the workers' first, then this process's own
+        def run(self, queues: Any, message: Any, done: Any, prefer: Any = None, meanwhile: Any = ()) -> None:
             worker = type("Worker", (), {"holds": set()})
             for tasks in queues.values():
                 for task in tasks:
                     _key, _payload, fmt, _temp, ahead, _verify = message(task, worker())
-                    submitted.append((fmt, ahead))
+                    events.append(("sent", fmt, ahead))
                     done(task, (1, "0" * 64, 0.0, [], [], 0.0))
+            for call in meanwhile:
+                call()
+                events.append(("here", None, None))
 
     tasks = [pipeline._Task(0, fmt, tmp_path / f"a.{fmt}", tmp_path / f"a.{fmt}.tmp") for fmt in ("pdf", "epub", "docx")]
     pipeline._render_parallel(Lanes(), [job], tasks, False)
-    assert [fmt for fmt, _ in submitted] == ["epub", "docx", "pdf"]
-    assert submitted[0][1] is None and submitted[1][1] is None
-    assert set(submitted[2][1].patterns) == {pyphen.LANGUAGES["en_US"]}
-    assert submitted[2][1].print_page == print_page(job)  # the page, made here while the worker imports WeasyPrint
+    assert [(kind, fmt) for kind, fmt, _ in events] == [("sent", "pdf"), ("here", None), ("here", None)]
+    ahead = events[0][2]
+    assert set(ahead.patterns) == {pyphen.LANGUAGES["en_US"]}
+    assert ahead.print_page == print_page(job)  # the page, made here while the worker imports WeasyPrint
+    assert (tmp_path / "a.epub.tmp").read_bytes()[:2] == b"PK" and (tmp_path / "a.docx.tmp").read_bytes()[:2] == b"PK"
+    assert tasks[1].size == (tmp_path / "a.epub.tmp").stat().st_size and len(tasks[2].sha) == 64
 
 
 def test_the_hyphenation_option_merges_with_the_default_and_rejects_a_bad_tag(tmp_path: Path) -> None:
@@ -102,3 +107,44 @@ def test_the_hyphenation_option_merges_with_the_default_and_rejects_a_bad_tag(tm
     with pytest.raises(ThemeError) as info:
         load(str(theme), ROOT)
     assert info.value.line == 3 and "hyphenation" in info.value.message
+
+
+def test_parsed_patterns_are_kept_in_the_cache_and_read_back_without_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = _job(tmp_path)
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    parsed = hyphenation.preload(job, folder)
+    path = pyphen.LANGUAGES["en_US"]
+    assert [p.suffix for p in folder.iterdir()] == [".json"]
+
+    def parse(self: Any, path: Path) -> None:
+        raise AssertionError(f"parsed {path} again")
+
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    monkeypatch.setattr(pyphen.HyphDict, "__init__", parse)
+    kept = hyphenation.preload(job, folder)
+    assert {k: (s, tuple(v)) for k, (s, v) in kept[path].patterns.items()} == parsed[path].patterns
+    assert kept[path].maxlen == parsed[path].maxlen
+    assert kept[path].positions("hyphenation") == parsed[path].positions("hyphenation") != []
+
+
+def test_a_damaged_pattern_cache_is_parsed_again_not_trusted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = _job(tmp_path)
+    folder = tmp_path / "cache"
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    expected = hyphenation.preload(job, folder)[pyphen.LANGUAGES["en_US"]].patterns
+    (kept,) = folder.iterdir()
+    kept.write_bytes(kept.read_bytes()[:-200])  # cut short, as by a full disk
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    assert hyphenation.preload(job, folder)[pyphen.LANGUAGES["en_US"]].patterns == expected
+
+
+def test_a_pdf_built_with_cached_patterns_is_the_pdf_built_without(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = _job(tmp_path)
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    expected = pdf_writer.write(job)
+    job.hyphenation_cache = tmp_path / "cache"
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    hyphenation.preload(job, job.hyphenation_cache)  # writes the cache
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    assert pdf_writer.write(job) == expected  # reads it

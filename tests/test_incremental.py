@@ -141,26 +141,41 @@ def test_building_another_format_keeps_the_others_in_the_manifest(project: Path)
 
 
 # -- parallel and serial builds ------------------------------------------------------------
-def test_one_format_renders_in_process(project: Path, monkeypatch) -> None:
-    def no_pool(*_args):
-        raise AssertionError("one format must not start a process pool")
+# The PDF is the one heavy format; these tests make the EPUB heavy instead, so that a worker
+# process renders it while this process renders the DOCX, without waiting seconds for WeasyPrint.
+def _epub_in_a_worker(monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    monkeypatch.setattr(pipeline, "HEAVY_FORMATS", frozenset({"epub"}))
 
-    monkeypatch.setattr(pipeline, "_start_pools", no_pool)
+
+def _no_workers(*_args, **_kwargs):
+    raise AssertionError("no worker process may start here")
+
+
+def test_light_formats_alone_render_in_process_without_workers(project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "cpu_count", lambda: 8)
+    monkeypatch.setattr("publish.workers.Lanes", _no_workers)
     assert _build(project, ("docx",)) == {"docx": "wrote"}
+    assert _build(project, FAST, force=True) == {"epub": "wrote", "docx": "wrote"}
 
 
 def test_parallel_and_serial_builds_give_the_same_bytes(project: Path, monkeypatch) -> None:
-    monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    _epub_in_a_worker(monkeypatch)
     build([project / "constructs.md"], list(FAST), out=project / "a", project=project, parallel=True)
+    monkeypatch.setattr("publish.workers.Lanes", _no_workers)
     build([project / "constructs.md"], list(FAST), out=project / "b", project=project, parallel=False)
     assert _snapshot(project / "a") == _snapshot(project / "b")
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the patched writer reaches the workers by fork")
-def test_an_error_in_a_worker_reaches_the_caller_and_leaves_the_outputs_alone(project: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("where", ["worker", "parent"])
+def test_an_error_in_a_worker_or_in_the_parent_meanwhile_reaches_the_caller_and_leaves_the_outputs_alone(
+        project: Path, monkeypatch, where: str) -> None:
     import publish.writers.docx as docx_writer
 
     monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    # the DOCX fails in a worker process, or in this one while a worker renders the EPUB
+    monkeypatch.setattr(pipeline, "HEAVY_FORMATS", frozenset({"docx" if where == "worker" else "epub"}))
     _build(project)
     before = _snapshot(project / "dist")
 
@@ -180,30 +195,33 @@ def test_an_error_in_a_worker_reaches_the_caller_and_leaves_the_outputs_alone(pr
     assert _snapshot(project / "dist") == before
 
 
-def test_pdf_workers_get_their_own_lane_and_light_workers_never_import_weasyprint() -> None:
-    # a fresh interpreter: this test session has imported WeasyPrint, and forked workers would inherit it
+def test_the_pdf_renders_in_a_worker_and_the_parent_writing_the_rest_never_imports_weasyprint(tmp_path: Path) -> None:
+    # a fresh interpreter: this test session has imported WeasyPrint
+    shutil.copytree(FIXTURE, tmp_path / "project")
     code = (
-        "import sys\n"
-        "from publish import pipeline, workers\n"
-        "lanes = workers.Lanes({'heavy': 1, 'light': 1}, pipeline._init_worker, {'heavy': (['pdf'],), 'light': (['epub', 'docx'],)}, eval)\n"
-        "asked = {'heavy': [\"'weasyprint' in __import__('sys').modules  # heavy\"],\n"
-        "         'light': [\"'weasyprint' in __import__('sys').modules  # light\", \"'publish.writers.docx' in __import__('sys').modules\"]}\n"
-        "answers = []\n"
-        "try:\n"
-        "    print(sorted((w.lane, 1) for w in lanes.workers))\n"
-        "    lanes.run(asked, lambda task, worker: (task,), lambda task, result: answers.append((task, result)))\n"
-        "    by_lane = {lane: [dict(answers)[t] for t in tasks] for lane, tasks in asked.items()}\n"
-        "    print(*by_lane['heavy'], *by_lane['light'])\n"
-        "finally:\n"
-        "    lanes.stop(abort=False)\n"
+        "import os, sys\n"
+        "from pathlib import Path\n"
+        "from publish import pipeline\n"
+        "pipeline.cpu_count = lambda: 2\n"
+        "rendered = {}\n"
+        "real = pipeline._render_into\n"
+        "def recording(job, fmt, temp, verify=False):\n"
+        "    rendered[fmt] = os.getpid()\n"
+        "    return real(job, fmt, temp, verify)\n"
+        "pipeline._render_into = recording\n"
+        "pipeline.build([Path('constructs.md')], ['pdf', 'epub', 'docx', 'html'], out=Path('dist'), project=Path('.'))\n"
+        "print(sorted(rendered), rendered.get('pdf') == os.getpid(), {f for f, pid in rendered.items() if pid == os.getpid()} == {'epub', 'docx', 'html'},\n"
+        "      'weasyprint' in sys.modules, 'publish.writers.docx' in sys.modules)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path / "project", env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["[('heavy',", "1),", "('light',", "1)]", "True", "False", "True"]
+    # the worker's own record of the PDF stays in the worker: only the parent's formats are listed
+    assert done.stdout.split() == ["['docx',", "'epub',", "'html']", "False", "True", "False", "True"]
+    assert (tmp_path / "project" / "dist" / "constructs.pdf").read_bytes().startswith(b"%PDF-")
 
 
-def test_pool_sizes_give_the_pdf_every_core_and_the_light_formats_what_is_left(monkeypatch) -> None:
+def test_pool_sizes_give_the_pdf_as_many_workers_as_cores_and_none_when_one_process_is_as_fast(monkeypatch) -> None:
     started: list[tuple[dict[str, int], dict[str, tuple]]] = []
 
     class FakeLanes:
@@ -211,24 +229,22 @@ def test_pool_sizes_give_the_pdf_every_core_and_the_light_formats_what_is_left(m
             started.append((sizes, {lane: init_args[lane] for lane in sizes}))
 
     monkeypatch.setattr("publish.workers.Lanes", FakeLanes)
-    pipeline._start_pools(["pdf", "pdf", "pdf", "epub", "epub", "epub", "docx", "docx", "docx"], 2)
-    assert started == [({"heavy": 2, "light": 1}, {"heavy": (["pdf"], False), "light": (["epub", "docx"], False)})]
+    assert pipeline._start_pools(["pdf", "pdf", "pdf", "epub", "epub", "epub", "docx", "docx", "docx"], 2) is not None
+    assert started == [({"heavy": 2}, {"heavy": (["pdf"], False)})]
     started.clear()
-    pipeline._start_pools(["epub", "docx"], 4, strict=True)
-    assert started == [({"light": 2}, {"light": (["epub", "docx"], True)})]
-
-
-def test_light_tasks_are_submitted_document_by_document_after_every_pdf() -> None:
-    planned = [(fmt, index) for fmt in ("pdf", "epub", "docx") for index in range(3)]
-    tasks = [pipeline._Task(index, fmt, Path(f"{index}.{fmt}"), Path(f"{index}.{fmt}.tmp")) for fmt, index in planned]
-    order = [(t.format, t.index) for t in pipeline._submission_order(tasks)]
-    assert order == [("pdf", 0), ("pdf", 1), ("pdf", 2), ("epub", 0), ("docx", 0), ("epub", 1), ("docx", 1), ("epub", 2), ("docx", 2)]
+    assert pipeline._start_pools(["pdf", "epub"], 4, strict=True) is not None
+    assert started == [({"heavy": 1}, {"heavy": (["pdf"], True)})]
+    started.clear()
+    assert pipeline._start_pools(["epub", "docx", "html"], 4) is None  # light formats only: this process renders them
+    assert pipeline._start_pools(["pdf"], 4) is None  # one PDF alone: no one to share the work with
+    assert pipeline._start_pools(["pdf", "epub"], 1) is None  # one core: a worker would only take turns with this process
+    assert started == []
 
 
 def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outputs_alone(project: Path, monkeypatch) -> None:
     import multiprocessing
 
-    monkeypatch.setattr(pipeline, "cpu_count", lambda: 2)
+    _epub_in_a_worker(monkeypatch)
     _build(project)
     before = _snapshot(project / "dist")
     stops: list[tuple[list[str], bool]] = []
@@ -246,7 +262,7 @@ def test_a_source_error_after_the_workers_started_stops_them_and_leaves_the_outp
     with pytest.raises(PublishError) as caught:
         _build(project)
     assert caught.value.path == str(source) and caught.value.line == 2
-    assert stops == [(["light"], True)]  # the pool had started, and was aborted, not waited for
+    assert stops == [(["heavy"], True)]  # the pool had started, and was aborted, not waited for
     assert multiprocessing.active_children() == []
     assert _snapshot(project / "dist") == before
 

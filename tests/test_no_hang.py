@@ -48,11 +48,11 @@ def _run(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], f
 
 
 CASES = {
-    # the EPUB worker fails on the theme's XHTML while the PDF worker renders
+    # the EPUB fails on the theme's XHTML in the parent while the PDF worker renders
     "broken end matter": (("build", "source/article.md", "--theme", "broken", "--force"), "does not give well-formed XHTML"),
-    # the PDF worker fails while the light lane writes EPUB and DOCX
+    # the PDF worker fails while the parent writes EPUB and DOCX
     "bad PDF variant": (("build", "source/article.md", "--pdf-variant", "pdf/nonsense", "--force"), "unknown PDF variant"),
-    # the parent fails reading the source while the workers import their writers
+    # the parent fails reading the source while the PDF worker imports WeasyPrint
     "missing image": (("build", "source/no-image.md", "--force"), "missing.png"),
 }
 

@@ -93,7 +93,7 @@ def render_css(path: Path, options: dict[str, Any]) -> str:
         tree = env.parse(source)
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             raise ThemeError("a stylesheet may use the theme options, not include, import or extend files", path, node.lineno)
-        return env.from_string(source).render(options=options)
+        return env.from_string(tree).render(options=options)  # compiled from the tree just checked, not parsed again
     except TemplateSyntaxError as exc:
         raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
     except TemplateError as exc:

@@ -266,6 +266,7 @@ def write(job: Job) -> bytes:
     # the CJK faces of the article's language: Japanese glyph forms for ja, Korean for ko, ...
     fonts = {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
     sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts)]
+    hyphenation.preload(job, job.hyphenation_cache)  # from the project's cache, unless the parent sent them
     attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
     try:
         # Inside: loading @font-face fonts rewrites them (WOFF to TrueType) and stamps them too.

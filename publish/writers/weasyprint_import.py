@@ -37,6 +37,15 @@ def no_library_search() -> Iterator[None]:
         ctypes.util.find_library = real
 
 
+def _faster_types() -> None:
+    """WeasyPrint's C type strings without pycparser (see cffi_types)."""
+    from weasyprint.text.ffi import ffi
+
+    from .cffi_types import install
+
+    install(ffi)
+
+
 def _import_weasyprint() -> None:
     try:
         # WeasyPrint prints installation advice when a library does not load: not yet, there is a second try
@@ -50,3 +59,4 @@ def _import_weasyprint() -> None:
 
 
 _import_weasyprint()
+_faster_types()
