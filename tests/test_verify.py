@@ -226,3 +226,20 @@ def test_a_word_does_not_run_on_from_lower_case_into_a_capital_as_table_cells_re
     assert joined("e", "s")  # "Orange" + "s": one word, so "Orange" is not found in "Oranges"
     assert not joined("a", "L")  # cells "ld-seq-sa" and "LD-SEQ-SA" read with nothing between
     assert joined("L", "d") and joined("A", "B")  # a capital goes on in either case
+
+
+def test_check_file_reports_the_characters_the_build_could_not_draw_with_their_line(article_build):
+    # the build hands the PDF check its list of undrawable characters; a fully drawn output with
+    # such a list is "not drawn" at that line (text that could not be drawn, not text that was lost)
+    from publish.context import make_view
+    from publish.reader import read_document
+    from publish.theme import load
+    from publish.verify import OK, UNDRAWN, check_file
+
+    doc = read_document(ARTICLE)
+    view = make_view(doc, load(None, ROOT).options)
+    path = article_build / "article.epub"
+    assert check_file(doc, view, "epub", path)[0][0] == ("body", OK, "")
+    body = check_file(doc, view, "epub", path, {9: ["\ue000"]})[0][0]
+    assert body[:2] == ("body", UNDRAWN)
+    assert body[2].startswith("line 9: \ue000 (U+E000) could not be drawn"), body
