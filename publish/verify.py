@@ -56,27 +56,9 @@ def read_html(path: Path) -> Extracted:
 
 
 # -- what the article says --------------------------------------------------------
+#: Inlines that show no text of their own: an inline image's alt text is for readers that cannot
+#: see it (a figure's caption is its own block); a formula is set differently by each format.
 _NOT_TEXT = frozenset({"math", "image"})
-
-
-def visible_text(nodes: list[Node], note_mark: str = "") -> str:
-    """The text a reader sees of some inlines: like ``plain_text``, but an inline image shows
-    nothing (its alt text is for readers that cannot see it); a figure's caption is its own block."""
-    parts: list[str] = []
-    for node in nodes:
-        if node.kind in ("text", "code", "math"):
-            parts.append(node.text)
-        elif node.kind == "softbreak":
-            parts.append(" ")
-        elif node.kind == "hardbreak":
-            parts.append("\n")
-        elif node.kind == "footnote_ref":
-            parts.append(note_mark)
-        elif node.kind == "image":
-            continue
-        else:
-            parts.append(visible_text(node.children, note_mark))
-    return "".join(parts)
 
 
 def _note_paragraphs(note: Any) -> list[tuple[int | None, str]]:

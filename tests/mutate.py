@@ -47,7 +47,6 @@ GROUPS: dict[str, Group] = {
         mutants=[
             "publish.readback.x_layout_key__mutmut_*",
             "publish.readback.xǁExtractedǁshows__mutmut_*",
-            "publish.verify.x_visible_text__mutmut_*",
             "publish.verify.x_body_paragraphs__mutmut_*",
             "publish.verify.x__visit__mutmut_*",
             "publish.verify.x__note_paragraphs__mutmut_*",
