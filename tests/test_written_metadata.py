@@ -96,6 +96,16 @@ def _no_stray_text(root: etree._Element) -> None:
             assert not (element.tail or "").strip(), f"text {element.tail!r} after {element.tag}"
 
 
+def test_the_pdfs_xmp_packet_is_unfiltered_so_a_byte_scanner_finds_it(tmp_path: Path) -> None:
+    # XMP's own rule: a packet is found by scanning a file's bytes for its xpacket wrapper
+    data = _built(tmp_path, FULL, "pdf").read_bytes()
+    start, end = data.find(b"<?xpacket begin="), data.find(b"<?xpacket end=")
+    assert 0 < start < end, "no unfiltered XMP packet in the PDF's bytes"
+    packet = data[start:end].decode("utf-8")
+    assert "Ports &amp; Rivers: “Tides” &lt; 5 m" in packet
+    assert "Ana Lima" in packet
+
+
 def test_a_packet_without_rdf_is_refused_with_a_clear_error() -> None:
     from publish.errors import OutputError
     from publish.writers.pdf import merge_xmp
