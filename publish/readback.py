@@ -1,6 +1,7 @@
 """What a format's read-back returns (``Extracted``), the text key it is compared by, and the registry of read-backs."""
 from __future__ import annotations
 
+import bisect
 import importlib
 import re
 import unicodedata
@@ -48,16 +49,32 @@ class Extracted:
         return layout_key(self.text)
 
     @cached_property
+    def shown(self) -> str:
+        """The text as ``key`` is made from it (ligatures spelled out, NFC), layout kept."""
+        return unicodedata.normalize("NFC", _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], self.text))
+
+    @cached_property
+    def _dropped(self) -> tuple[list[int], list[int]]:
+        """For each run of layout the key dropped: where in the key it was, and how many characters
+        of ``shown`` had been dropped up to its end."""
+        places, totals, dropped = [], [], 0
+        for match in _DROPPED.finditer(self.shown):
+            places.append(match.start() - dropped)
+            dropped += match.end() - match.start()
+            totals.append(dropped)
+        return places, totals
+
+    @cached_property
     def breaks(self) -> frozenset[int]:
         """The places in ``key`` where the text had layout (a space, a line break, a hyphen) that
         the key dropped: a word may end there."""
-        text = unicodedata.normalize("NFC", _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], self.text))
-        found: set[int] = set()
-        dropped = 0
-        for match in _DROPPED.finditer(text):
-            found.add(match.start() - dropped)
-            dropped += match.end() - match.start()
-        return frozenset(found)
+        return frozenset(self._dropped[0])
+
+    def shown_at(self, index: int) -> int:
+        """Where the key's character ``index`` is in ``shown``."""
+        places, totals = self._dropped
+        runs = bisect.bisect_right(places, index)  # the runs of layout before that character
+        return index + (totals[runs - 1] if runs else 0)
 
     @cached_property
     def characters(self) -> frozenset[str]:

@@ -20,6 +20,10 @@ CONTEXT = 24
 #: After this many lost paragraphs the body check stops: every further search would scan the whole
 #: output (a PDF that lost its last third would cost minutes), and the verdict is made.
 MAX_LOST = 50
+#: A lost paragraph whose start is found for at least this many characters (layout aside) is
+#: said to be found up to where it parts from the output; a shorter common start ("The U.S. ")
+#: is chance, and the paragraph is simply not there.
+PARTED = 24
 
 #: One cell of the report: field, status, and why (empty when ok).
 Cell = tuple[str, str, str]
@@ -212,11 +216,9 @@ def parting(got: str, want: str, context: int = CONTEXT) -> str:
     return f"at character {at + 1}: “{excerpt(got)}” where the article has “{excerpt(want)}”"
 
 
-_GAP = r"[\s\u00ad\-\u2010\u2011\u200b\u2060\ufeff]*"
-
-
-def _lost_where(text: str, got: Extracted) -> str:
-    """For a paragraph not found: how far it is found, and what the output shows instead."""
+def _lost_where(text: str, got: Extracted, start: int = 0) -> str:
+    """For a paragraph not found: how far it is found (after ``start``, where the previous paragraph
+    ended, if it is there), and what the output shows instead."""
     key = layout_key(text)
     low, high = 0, len(key)  # the longest prefix found: a binary search of O(log n) finds
     while low < high:
@@ -225,9 +227,16 @@ def _lost_where(text: str, got: Extracted) -> str:
             low = middle
         else:
             high = middle - 1
-    if low < min(8, len(key)):
+    if low < min(PARTED, len(key)):
         return f"“{_shown(text[:2 * CONTEXT])}…” is not in the visible text"
-    # the same place in the paragraph as written and in the output's own text
+    at = got.key.find(key[:low], start)
+    at = at if at >= 0 else got.key.find(key[:low])
+    shown, end = got.shown, got.shown_at(at + low - 1) + 1
+    if low == len(key):  # every character is there, but not where words begin and end
+        begin = got.shown_at(at)
+        around = shown[max(0, begin - CONTEXT) : end + CONTEXT]
+        return f"“{_shown(text[:2 * CONTEXT])}” is in the output only inside longer words: “…{_shown(around)}…”"
+    # the same place in the paragraph as written
     consumed, cut = 0, len(text)
     for index, char in enumerate(text):
         if consumed >= low:
@@ -236,12 +245,10 @@ def _lost_where(text: str, got: Extracted) -> str:
         consumed += len(layout_key(char))
     while cut < len(text) and not layout_key(text[cut]):
         cut += 1
-    anchor = key[max(0, low - 16) : low]
-    match = re.search(_GAP.join(map(re.escape, anchor)), got.text)
-    shown = _shown(got.text[match.end() : match.end() + CONTEXT].lstrip()) if match else "?"
     before = _shown(text[max(0, cut - CONTEXT) : cut])
     after = _shown(text[cut : cut + CONTEXT])
-    return f"found up to “…{before}”, then the output has “{shown}…” where the article has “{after}…”"
+    instead = _shown(shown[end : end + CONTEXT].lstrip())
+    return f"found up to “…{before}”, then the output has “{instead}…” where the article has “{after}…”"
 
 
 # -- comparison ----------------------------------------------------------------------
@@ -324,12 +331,12 @@ def _says(got: Extracted, key: str, value: str) -> tuple[str, str]:
     for said in values:
         if value == said or value in re.split(r"; |, ", said) or value in said.split("\n"):
             return OK, ""
+        if said.startswith(value + " (") and said.endswith(")"):  # a name with its address: "Caixin Global (https://…)"
+            return OK, ""
         # a field a format limits in length (DOCX core properties) may end in an ellipsis
         if said.endswith("…") and len(said) > 100 and value.startswith(said[:-1]):
             return OK, ""
     near = max(values, key=lambda v: len(_common_prefix(v, value)))
-    if value in near:  # a list field that holds it among others
-        return OK, ""
     return DIFFERS, f"metadata '{key}' {parting(near, value)}"
 
 
@@ -347,7 +354,7 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     got = flow(got, view, notes)
     text = got.key
     cells: list[Cell] = []
-    lost: list[tuple[int | None, str]] = []
+    lost: list[tuple[int | None, str, int]] = []  # line, paragraph, where the one before it ended
     unshown: list[tuple[int | None, str]] = [(line, "".join(chars)) for line, chars in sorted((undrawn or {}).items(), key=lambda i: i[0] or 0)]
     remarks: list[str] = []
     position = 0
@@ -378,13 +385,13 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
         if missing_chars and "".join(c for c in key if c not in missing_chars) in text:
             unshown.append((line, "".join(missing_chars)))
         else:
-            lost.append((line, paragraph))
+            lost.append((line, paragraph, position))
     if lost:
-        line, paragraph = lost[0]
+        line, paragraph, after = lost[0]
         more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
         if unchecked:
             more = f" (and {len(lost) - 1} more; the {unchecked} paragraphs after line {lost[-1][0]} were not looked for)"
-        cells.append(("body", MISSING, f"line {line}: {_lost_where(paragraph, got)}{more}"))
+        cells.append(("body", MISSING, f"line {line}: {_lost_where(paragraph, got, after)}{more}"))
     elif unshown:
         cells.append(("body", UNDRAWN, _undrawn_message(unshown)))
     else:

@@ -55,7 +55,7 @@ GROUPS: dict[str, Group] = {
             "publish.verify.x_compare__mutmut_*",
             "publish.verify.x_check_file__mutmut_*",
         ],
-        tests=["tests/test_verify.py", "tests/test_damage.py"],
+        tests=["tests/test_verify.py", "tests/test_verify_compare.py", "tests/test_damage.py"],
         cache=True,
     ),
     # the metadata each writer writes: PDF Info and XMP, EPUB OPF, DOCX core and custom properties
