@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -11,7 +13,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__
-from .errors import PublishError
+from .errors import PublishError, Terminated
 
 FORMAT_CHOICES = ("pdf", "epub", "docx", "html")
 
@@ -33,9 +35,14 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
             raise
         click.echo(f"{exc}", err=True)
         sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("interrupted; the previous outputs are unchanged", err=True)
-        sys.exit(130)
+    except KeyboardInterrupt as exc:
+        stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
+        click.echo(f"{stopped}; the previous outputs are unchanged", err=True)
+        sys.exit(143 if isinstance(exc, Terminated) else 130)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated()
 
 
 def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> None:
@@ -100,6 +107,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     """Turn a Markdown article into a print PDF, an EPUB, a Word DOCX and a web page, metadata and notice intact."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)  # cleaned up like Ctrl-C: no .tmp file left behind
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("publish")

@@ -79,6 +79,11 @@ def raise_all(errors: list[PublishError]) -> None:
 _logger = logging.getLogger("publish")
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a cancelled CI job, ``timeout``, ``kill``): it stops a run as Ctrl-C does, cleaning
+    up on its way out, so that no temporary file is left and the previous outputs stay."""
+
+
 @dataclass(frozen=True)
 class Notice:
     """Something the user should know that does not stop the build: a ``warning`` (``--strict``

@@ -27,6 +27,10 @@ from .errors import OutputError, PublishError
 JOIN_SECONDS = 2.0
 
 
+#: The signals that stop a run: the parent's to handle, held back while workers are forked.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
 class WorkerBug(RuntimeError):
     """An unexpected exception in a worker: a bug in publish; carries the worker's traceback."""
 
@@ -45,7 +49,8 @@ def _child(conn: Connection, inherited: list[Connection], init: Callable[..., No
     """A worker's life: initialise, then answer each message with ("ok", result), ("error",
     exception) or ("bug", text), until the parent says stop (None) or closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: a worker told to end ends
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     for other in inherited:  # the parent's ends of the pipes, forked along: only the parent may hold them
         other.close()
     try:
@@ -82,12 +87,13 @@ def _answer(conn: Connection, message: tuple[str, Any]) -> None:
 
 
 @contextmanager
-def _sigint_blocked() -> Iterator[None]:
-    """Hold Ctrl-C back while forking, so that no worker receives it before it ignores it."""
+def _stops_blocked() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while forking, so that no worker receives them before it has
+    set its own handling."""
     if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         yield
     finally:
@@ -106,7 +112,7 @@ class Lanes:
                  handler: Callable[..., Any]) -> None:
         self.workers: list[_Worker] = []
         context = _context()
-        with _sigint_blocked():
+        with _stops_blocked():
             for lane, size in sizes.items():
                 for _ in range(size):
                     parent_end, child_end = context.Pipe(duplex=True)

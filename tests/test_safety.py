@@ -396,8 +396,28 @@ def test_a_failing_format_leaves_previous_outputs_byte_identical(
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")], "no temporary file left behind"
 
 
-def test_interrupting_the_cli_leaves_previous_outputs(previous: Path) -> None:
-    """A real Ctrl-C (SIGINT to the whole process group) while the formats render: exit 130, outputs as they were."""
+def _in_session(session: int) -> list[int]:
+    """The processes still running in a session (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.parametrize(("stop", "group", "code", "message"), [
+    (signal.SIGINT, True, 130, "interrupted; the previous outputs are unchanged"),  # Ctrl-C in a terminal
+    (signal.SIGTERM, True, 143, "terminated; the previous outputs are unchanged"),  # a CI job cancelled
+    (signal.SIGTERM, False, 143, "terminated; the previous outputs are unchanged"),  # `timeout`, `kill PID`
+], ids=["ctrl-c", "sigterm-group", "sigterm-parent"])
+def test_interrupting_the_cli_leaves_previous_outputs_and_no_temporary_file(
+    previous: Path, stop: signal.Signals, group: bool, code: int, message: str
+) -> None:
+    """A real Ctrl-C or SIGTERM while the formats render: exit 130 or 143, outputs as they were."""
     out = previous / "out"
     before = _snapshot(out)
     slow_epub = (
@@ -416,15 +436,22 @@ def test_interrupting_the_cli_leaves_previous_outputs(previous: Path) -> None:
         while not any(p.name.endswith(".tmp") for p in out.iterdir()) and time.monotonic() < deadline:
             time.sleep(0.05)
         time.sleep(1.0)  # the PDF is rendering, the EPUB sleeping
-        os.killpg(process.pid, signal.SIGINT)
+        if group:
+            os.killpg(process.pid, stop)
+        else:
+            process.send_signal(stop)
         stdout, stderr = process.communicate(timeout=60)
+        time.sleep(0.5)
+        left = _in_session(process.pid)  # the parent stops its workers before it exits
     finally:
-        if process.poll() is None:
+        try:
             os.killpg(process.pid, signal.SIGKILL)
-    message = "interrupted; the previous outputs are unchanged"
-    assert process.returncode == 130, stderr
+        except ProcessLookupError:
+            pass
+    assert process.returncode == code, stderr
     assert stderr.strip().endswith(message)
     assert _snapshot(out) == before
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     extra = [line for line in stderr.splitlines() if line.strip() and line != message]
-    assert not extra, "no traceback from any process (workers ignore SIGINT from the moment they are forked)"
+    assert not extra, "no traceback from any process (workers leave stopping to the parent from the moment they are forked)"
+    assert not left, "no worker left running"
