@@ -215,9 +215,16 @@ def test_a_value_a_word_field_cut_short_with_an_ellipsis_keeps_is_ok_only_when_l
         (notice[:254] + "…", "ok"),  # DOCX core properties stop at 255 characters
         (notice[:100] + "…", "ok"),  # 101 characters
         (notice[:99] + "…", "differs"),  # 100: too short to be a field cut at its limit
-        (notice[:98] + "X…", "differs"),  # not what the article says before the cut
+        (notice[:99] + "X…", "differs"),  # 101 characters, but not what the article says before the cut
     ):
         assert _says(Extracted("", {"rights": [said]}), "rights", notice)[0] == status, len(said)
+        if status == "ok":
+            assert _says(Extracted("", {"rights": [said]}), "rights", notice) == ("ok", "")
+
+
+def test_a_name_followed_by_its_address_in_brackets_is_the_name():
+    assert _says(Extracted("", {"source": ["The Outlet (https://outlet.example)"]}), "source", "The Outlet") == ("ok", "")
+    assert _says(Extracted("", {"source": ["The Outlet (https://outlet.example"]}), "source", "The Outlet")[0] == "differs"
 
 
 def test_a_multi_line_value_equal_to_the_articles_is_ok():
@@ -228,7 +235,7 @@ def test_a_multi_line_value_equal_to_the_articles_is_ok():
 
 def test_a_missing_visible_value_is_quoted_whole_up_to_48_characters_then_cut_with_an_ellipsis(tmp_path):
     exact = "R" * 40 + " notice."  # 48 characters
-    long = "Long notice " + "x" * 40 + " and more words after it."
+    long = "Long notice " + "x" * 30 + " and more."  # 52 characters
     for rights, shown in ((exact, exact), (long, long[:48] + "…")):
         doc, view = _article(tmp_path, f"---\ntitle: T\nrights: {rights}\n---\n\nBody.\n")
         cells, _ = compare(doc, view, "epub", Extracted("T\nBody.", {"title": ["T"], "rights": [rights], "language": ["en"]}))
@@ -275,6 +282,8 @@ def test_several_lost_paragraphs_name_the_first_and_count_the_others(tmp_path):
     source, paragraphs = _numbered(6)
     body, _ = _body(tmp_path, source, [paragraphs[0], paragraphs[2], paragraphs[4]])
     assert body == ("body", "missing", "line 7: “Paragraph 2 of the article says thing number 2.…” is not in the visible text (and 2 more)")
+    body, _ = _body(tmp_path, source, paragraphs[:1] + paragraphs[3:])
+    assert body == ("body", "missing", "line 7: “Paragraph 2 of the article says thing number 2.…” is not in the visible text (and 1 more)")
 
 
 def test_the_first_paragraph_lost_is_found_missing(tmp_path):
@@ -415,3 +424,37 @@ def test_after_a_paragraph_with_a_list_marker_read_into_it_the_next_ones_are_che
     assert remarks == ["epub: line 9: “Paragraph 3 of the article says thing nu…” is found out of its order"]
     body, _ = _body(tmp_path, source, [paragraphs[0], glued])
     assert body == ("body", "missing", "line 9: “Paragraph 3 of the article says thing number 3.…” is not in the visible text")
+
+
+def test_a_changed_paragraph_is_placed_after_the_one_before_it_when_both_start_alike(tmp_path):
+    # news copy repeats its openings: the place where the text parts is looked for after the
+    # previous paragraph, not at the first paragraph that starts the same way
+    first = "The committee said on Monday that it would vote."
+    second = "The committee said on Monday that it would wait."
+    body, _ = _body(tmp_path, f"---\ntitle: T\n---\n\n{first}\n\n{second}\n", [first, second.replace("wait", "rest")])
+    assert body == ("body", "missing", "line 7: found up to “…on Monday that it would ”, then the output has “rest.…”"
+                    " where the article has “wait.…”")
+
+
+def test_a_moved_paragraph_that_opens_the_output_is_noted(tmp_path):
+    source, paragraphs = _numbered(2)
+    doc, view = _article(tmp_path, source)
+    cells, remarks = compare(doc, view, "epub", Extracted("\n".join([paragraphs[1], paragraphs[0], "T"]), {"title": ["T"], "language": ["en"]}))
+    assert cells[0] == ("body", "ok", "")
+    assert remarks == ["epub: line 7: “Paragraph 2 of the article says thing nu…” is found out of its order"]
+
+
+def test_a_paragraph_found_only_inside_the_one_before_is_noted_even_at_the_outputs_start(tmp_path):
+    # the search goes on after the paragraph found at offset 0, so a refrain lost after it is not
+    # taken from inside it silently
+    doc, view = _article(tmp_path, "---\ntitle: T\n---\n\nHe said no. Then he left.\n\nThen he left.\n")
+    cells, remarks = compare(doc, view, "epub", Extracted("He said no. Then he left.\nT", {"title": ["T"], "language": ["en"]}))
+    assert cells[0] == ("body", "ok", "")
+    assert remarks == ["epub: line 7: “Then he left.…” is found out of its order"]
+
+
+def test_body_paragraphs_lists_each_text_with_its_line_notes_last_and_split_at_note_calls(tmp_path):
+    from publish.verify import body_paragraphs
+
+    doc, _ = _article(tmp_path, "---\ntitle: T\n---\n\n# Head\n\nOne[^a] two.\n\n- item\n\n[^a]: The note.\n")
+    assert body_paragraphs(doc) == [(5, "Head"), (7, "One"), (7, "two."), (9, "item"), (11, "The note.")]
