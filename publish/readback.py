@@ -21,7 +21,9 @@ READ_BACKS: dict[str, str] = {
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _LIGATURE_RE = re.compile("|".join(_LIGATURES))
-_DROPPED = re.compile(r"[\s\u00ad\-\u2010\u2011\u200b\u2060\ufeff]+")
+#: Layout, and the invisible characters text extraction drops: joiners (U+200C, U+200D) and the
+#: variation selectors that choose an emoji's look (U+FE0F in "⚡️").
+_DROPPED = re.compile("[\\s\u00ad\\-\u2010\u2011\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
 
 
 def layout_key(text: str) -> str:
@@ -86,12 +88,16 @@ class Extracted:
         return layout_key(value) in self.key
 
 
+#: Scripts that put spaces between words, as Unicode names their letters; ``DIGIT`` is 0-9.
+_SPACED = ("LATIN ", "GREEK ", "CYRILLIC ", "DIGIT ")
+
+
 def spaced(char: str) -> bool:
     """Whether the character is a letter or digit of a script that puts spaces between its words
-    (Latin, Greek, Cyrillic): two of them side by side with no layout between are one word. CJK
-    text has no spaces, so a paragraph in it can start or end next to any character."""
-    code = ord(char)
-    return char.isalnum() and (code < 0x250 or 0x370 <= code < 0x530 or 0x1E00 <= code < 0x2000)
+    (Latin, Greek, Cyrillic, and the digits 0-9): two of them side by side with no layout between
+    are one word. CJK text has no spaces, so a paragraph in it can start or end next to any
+    character; other scripts are given the same benefit of the doubt."""
+    return char.isalnum() and unicodedata.name(char, "").startswith(_SPACED)
 
 
 def joined(before: str, after: str) -> bool:
@@ -103,11 +109,6 @@ def joined(before: str, after: str) -> bool:
     if before.islower() and after.isupper():
         return False
     return spaced(before) and spaced(after) and before.isdigit() == after.isdigit()
-
-
-def read_back(fmt: str, path: Path) -> Extracted:
-    """Read one output file back with its format's reader."""
-    return reader(fmt)(path)
 
 
 def reader(fmt: str) -> Callable[[Path], Extracted]:

@@ -45,7 +45,7 @@ GROUPS: dict[str, Group] = {
     "verify": Group(
         files=["publish/verify.py", "publish/readback.py"],
         mutants=["publish.verify.*", "publish.readback.*"],
-        tests=["tests/test_verify.py", "tests/test_verify_compare.py", "tests/test_damage.py"],
+        tests=["tests/test_verify.py", "tests/test_verify_compare.py", "tests/test_verify_outputs.py", "tests/test_damage.py"],
         cache=True,
     ),
     # the metadata each writer writes: PDF Info and XMP, EPUB OPF, DOCX core and custom properties

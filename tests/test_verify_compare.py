@@ -5,6 +5,7 @@ The expected names, lines and values are written here from the front matter belo
 publish; the outputs are ``Extracted`` values as a format's read-back returns them."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -357,7 +358,7 @@ def test_a_paragraph_changed_deep_inside_is_found_up_to_where_it_parts(tmp_path)
     changed = paragraphs[1].replace("thing", "item")
     body, _ = _body(tmp_path, source, [paragraphs[0], changed, paragraphs[2]])
     assert body == ("body", "missing", "line 7: found up to “…h 2 of the article says ”, then the output has"
-                    " “item number 2. Paragrap…” where the article has “thing number 2.…”")
+                    " “item number 2. Paragraph…” where the article has “thing number 2.…”")
 
 
 def test_a_paragraph_at_the_very_start_of_the_output_is_in_order(tmp_path):
@@ -458,3 +459,208 @@ def test_body_paragraphs_lists_each_text_with_its_line_notes_last_and_split_at_n
 
     doc, _ = _article(tmp_path, "---\ntitle: T\n---\n\n# Head\n\nOne[^a] two.\n\n- item\n\n[^a]: The note.\n")
     assert body_paragraphs(doc) == [(5, "Head"), (7, "One"), (7, "two."), (9, "item"), (11, "The note.")]
+
+
+# -- the report --------------------------------------------------------------------------
+def test_the_report_table_lists_each_field_by_format_then_the_problems_and_notes():
+    from publish.verify import Report, check_output  # noqa: F401  (check_output: the report's feeder)
+
+    report = Report()
+    report.add("pdf", [("body", "ok", ""), ("rights (XMP)", "missing", "line 9: metadata 'xmp:rights' absent")])
+    report.add("epub", [("body", "not drawn", "line 3: ☃ (U+2603) could not be drawn"), ("title", "differs", "")],
+               notes=["epub: line 5: “A…” is found out of its order"])
+    assert report.table() == "\n".join([
+        "field         pdf        epub     ",
+        "body          ok         not drawn",
+        "rights (XMP)  missing    -        ",
+        "title         -          differs  ",
+        "pdf: rights (XMP) missing: line 9: metadata 'xmp:rights' absent",
+        "epub: title differs",
+        "note: epub: body not drawn: line 3: ☃ (U+2603) could not be drawn",
+        "note: epub: line 5: “A…” is found out of its order",
+    ])
+    assert not report.ok and report.summary() == "pdf: rights (XMP) missing: line 9: metadata 'xmp:rights' absent; epub: title differs"
+
+
+def test_the_report_summary_names_five_problems_and_counts_the_rest():
+    from publish.verify import Report
+
+    report = Report()
+    report.add("docx", [(f"f{n}", "missing", "") for n in range(5)])
+    assert report.summary() == "; ".join(f"docx: f{n} missing" for n in range(5))
+    report.add("docx", [("f5", "missing", ""), ("f6", "missing", "")], label="b: ")
+    assert report.summary() == "; ".join(f"docx: f{n} missing" for n in range(5)) + " (+2 more)"
+    assert report.formats == ["docx"] and list(report.rows)[-2:] == ["b: f5", "b: f6"]
+    assert Report().table() == "field  " and Report().ok
+
+
+# -- the read-backs' pieces ------------------------------------------------------------------
+def test_output_xml_is_parsed_without_entities_network_or_huge_nodes(tmp_path):
+    from lxml import etree
+
+    from publish.readback import xml
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("the secret", "utf-8")
+    internal = b'<!DOCTYPE x [<!ENTITY e "expanded">]><x>&e;</x>'
+    assert "expanded" not in etree.tostring(xml(internal)).decode()
+    external = f'<!DOCTYPE x [<!ENTITY e SYSTEM "{secret.as_uri()}">]><x>&e;</x>'.encode()
+    assert "the secret" not in etree.tostring(xml(external)).decode()
+    with pytest.raises(etree.XMLSyntaxError):  # a text node over libxml2's 10 MB limit is refused
+        xml(b"<x>" + b"a" * 10_000_001 + b"</x>")
+
+
+@pytest.mark.parametrize(("char", "is_spaced"), [
+    ("a", True), ("Z", True), ("9", True), ("é", True), ("ɐ", True), ("ꜳ", True),  # Latin, with IPA and extensions
+    ("α", True), ("ἀ", True), ("ж", True),  # Greek and Cyrillic
+    ("中", False), ("あ", False), ("Ａ", False), ("１", False),  # CJK and full-width forms
+    (".", False), ("_", False), (" ", False),
+])
+def test_a_letter_or_digit_of_a_script_with_spaces_is_spaced(char, is_spaced):
+    from publish.readback import spaced
+
+    assert spaced(char) is is_spaced
+
+
+def test_two_characters_are_one_word_only_when_both_are_letters_or_both_digits_of_a_spaced_script():
+    from publish.readback import joined
+
+    assert joined("a", "b") and joined("1", "2")
+    assert not joined("a", "1") and not joined("中", "文") and not joined(".", "a") and not joined("a", ".")
+
+
+def test_the_extracted_text_maps_each_key_character_back_to_its_place():
+    got = Extracted("ab c\n  ﬁne-tuned x", {})
+    assert got.key == "abcfinetunedx"
+    assert [got.shown[got.shown_at(i)] for i in range(len(got.key))] == list(got.key)
+    assert got.shown_at(0) == 0 and got.shown_at(1) == 1 and got.shown_at(2) == 3
+
+
+def test_a_message_names_invisible_and_look_alike_characters():
+    from publish.verify import _shown
+
+    assert _shown("X and\tY\n") == "X and Y "
+    assert _shown("a\u00a0b\u00adc\u2007d\x01e") == "a<U+00A0>b<U+00AD>c<U+2007>d<U+0001>e"
+
+
+def test_parting_quotes_context_with_an_ellipsis_only_where_the_value_goes_on():
+    from publish.verify import parting
+
+    got, want = "x" * 30 + "A" + "y" * 23, "x" * 30 + "B" + "y" * 23  # ends 24 characters after the difference
+    assert parting(got, want) == f"at character 31: “…{'x' * 24}A{'y' * 23}” where the article has “…{'x' * 24}B{'y' * 23}”"
+    assert parting(got + "z", want + "z") == f"at character 31: “…{'x' * 24}A{'y' * 23}…” where the article has “…{'x' * 24}B{'y' * 23}…”"
+    assert parting("abc", "abcd") == "at character 4: the value ends (“abc”) where the article goes on: “abcd”"
+
+
+# -- finding a paragraph --------------------------------------------------------------------
+def test_a_repeated_paragraph_is_found_at_each_place_in_order(tmp_path):
+    source = "---\ntitle: T\n---\n\nYes, we can.\n\nThe middle paragraph.\n\nYes, we can.\n"
+    assert _body(tmp_path, source, ["Yes, we can.", "The middle paragraph.", "Yes, we can."]) == (("body", "ok", ""), [])
+
+
+def test_a_paragraph_is_not_found_inside_a_longer_word_at_the_outputs_start_or_just_after_it(tmp_path):
+    doc, view = _article(tmp_path, "---\ntitle: T\n---\n\nrange of motion.\n")
+    for shown in ("range of motions.\nT", "orange of motion.\nT"):
+        cells, _ = compare(doc, view, "epub", Extracted(shown, {"title": ["T"], "language": ["en"]}))
+        assert cells[0][:2] == ("body", "missing"), shown
+
+
+def test_a_paragraph_glued_to_punctuation_before_it_is_found(tmp_path):
+    # PDF text often has no space after a closing mark: "end.next one"
+    source = "---\ntitle: T\n---\n\nThe end.\n\nnext one starts here.\n"
+    assert _body(tmp_path, source, ["The end.next one starts here."]) == (("body", "ok", ""), [])
+
+
+def test_a_paragraph_with_a_list_marker_read_into_it_is_found_at_the_outputs_start(tmp_path):
+    source, paragraphs = _numbered(2)
+    doc, view = _article(tmp_path, source)
+    glued = paragraphs[0].replace("says ", "says\n1. ")
+    cells, _ = compare(doc, view, "epub", Extracted("\n".join([glued, paragraphs[1], "T"]), {"title": ["T"], "language": ["en"]}))
+    assert cells[0] == ("body", "ok", "")
+
+
+# -- where a lost paragraph parts -----------------------------------------------------------
+def test_where_a_changed_paragraph_parts_is_the_character_that_changed(tmp_path):
+    # a paragraph without spaces (a URL) and one with: the quote ends exactly where the change is
+    for paragraph in ("https://example.org/reports/2025/trade-talks-in-kuala-lumpur/summary.html",
+                      "The negotiators met for two days and agreed to seek approval at home."):
+        doc, view = _article(tmp_path, f"---\ntitle: T\n---\n\n{paragraph}\n")
+        for cut in range(len(paragraph) - 1):
+            if not paragraph[cut].isalnum() or len(re.sub(r"[\s-]", "", paragraph[:cut])) < PARTED_AT:
+                continue
+            changed = paragraph[:cut] + ("Q" if paragraph[cut] != "Q" else "R") + paragraph[cut + 1:]
+            cells, _ = compare(doc, view, "epub", Extracted(f"T\n{changed}", {"title": ["T"], "language": ["en"]}))
+            before = paragraph[max(0, cut - 24):cut]
+            assert cells[0][2].startswith(f"line 5: found up to “…{before}”, then the output has “Q"), (cut, cells[0][2])
+
+
+#: Key characters a lost paragraph's start must match to be said "found up to" somewhere.
+PARTED_AT = 24
+
+
+def test_a_long_lost_paragraph_is_quoted_by_its_first_48_characters(tmp_path):
+    long = "An entirely different and much longer paragraph that nobody will find in the output."
+    body, _ = _body(tmp_path, f"---\ntitle: T\n---\n\n{long}\n", ["Something else."])
+    assert body == ("body", "missing", f"line 5: “{long[:48]}…” is not in the visible text")
+
+
+def test_a_changed_paragraph_moved_before_the_one_before_it_is_still_placed(tmp_path):
+    first = "The committee said on Monday that it would vote."
+    second = "The committee said on Monday that it would wait."
+    source = f"---\ntitle: T\n---\n\n{first}\n\n{second}\n\nOther text.\n"
+    body, remarks = _body(tmp_path, source, ["Other text.", second.replace("wait", "rest"), first])
+    assert body == ("body", "missing", "line 7: found up to “…on Monday that it would ”, then the output has “rest. The committee said…”"
+                    " where the article has “wait.…”")
+    assert remarks == ["epub: line 9: “Other text.…” is found out of its order"]
+
+
+# -- pages ------------------------------------------------------------------------------------
+def test_a_title_at_the_top_of_the_title_page_is_the_articles(tmp_path):
+    source = "---\ntitle: Trade Talks\n---\n\nThe sentence that crosses the page.\n"
+    doc, view = _article(tmp_path, source)
+    pages = ["Trade Talks\nThe sentence that", "Trade Talks\ncrosses the page.\n2"]
+    cells, _ = compare(doc, view, "pdf", Extracted("\n".join(pages), {"title": ["Trade Talks"], "language": ["en"]}, pages))
+    assert cells[:2] == [("body", "ok", ""), ("title", "ok", "")]
+
+
+def test_a_line_of_a_bounded_page_is_never_taken_for_a_running_head(tmp_path):
+    # the content box holds the article only: a line that reads like the title is the article's
+    source = "---\ntitle: Trade Talks\n---\n\nWe reported on the Trade Talks from Geneva.[^1]\n\n[^1]: The note.\n"
+    pages = ["We reported on the\n1 The note.", "Trade Talks\nfrom Geneva."]
+    assert _paged(tmp_path, source, pages, bounded=True) == (("body", "ok", ""), [])
+
+
+def test_the_longest_running_head_is_taken_out_whole(tmp_path):
+    # the short title is the start of the title: the whole title goes, not its first word
+    source = "---\ntitle: Trade Talks\nshort_title: Trade\n---\n\nThe sentence that crosses the page.\n"
+    pages = ["Trade Talks\nThe sentence that", "TRADE TALKS\ncrosses the page.\n2"]
+    assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), [])
+
+
+def test_a_bare_page_number_or_the_themes_page_label_is_a_folio(tmp_path):
+    source = "---\ntitle: T\n---\n\nThe sentence that crosses the page.\n"
+    for folio in ("2", "Page 2 of 2", "2/2"):
+        pages = ["T\nThe sentence that", f"{folio}\ncrosses the page."]
+        assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), []), folio
+
+
+def test_a_pdf_whose_pages_are_all_blank_has_lost_its_text(tmp_path):
+    source = "---\ntitle: T\n---\n\nThe only paragraph.\n"
+    body, _ = _paged(tmp_path, source, ["", ""], bounded=False)
+    assert body == ("body", "missing", "line 5: “The only paragraph.…” is not in the visible text")
+
+
+def test_a_foot_note_over_several_lines_between_the_halves_of_a_paragraph_is_taken_out(tmp_path):
+    source = ("---\ntitle: T\n---\n\nThe sentence[^1] that crosses the page and the notes.\n\n"
+              "[^1]: Xinhua reported the figure first, in a note long enough to need three lines.\n")
+    pages = ["T\nThe sentence1 that crosses\n1 Xinhua reported\nthe figure first, in a note long\nenough to need three lines.",
+             "the page and the notes."]
+    assert _paged(tmp_path, source, pages, bounded=True) == (("body", "ok", ""), [])
+
+
+def test_a_body_line_that_starts_with_a_note_number_stays_in_the_body(tmp_path):
+    # "3 ministers" is not note 3: its text is not the note's
+    source = ("---\ntitle: Talks\n---\n\nOne.[^1] Two.[^2] Three.[^3]\n\nThe talks went well and\n"
+              "3 ministers met on Friday.\n\n[^1]: First.\n[^2]: Second.\n[^3]: The third note.\n")
+    pages = ["Talks\nOne.1 Two.2 Three.3\nThe talks went well and", "Talks\n3 ministers met on Friday.\n1 First.\n2 Second.\n3 The third note.\n2"]
+    assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), [])
