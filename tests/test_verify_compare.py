@@ -394,19 +394,6 @@ def _paged(tmp_path: Path, source: str, pages: list[str], bounded: bool):  # typ
     return cells[0], remarks
 
 
-def test_a_two_paragraph_foot_note_is_taken_out_of_the_running_text_whole(tmp_path):
-    source = ("---\ntitle: T\n---\n\nThe sentence[^1] that crosses the page.\n\n"
-              "[^1]: First note paragraph.\n\n    Second note paragraph.\n")
-    pages = ["T\nThe sentence1 that\n1 First note paragraph.\nSecond note paragraph.", "crosses the page."]
-    assert _paged(tmp_path, source, pages, bounded=True) == (("body", "ok", ""), [])
-
-
-def test_the_running_head_and_folio_of_a_page_without_content_box_are_not_the_articles(tmp_path):
-    source = "---\ntitle: Trade Talks\n---\n\nThe sentence that crosses the page.\n"
-    pages = ["Trade Talks\nThe sentence that", "Trade Talks\ncrosses the page.\n2"]
-    assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), [])
-
-
 def test_a_heading_read_as_a_running_head_is_still_the_articles_and_what_follows_is_still_checked(tmp_path):
     # a part numbered "2" whose heading opens page 2, where a folio "2" could stand
     source = "---\ntitle: Trade Talks\n---\n\nFirst paragraph.\n\n## 2\n\nSecond paragraph.\n\nThird paragraph.\n"
@@ -623,44 +610,42 @@ def test_a_title_at_the_top_of_the_title_page_is_the_articles(tmp_path):
     assert cells[:2] == [("body", "ok", ""), ("title", "ok", "")]
 
 
-def test_a_line_of_a_bounded_page_is_never_taken_for_a_running_head(tmp_path):
-    # the content box holds the article only: a line that reads like the title is the article's
-    source = "---\ntitle: Trade Talks\n---\n\nWe reported on the Trade Talks from Geneva.[^1]\n\n[^1]: The note.\n"
-    pages = ["We reported on the\n1 The note.", "Trade Talks\nfrom Geneva."]
-    assert _paged(tmp_path, source, pages, bounded=True) == (("body", "ok", ""), [])
-
-
-def test_the_longest_running_head_is_taken_out_whole(tmp_path):
-    # the short title is the start of the title: the whole title goes, not its first word
-    source = "---\ntitle: Trade Talks\nshort_title: Trade\n---\n\nThe sentence that crosses the page.\n"
-    pages = ["Trade Talks\nThe sentence that", "TRADE TALKS\ncrosses the page.\n2"]
-    assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), [])
-
-
-def test_a_bare_page_number_or_the_themes_page_label_is_a_folio(tmp_path):
-    source = "---\ntitle: T\n---\n\nThe sentence that crosses the page.\n"
-    for folio in ("2", "Page 2 of 2", "2/2"):
-        pages = ["T\nThe sentence that", f"{folio}\ncrosses the page."]
-        assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), []), folio
-
-
 def test_a_pdf_whose_pages_are_all_blank_has_lost_its_text(tmp_path):
     source = "---\ntitle: T\n---\n\nThe only paragraph.\n"
     body, _ = _paged(tmp_path, source, ["", ""], bounded=False)
     assert body == ("body", "missing", "line 5: “The only paragraph.…” is not in the visible text")
 
 
-def test_a_foot_note_over_several_lines_between_the_halves_of_a_paragraph_is_taken_out(tmp_path):
-    source = ("---\ntitle: T\n---\n\nThe sentence[^1] that crosses the page and the notes.\n\n"
-              "[^1]: Xinhua reported the figure first, in a note long enough to need three lines.\n")
-    pages = ["T\nThe sentence1 that crosses\n1 Xinhua reported\nthe figure first, in a note long\nenough to need three lines.",
-             "the page and the notes."]
-    assert _paged(tmp_path, source, pages, bounded=True) == (("body", "ok", ""), [])
+#: Paged read-backs that must read as the article: (what the case is, the source, the pages, whether
+#: the pages hold only their content box).
+PAGED = [
+    pytest.param("---\ntitle: T\n---\n\nThe sentence[^1] that crosses the page.\n\n[^1]: First note paragraph.\n\n    Second note paragraph.\n",
+                 ["T\nThe sentence1 that\n1 First note paragraph.\nSecond note paragraph.", "crosses the page."], True,
+                 id="a two-paragraph foot note between the halves of a paragraph is taken out whole"),
+    pytest.param("---\ntitle: T\n---\n\nThe sentence[^1] that crosses the page and the notes.\n\n"
+                 "[^1]: Xinhua reported the figure first, in a note long enough to need three lines.\n",
+                 ["T\nThe sentence1 that crosses\n1 Xinhua reported\nthe figure first, in a note long\nenough to need three lines.",
+                  "the page and the notes."], True,
+                 id="a foot note over three lines is taken out"),
+    pytest.param("---\ntitle: Trade Talks\n---\n\nThe sentence that crosses the page.\n",
+                 ["Trade Talks\nThe sentence that", "Trade Talks\ncrosses the page.\n2"], False,
+                 id="the running head and folio of a page without content box are not the article's"),
+    pytest.param("---\ntitle: Trade Talks\nshort_title: Trade\n---\n\nThe sentence that crosses the page.\n",
+                 ["Trade Talks\nThe sentence that", "TRADE TALKS\ncrosses the page.\n2"], False,
+                 id="the longest running head is taken out whole, not the short title it starts with"),
+    *[pytest.param("---\ntitle: T\n---\n\nThe sentence that crosses the page.\n", ["T\nThe sentence that", f"{folio}\ncrosses the page."], False,
+                   id=f"a folio {folio!r} is taken out") for folio in ("2", "Page 2 of 2", "2/2")],
+    pytest.param("---\ntitle: Trade Talks\n---\n\nWe reported on the Trade Talks from Geneva.[^1]\n\n[^1]: The note.\n",
+                 ["We reported on the\n1 The note.", "Trade Talks\nfrom Geneva."], True,
+                 id="a line of a content box that reads like the title is the article's"),
+    pytest.param("---\ntitle: Talks\n---\n\nOne.[^1] Two.[^2] Three.[^3]\n\nThe talks went well and\n3 ministers met on Friday.\n\n"
+                 "[^1]: First.\n[^2]: Second.\n[^3]: The third note.\n",
+                 ["Talks\nOne.1 Two.2 Three.3\nThe talks went well and",
+                  "Talks\n3 ministers met on Friday.\n1 First.\n2 Second.\n3 The third note.\n2"], False,
+                 id="a body line that starts with a note's number is not the note"),
+]
 
 
-def test_a_body_line_that_starts_with_a_note_number_stays_in_the_body(tmp_path):
-    # "3 ministers" is not note 3: its text is not the note's
-    source = ("---\ntitle: Talks\n---\n\nOne.[^1] Two.[^2] Three.[^3]\n\nThe talks went well and\n"
-              "3 ministers met on Friday.\n\n[^1]: First.\n[^2]: Second.\n[^3]: The third note.\n")
-    pages = ["Talks\nOne.1 Two.2 Three.3\nThe talks went well and", "Talks\n3 ministers met on Friday.\n1 First.\n2 Second.\n3 The third note.\n2"]
-    assert _paged(tmp_path, source, pages, bounded=False) == (("body", "ok", ""), [])
+@pytest.mark.parametrize(("source", "pages", "bounded"), PAGED)
+def test_a_paged_output_reads_as_one_flow_of_the_article(tmp_path, source, pages, bounded):
+    assert _paged(tmp_path, source, pages, bounded) == (("body", "ok", ""), [])
