@@ -227,8 +227,10 @@ def _lost_where(text: str, got: Extracted, start: int) -> str:
     before = _shown(text[max(0, cut - CONTEXT) : cut])
     after = _shown(text[cut : cut + CONTEXT])
     # the output from its first character that differs (layout the key drops is skipped, as in the article)
-    differs = got.shown_at(at + low) if at + low < len(got.key) else len(shown)
+    differs = got.shown_at(at + low)  # past the end when the output stops there: the quote is empty
     instead = _shown(shown[differs : differs + CONTEXT])
+    if not instead.strip():
+        return f"found up to “…{before}”, where the output ends; the article goes on: “{after}…”"
     return f"found up to “…{before}”, then the output has “{instead}…” where the article has “{after}…”"
 
 
@@ -486,7 +488,7 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
-    def set(self, field_name: str, fmt: str, status: str, why: str = "") -> None:
+    def set(self, field_name: str, fmt: str, status: str, why: str) -> None:
         if fmt not in self.formats:
             self.formats.append(fmt)
         self.rows.setdefault(field_name, {})[fmt] = status

@@ -546,10 +546,15 @@ def test_a_repeated_paragraph_is_found_at_each_place_in_order(tmp_path):
 
 
 def test_a_paragraph_is_not_found_inside_a_longer_word_at_the_outputs_start_or_just_after_it(tmp_path):
-    doc, view = _article(tmp_path, "---\ntitle: T\n---\n\nrange of motion.\n")
-    for shown in ("range of motions.\nT", "orange of motion.\nT"):
+    for paragraph, shown in (("## Orange", "Oranges are sweet.\nT"), ("range of motion.", "orange of motion.\nT")):
+        doc, view = _article(tmp_path, f"---\ntitle: T\n---\n\n{paragraph}\n")
         cells, _ = compare(doc, view, "epub", Extracted(shown, {"title": ["T"], "language": ["en"]}))
         assert cells[0][:2] == ("body", "missing"), shown
+
+
+def test_a_heading_is_found_at_its_own_place_after_a_longer_word_that_starts_the_same(tmp_path):
+    source = "---\ntitle: T\n---\n\n## Orange\n\nMiddle.\n\n## Orange\n"
+    assert _body(tmp_path, source, ["Oranges.", "Orange", "Middle.", "Orange"]) == (("body", "ok", ""), [])
 
 
 def test_a_paragraph_glued_to_punctuation_before_it_is_found(tmp_path):
@@ -630,7 +635,7 @@ PAGED = [
     pytest.param("---\ntitle: Trade Talks\n---\n\nThe sentence that crosses the page.\n",
                  ["Trade Talks\nThe sentence that", "Trade Talks\ncrosses the page.\n2"], False,
                  id="the running head and folio of a page without content box are not the article's"),
-    pytest.param("---\ntitle: Trade Talks\nshort_title: Trade\n---\n\nThe sentence that crosses the page.\n",
+    pytest.param("---\ntitle: Trade Talks\nshort-title: Trade\n---\n\nThe sentence that crosses the page.\n",
                  ["Trade Talks\nThe sentence that", "TRADE TALKS\ncrosses the page.\n2"], False,
                  id="the longest running head is taken out whole, not the short title it starts with"),
     *[pytest.param("---\ntitle: T\n---\n\nThe sentence that crosses the page.\n", ["T\nThe sentence that", f"{folio}\ncrosses the page."], False,
@@ -638,10 +643,10 @@ PAGED = [
     pytest.param("---\ntitle: Trade Talks\n---\n\nWe reported on the Trade Talks from Geneva.[^1]\n\n[^1]: The note.\n",
                  ["We reported on the\n1 The note.", "Trade Talks\nfrom Geneva."], True,
                  id="a line of a content box that reads like the title is the article's"),
-    pytest.param("---\ntitle: Talks\n---\n\nOne.[^1] Two.[^2] Three.[^3]\n\nThe talks went well and\n3 ministers met on Friday.\n\n"
+    pytest.param("---\ntitle: Talks\n---\n\nOne.[^1] Two.[^2] Three.[^3]\n\nThe talks went well and\n3 ministers met on Friday to sign it.\n\n"
                  "[^1]: First.\n[^2]: Second.\n[^3]: The third note.\n",
                  ["Talks\nOne.1 Two.2 Three.3\nThe talks went well and",
-                  "Talks\n3 ministers met on Friday.\n1 First.\n2 Second.\n3 The third note.\n2"], False,
+                  "Talks\n3 ministers met on Friday\nto sign it.\n1 First.\n2 Second.\n3 The third note.\n2"], False,
                  id="a body line that starts with a note's number is not the note"),
 ]
 
@@ -649,3 +654,85 @@ PAGED = [
 @pytest.mark.parametrize(("source", "pages", "bounded"), PAGED)
 def test_a_paged_output_reads_as_one_flow_of_the_article(tmp_path, source, pages, bounded):
     assert _paged(tmp_path, source, pages, bounded) == (("body", "ok", ""), [])
+
+
+def test_the_report_summary_counts_a_sixth_problem():
+    from publish.verify import Report
+
+    report = Report()
+    report.add("pdf", [(f"f{n}", "missing", "") for n in range(6)])
+    assert report.summary().endswith("pdf: f4 missing (+1 more)")
+
+
+def test_a_nameless_letter_of_a_script_without_spaces_is_not_spaced():
+    from publish.readback import spaced
+
+    assert not spaced("\U00017000")  # a Tangut ideograph: Python's unicodedata has no name for it
+
+
+def test_characters_the_build_named_undrawable_are_not_drawn_and_others_are_lost(tmp_path):
+    source = "---\ntitle: T\n---\n\nThe sign \u2e3b and \u2e3a end it.\n"
+    shown = ["The sign and end it."]
+    named = {5: ["\u2e3b", "\u2e3a"]}
+    assert _body(tmp_path, source, shown, fmt="pdf", undrawn=named)[0][:2] == ("body", "not drawn")
+    assert _body(tmp_path, source, shown, fmt="pdf", undrawn={9: ["\ue000"]})[0][:2] == ("body", "missing")
+
+
+def test_without_the_builds_list_a_few_missing_characters_with_the_rest_in_place_are_not_drawn(tmp_path):
+    # one character gone, two in place: not drawn; one gone, one in place: too little is left to tell
+    assert _body(tmp_path, "---\ntitle: T\n---\n\nx\u2e3by\n", ["xy"], fmt="pdf")[0][:2] == ("body", "not drawn")
+    assert _body(tmp_path, "---\ntitle: T\n---\n\nx\u2e3b\n", ["x"], fmt="pdf")[0][:2] == ("body", "missing")
+
+
+def test_verify_outputs_works_where_fontconfig_cannot_tell_what_fonts_cover(tmp_path, monkeypatch):
+    from publish import fonts
+    from publish.pipeline import build
+    from publish.verify import verify_outputs
+
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: A\n---\n\nWords.\n", "utf-8")
+    build([source], formats=["pdf"], out=tmp_path / "out", project=tmp_path)
+    monkeypatch.setattr(fonts, "coverage", lambda folders: None)
+    report = verify_outputs([source], tmp_path / "out", project=tmp_path)
+    assert report.ok and report.rows["body"] == {"pdf": "ok"}
+
+
+def test_a_metadata_message_quotes_the_first_of_two_values_that_both_start_like_the_articles():
+    got = Extracted("", {"publisher": ["Small Press Co", "Small Press Company"]})
+    assert _says(got, "publisher", "Small Press") == (
+        "differs", "metadata 'publisher' at character 12: “Small Press Co” where the article has “Small Press”"
+    )
+
+
+def test_a_one_character_paragraph_lost_is_not_in_the_visible_text(tmp_path):
+    source = "---\ntitle: T\n---\n\n| a |\n|---|\n| 7 |\n"
+    assert _body(tmp_path, source, ["a"])[0] == ("body", "missing", "line 7: “7…” is not in the visible text")
+
+
+def test_a_long_paragraph_only_inside_longer_words_is_quoted_by_its_first_48_characters(tmp_path):
+    paragraph = "cat sat on the mat and then the dog barked at the cat twice"
+    body, _ = _body(tmp_path, f"---\ntitle: T\n---\n\n{paragraph}\n", [f"con{paragraph}d and more text after it, going on"])
+    assert body == ("body", "missing", f"line 5: “{paragraph[:48]}” is in the output only inside longer words:"
+                    " “…T concat sat on the mat and then the dog barked at the cat twiced and more text after it…”")
+
+
+def test_an_output_that_stops_inside_the_last_paragraph_says_it_ends_there(tmp_path):
+    source, paragraphs = _numbered(2)
+    body, _ = _body(tmp_path, source, [paragraphs[0], paragraphs[1][:40]])
+    assert body == ("body", "missing", "line 7: found up to “…he article says thing nu”, where the output ends;"
+                    " the article goes on: “mber 2.…”")
+
+
+def test_a_paragraph_with_a_marker_read_into_it_is_found_before_the_one_after_it(tmp_path):
+    source, paragraphs = _numbered(2)
+    glued = paragraphs[1].replace("says ", "says\n1. ")
+    assert _body(tmp_path, source, [glued, paragraphs[0]])[0] == ("body", "ok", "")
+
+
+def test_a_changed_paragraph_is_placed_at_its_first_likeness_after_the_one_before(tmp_path):
+    first = "The committee said on Monday that it would vote."
+    second = "The committee said on Monday that it would wait."
+    third = "The committee said on Monday that it would leave."
+    source = f"---\ntitle: T\n---\n\n{first}\n\n{second}\n\n{third}\n"
+    body, _ = _body(tmp_path, source, [first, second.replace("wait", "rest"), third])
+    assert body[2].startswith("line 7: found up to “…on Monday that it would ”, then the output has “rest.")
