@@ -228,7 +228,8 @@ def _lost_where(text: str, got: Extracted, start: int) -> str:
     after = _shown(text[cut : cut + CONTEXT])
     # the output from its first character that differs (layout the key drops is skipped, as in the article)
     differs = got.shown_at(at + low)  # past the end when the output stops there: the quote is empty
-    instead = _shown(shown[differs : differs + CONTEXT])
+    # line and block breaks as one space, as a reader sees them (the article's side has none)
+    instead = _shown(re.sub(r"[ \t\r\n]+", " ", shown[differs : differs + 4 * CONTEXT])[:CONTEXT])
     if not instead.strip():
         return f"found up to “…{before}”, where the output ends; the article goes on: “{after}…”"
     return f"found up to “…{before}”, then the output has “{instead}…” where the article has “{after}…”"
