@@ -368,10 +368,11 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
             continue
         missing_chars = [c for c in dict.fromkeys(key) if c not in got.characters]
         rest = "".join(c for c in key if c not in missing_chars)
-        # the paragraph is there but for characters no font could draw: those the build named, or
-        # (when it named none) a few, with the rest of the paragraph in place
+        # the paragraph is there but for characters no font could draw (only a PDF draws glyphs; the
+        # other formats keep text as text): those the build named, or (when it named none) a few,
+        # with the rest of the paragraph in place
         undrawable = all(c in drawless for c in missing_chars) if drawless else len(rest) >= 2 * len(missing_chars)
-        if missing_chars and rest and undrawable and rest in text:
+        if fmt == "pdf" and missing_chars and rest and undrawable and rest in text:
             unshown.append((line, "".join(missing_chars)))
         else:
             lost.append((line, paragraph, position))

@@ -681,6 +681,13 @@ def test_characters_the_build_named_undrawable_are_not_drawn_and_others_are_lost
     assert _body(tmp_path, source, shown, fmt="pdf", undrawn={9: ["\ue000"]})[0][:2] == ("body", "missing")
 
 
+def test_a_character_an_epub_docx_or_web_page_lost_is_a_loss_not_a_font_problem(tmp_path):
+    source = "---\ntitle: T\n---\n\nThe sign \u2e3b ends a long paragraph of plain words.\n"
+    for fmt in ("epub", "docx", "html"):
+        body, _ = _body(tmp_path, source, ["The sign ends a long paragraph of plain words."], fmt=fmt)
+        assert body[:2] == ("body", "missing"), fmt
+
+
 def test_without_the_builds_list_a_few_missing_characters_with_the_rest_in_place_are_not_drawn(tmp_path):
     # one character gone, two in place: not drawn; one gone, one in place: too little is left to tell
     assert _body(tmp_path, "---\ntitle: T\n---\n\nx\u2e3by\n", ["xy"], fmt="pdf")[0][:2] == ("body", "not drawn")
