@@ -49,7 +49,7 @@ def pypdf_pages(path: Path) -> list[str]:
 
 
 def pdfium_pages(path: Path) -> list[str]:
-    from publish.writers.pdf_read import page_texts
+    from publish.formats.pdf.read import page_texts
 
     return page_texts(path)[0]
 
@@ -58,12 +58,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--book-words", type=int, default=30_000)
     args = parser.parse_args()
-    from publish.context import make_view
-    from publish.pipeline import build
-    from publish.reader import read_document
-    from publish.readback import Extracted
+    from publish.formats.view import make_view
+    from publish.builder.pipeline import build
+    from publish.read.article import read_document
+    from publish.formats.readback import Extracted
     from publish.theme import load
-    from publish.verify import body_paragraphs, compare
+    from publish.verifier.compare import body_paragraphs, compare
 
     options = load(None, ROOT).options
     with tempfile.TemporaryDirectory() as work:

@@ -27,7 +27,8 @@ VARIANTS = {
 _CHILD = r'''
 import re, sys, time
 from pathlib import Path
-from publish import pipeline, theme as themes
+from publish.builder import pipeline
+from publish import theme as themes
 pipeline.warm_up(["pdf"])
 variant, extra, source = sys.argv[1], sys.argv[2], Path(sys.argv[3])
 project = Path.cwd().resolve()
@@ -44,7 +45,7 @@ if variant == "untagged PDF":
             k["pdf_tags"] = False
             return _real(self, *a, **k)
         setattr(owner, name, untagged)
-from publish.writers import pdf
+from publish.formats.pdf import write as pdf
 started = time.perf_counter()
 pdf.write(job)
 print(time.perf_counter() - started)

@@ -24,11 +24,11 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=30_000)
     parser.add_argument("--reps", type=int, default=3)
     args = parser.parse_args()
-    from publish.context import make_view
-    from publish.pipeline import _fewer_collections, build
-    from publish.reader import read_document
+    from publish.formats.view import make_view
+    from publish.builder.pipeline import _fewer_collections, build
+    from publish.read.article import read_document
     from publish.theme import load
-    from publish.verify import check_file
+    from publish.verifier.compare import check_file
 
     options = load(None, HERE.parent).options
     totals = {}

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publish.pipeline import build  # noqa: E402
-from publish.theme import available  # noqa: E402
+from publish.builder.pipeline import build
+from publish.theme import available
 
 DPI = 100
 COLOURS = 128  # an adaptive palette keeps each PNG small without visible banding

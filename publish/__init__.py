@@ -1,16 +1,14 @@
 """publish: one Markdown article to a print PDF, an EPUB and a Word DOCX, metadata and notice intact."""
 from __future__ import annotations
 
-import sys
-import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `import publish` and the CLI's start fast
-    from .pipeline import Output
-    from .verify import Report
+    from .builder.pipeline import Output
+    from .verifier.compare import Report
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["build", "verify", "__version__"]
 
@@ -45,7 +43,7 @@ def build(
     the previous outputs are then left as they were.
     """
     from .errors import VerifyError
-    from .pipeline import build as run_build
+    from .builder.pipeline import build as run_build
     from .project import find_project
 
     source_list = [Path(s) for s in sources] if sources is not None else None
@@ -85,20 +83,6 @@ def verify(
 def _verify_report(sources: list[Path] | None, out: str | Path, formats: Iterable[str] | None,
                           theme: str | Path | None, project: Path) -> Report:
     """The verify module's report, with the arguments spelled as build() and verify() take them."""
-    from .verify import verify_outputs
+    from .builder.check import verify_outputs
 
     return verify_outputs(sources, out, formats=list(formats) if formats is not None else None, theme=theme, project=project)
-
-
-class _Package(types.ModuleType):
-    """The package's module type. Importing ``publish/verify.py`` (the implementation) would set
-    the attribute ``publish.verify`` to that module, as Python does for every submodule, hiding
-    the API function; this keeps the function. ``from publish.verify import ...`` is unaffected."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name == "verify" and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import PublishError, Terminated
 
 FORMAT_CHOICES = ("pdf", "epub", "docx", "html")
@@ -80,8 +80,9 @@ def _warn_theme_switch(sources: tuple[Path, ...], formats: tuple[str, ...], them
     """Warn when this build replaces outputs the folder holds from another theme (the manifest knows)."""
     from . import theme as themes_mod
     from .errors import warn
-    from .manifest import Manifest
-    from .pipeline import DEFAULT_SOURCE, FORMATS
+    from .builder.manifest import Manifest
+    from .builder.outputs import DEFAULT_SOURCE
+    from .builder.pipeline import FORMATS
 
     manifest = Manifest.load(out)
     if not manifest.outputs:
@@ -136,8 +137,8 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
           paper: str | None, pdf_variant: str | None, web_folder: bool, verify: bool, force: bool, strict: bool,
           project: Path | None) -> None:
     """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
-    from .pipeline import Output
-    from .pipeline import build as run_build
+    from .builder.pipeline import Output
+    from .builder.pipeline import build as run_build
 
     def report(result: Output) -> None:
         if result.unchanged:
@@ -187,7 +188,7 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 def watch(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
           project: Path | None) -> None:
     """Build SOURCES, then rebuild on every change of a source, its images or the theme (Ctrl-C stops)."""
-    from .pipeline import Output
+    from .builder.pipeline import Output
     from .watch import Watcher
 
     def report(result: Output) -> None:
@@ -216,7 +217,7 @@ def verify(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tu
            web_folder: bool, project: Path | None) -> None:
     """Read the outputs back and check every paragraph, metadata field and the notice
     (the formats, theme and options the build recorded, unless given)."""
-    from .verify import verify_outputs
+    from .builder.check import verify_outputs
 
     def action() -> None:
         result = verify_outputs(list(sources) or None, out, formats=list(formats) or None, theme=theme,

@@ -15,7 +15,7 @@ def find_project(sources: Iterable[str | Path] | None, cwd: Path | None = None) 
     article; else the working directory if the article lies inside it (so a checkout's
     ``themes/`` is found); else the article's folder (so ``publish build ../elsewhere/a.md``
     finds that article's images)."""
-    from .pipeline import DEFAULT_SOURCE
+    from .builder.outputs import DEFAULT_SOURCE
 
     here = (cwd or Path.cwd()).resolve()
     first = next(iter(sources or []), None)

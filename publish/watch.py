@@ -5,8 +5,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from .errors import PublishError
-from .manifest import Manifest
-from .pipeline import DEFAULT_OUT, DEFAULT_SOURCE, Output, build, warm_up
+from .builder.manifest import Manifest
+from .builder.outputs import DEFAULT_OUT, DEFAULT_SOURCE
+from .builder.pipeline import Output, build, warm_up
 
 Echo = Callable[[str], None]
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")

@@ -36,7 +36,7 @@ BUILD_CACHE = os.environ.get("PUBLISH_TEST_BUILD_CACHE")
 def build_outputs(source: Path, out: Path, formats: list[str] | None = None, **options: Any) -> None:
     """pipeline.build of one source into ``out`` (or, with PUBLISH_TEST_BUILD_CACHE, a copy of an
     earlier build of the same bytes)."""
-    from publish.pipeline import build
+    from publish.builder.pipeline import build
 
     if not BUILD_CACHE:
         build([source], formats=formats, out=out, **options)

@@ -43,46 +43,46 @@ GROUPS: dict[str, Group] = {
     # the comparison at the heart of verify: what the article says must be there, and whether it
     # is (each format's read-back, beside its writer, is named in tests/mutation-survivors.md)
     "verify": Group(
-        files=["publish/verify.py", "publish/readback.py"],
-        mutants=["publish.verify.*", "publish.readback.*"],
-        tests=["tests/test_verify.py", "tests/test_verify_compare.py", "tests/test_verify_outputs.py", "tests/test_damage.py"],
+        files=["publish/verifier/compare.py", "publish/formats/readback.py", "publish/builder/check.py"],
+        mutants=["publish.verifier.compare.*", "publish.formats.readback.*", "publish.builder.check.*"],
+        tests=["tests/verifier/test_verify.py", "tests/verifier/test_verify_compare.py", "tests/verifier/test_verify_outputs.py", "tests/verifier/test_damage.py"],
         cache=True,
     ),
     # the metadata each writer writes: PDF Info and XMP, EPUB OPF, DOCX core and custom properties
     "metadata": Group(
-        files=["publish/writers/pdf.py", "publish/writers/epub.py", "publish/writers/docx/__init__.py", "publish/writers/docx/parts.py"],
+        files=["publish/formats/pdf/write.py", "publish/formats/epub/write.py", "publish/formats/docx/write.py", "publish/formats/docx/parts.py"],
         mutants=[
-            "publish.writers.pdf.x_custom_info__mutmut_*",
-            "publish.writers.pdf.x_xmp_description__mutmut_*",
-            "publish.writers.pdf.x_merge_xmp__mutmut_*",
-            "publish.writers.pdf.x__finisher__mutmut_*",
-            "publish.writers.epub.x__metadata__mutmut_*",
-            "publish.writers.docx.xǁDocxWriterǁproperties__mutmut_*",
-            "publish.writers.docx.x__core_text__mutmut_*",
-            "publish.writers.docx.parts.x_custom_properties__mutmut_*",
+            "publish.formats.pdf.write.x_custom_info__mutmut_*",
+            "publish.formats.pdf.write.x_xmp_description__mutmut_*",
+            "publish.formats.pdf.write.x_merge_xmp__mutmut_*",
+            "publish.formats.pdf.write.x__finisher__mutmut_*",
+            "publish.formats.epub.write.x__metadata__mutmut_*",
+            "publish.formats.docx.write.xǁDocxWriterǁproperties__mutmut_*",
+            "publish.formats.docx.write.x__core_text__mutmut_*",
+            "publish.formats.docx.parts.x_custom_properties__mutmut_*",
         ],
         # each of these tests builds its own file: mutmut ties a test to the functions it calls,
         # and a build shared by a module's tests would be tied to the first of them only
-        tests=["tests/test_written_metadata.py"],
+        tests=["tests/formats/test_written_metadata.py"],
     ),
     # images and links confined to the project
     "assets": Group(
-        files=["publish/assets.py"],
-        mutants=["publish.assets.*"],
-        tests=["tests/test_assets.py", "tests/test_bad_input.py"],
+        files=["publish/media/assets.py"],
+        mutants=["publish.media.assets.*"],
+        tests=["tests/media/test_assets.py", "tests/test_bad_input.py"],
         # timing tests fail under mutmut's trampolines; a publish run in a subprocess from another
         # folder cannot find mutmut's configuration
         pytest_args=["-k", "not in_seconds and not cli"],
     ),
     # the manifest of incremental builds
-    "manifest": Group(files=["publish/manifest.py"], mutants=["publish.manifest.*"], tests=["tests/test_manifest.py"]),
+    "manifest": Group(files=["publish/builder/manifest.py"], mutants=["publish.builder.manifest.*"], tests=["tests/builder/test_manifest.py"]),
     # the atomic replace: a new temporary file beside the target, then the install (side files
     # first, the output last); that nothing is installed unless every format succeeded is tested
     # end to end by tests/test_safety.py (too slow to run for every mutant)
     "pipeline": Group(
-        files=["publish/pipeline.py"],
-        mutants=["publish.pipeline.x__new_temp__mutmut_*", "publish.pipeline.x__install__mutmut_*", "publish.pipeline.x_side_files_dir__mutmut_*"],
-        tests=["tests/test_atomic.py"],
+        files=["publish/builder/pipeline.py"],
+        mutants=["publish.builder.pipeline.x__new_temp__mutmut_*", "publish.builder.pipeline.x__install__mutmut_*", "publish.builder.pipeline.x_side_files_dir__mutmut_*"],
+        tests=["tests/builder/test_atomic.py"],
     ),
 }
 

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from publish import assets, markdown, reader
+from publish.media import assets
+from publish.read import markdown, article as reader
 from publish.errors import PublishError, SourceError, collecting
 from publish.model import plain_text
-from publish.reader import read_document
+from publish.read.article import read_document
 
 PNG = ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png"
 BAD = ROOT / "tests" / "fixtures" / "bad"

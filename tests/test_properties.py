@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from independent import docx_properties, docx_text, epub_dc, epub_text, pdf_info, pdf_text, shows
 from publish.errors import PublishError
-from publish.metadata import ALIASES, FIELDS
-from publish.pipeline import build
+from publish.read.metadata import ALIASES, FIELDS
+from publish.builder.pipeline import build
 from publish.model import Document
-from publish.reader import read_document
+from publish.read.article import read_document
 from publish.theme import load
 
 PNG = ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png"

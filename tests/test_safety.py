@@ -18,8 +18,8 @@ from lxml import etree
 
 from conftest import ROOT
 from publish.errors import PublishError, SourceError
-from publish.pipeline import build
-from publish.writers.pdf import ConfinedFetcher
+from publish.builder.pipeline import build
+from publish.formats.pdf.write import ConfinedFetcher
 
 PNG = ROOT / "tests" / "fixtures" / "constructs" / "images" / "diagram.png"
 XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -389,7 +389,7 @@ def test_a_failing_format_leaves_previous_outputs_byte_identical(
     out = previous / "out"
     before = _snapshot(out)
     assert {"article.pdf", "article.epub", "article.docx"} <= set(before)
-    monkeypatch.setattr(importlib.import_module(f"publish.writers.{failing}"), "write", _failing(kind))
+    monkeypatch.setattr(importlib.import_module(f"publish.formats.{failing}.write"), "write", _failing(kind))
     with pytest.raises(kind):
         build(sources=[previous / "article.md"], out=out, project=previous, parallel=parallel, force=True)
     assert _snapshot(out) == before, "every previous output, and the manifest, unchanged"
@@ -421,7 +421,7 @@ def test_interrupting_the_cli_leaves_previous_outputs_and_no_temporary_file(
     out = previous / "out"
     before = _snapshot(out)
     slow_epub = (
-        "import time, publish.writers.epub as e\n"
+        "import time, publish.formats.epub.write as e\n"
         "e.write = lambda job: time.sleep(60) or b''\n"
         "from publish.cli import main\n"
         "main(['build', 'article.md', '--out', 'out', '--no-verify'])\n"

@@ -15,7 +15,7 @@ from conftest import ARTICLE, ROOT
 from independent import front_matter, plain, shows, text_of
 from publish.cli import main
 from publish.errors import PublishError, ThemeError
-from publish.pipeline import build
+from publish.builder.pipeline import build
 from publish.theme import available, bundled_themes_dir, load
 
 FIXTURES = ROOT / "tests" / "fixtures" / "themes"
@@ -473,5 +473,20 @@ def test_the_shared_extensions_sheet_follows_each_themes_own_sheet_in_every_ship
         theme = load(name)
         for target in ("print", "epub"):
             paths = theme.stylesheet_paths(target)
-            assert [p.name for p in paths[:2]] == [f"{target}.css", f"{target}-extensions.css"], (name, target)
+            assert [p.name for p in paths[:2]] == [f"{target}.css", "extensions.css"], (name, target)
             assert ".callout {" in theme.css(target) and "dt {" in theme.css(target)  # callouts, definition lists
+
+
+def test_the_extensions_sheet_is_rendered_for_each_target_and_a_theme_may_replace_it_for_one(tmp_path: Path) -> None:
+    theme = load("default")
+    print_css, epub_css = theme.css("print"), theme.css("epub")
+    assert "border-left: 2.5pt solid" in print_css and "img.math-display" in print_css  # points and pictures on paper
+    assert "border-left: 0.25em solid" in epub_css and "span.math-display" in epub_css  # ems and MathML on a reader
+    child = tmp_path / "child"
+    (child / "css").mkdir(parents=True)
+    (child / "theme.yaml").write_text("name: child\nextends: default\n", "utf-8")
+    (child / "css" / "print-extensions.css").write_text(".mine { color: red; }\n", "utf-8")
+    mine = load(str(child))
+    assert [p.name for p in mine.stylesheet_paths("print")[:2]] == ["print.css", "print-extensions.css"]
+    assert [p.name for p in mine.stylesheet_paths("epub")[:2]] == ["epub.css", "extensions.css"]
+    assert ".mine" in mine.css("print") and ".callout {" not in mine.css("print") and ".callout {" in mine.css("epub")

@@ -1,134 +1,23 @@
-"""Finds and loads a theme: its manifest, its `extends` chain and its options (its Jinja2 side is theme_env)."""
+"""Themes: finds and loads a theme, its manifest, its `extends` chain and its options.
+
+``files`` (where themes are, what they must hold), ``chain`` (the loaded Theme), ``options``
+(fonts, sizes, colours for every format), ``env`` (the Jinja2 side), ``check`` (load-time
+checks), ``scaffold`` (``publish theme new``). Themes are data: this package may import only
+``publish.errors``; every format imports it."""
 from __future__ import annotations
 
 import difflib
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
 from ..errors import ThemeError
+from .chain import Theme
+from .files import DEFAULT_THEME, MANIFEST, REFERENCE_DOCX, REQUIRED_CSS, REQUIRED_TEMPLATES, bundled_themes_dir, inside, search_path
 from .options import MERGED_KEY_BY_KEY
 
-if TYPE_CHECKING:
-    from jinja2.sandbox import SandboxedEnvironment
-
-DEFAULT_THEME = "default"
-MANIFEST = "theme.yaml"
-REFERENCE_DOCX = "docx/reference.docx"
-#: Templates every theme chain must provide (a child may inherit them).
-REQUIRED_TEMPLATES = ("article.html", "title_block.html", "end_matter.html", "web.html")
-REQUIRED_CSS = ("css/print.css", "css/epub.css", "css/web.css")
 _MANIFEST_KEYS = {"name", "description", "extends", "options", "extra_css"}
-
-
-def bundled_themes_dir() -> Path:
-    """Where the themes shipped with publish live (inside the installed package)."""
-    here = Path(__file__).resolve().parent.parent  # the publish package (this file is publish/theme/__init__.py)
-    packaged = here / "_themes"
-    return packaged if packaged.is_dir() else here.parent / "themes"
-
-
-def search_path(project: Path | None = None) -> list[Path]:
-    """Folders searched for a theme by name: the project's themes/ first, then the bundled ones."""
-    dirs = []
-    if project is not None and (project / "themes").is_dir():
-        dirs.append((project / "themes").resolve())
-    bundled = bundled_themes_dir()
-    if bundled not in dirs:
-        dirs.append(bundled)
-    return dirs
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
-
-
-@dataclass
-class Theme:
-    """A loaded theme: its chain of folders (child first), merged options and environments."""
-
-    name: str
-    description: str
-    chain: list[Path]
-    options: dict[str, Any]
-    extra_css: list[Path] = field(default_factory=list)
-    #: Rendered stylesheets by file and options: the load-time check renders them, writers reuse them.
-    _css_cache: dict[tuple[Path, str], str] = field(default_factory=dict, repr=False, compare=False)
-    #: The line of each key of the child's theme.yaml, for the errors check_theme() finds.
-    manifest_lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
-
-    @property
-    def path(self) -> Path:
-        return self.chain[0]
-
-    @property
-    def reference_docx(self) -> Path | None:
-        """The Word reference document (``docx/reference.docx``) along the chain, if any."""
-        return self.find(REFERENCE_DOCX)
-
-    def find(self, relative: str) -> Path | None:
-        """The first file of that relative path along the chain (a child overrides its parent)."""
-        for folder in self.chain:
-            candidate = folder / relative
-            if candidate.is_file() and _inside(candidate.resolve(), folder.resolve()):
-                return candidate
-        return None
-
-    def files(self) -> list[Path]:
-        """Every file of every theme in the chain, for hashing."""
-        found = []
-        for folder in self.chain:
-            found.extend(sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts))
-        return found
-
-    def template_dirs(self) -> list[Path]:
-        """The templates/ folders of the chain, child first."""
-        return [folder / "templates" for folder in self.chain if (folder / "templates").is_dir()]
-
-    def html_env(self) -> SandboxedEnvironment:
-        """The Jinja2 environment for HTML templates: sandboxed, autoescaped, strict,
-        loading only from the chain's templates/ folders."""
-        from .env import html_env
-
-        return html_env(self.template_dirs())
-
-    def stylesheet_paths(self, name: str) -> list[Path]:
-        """The files of a target's stylesheets, in order: the theme's css/NAME.css, the shared
-        css/NAME-extensions.css (the pandoc and GitHub extensions) if the chain has one, then
-        each extra_css."""
-        relative = f"css/{name}.css"
-        path = self.find(relative)
-        if path is None:
-            raise ThemeError(f"the theme has no {relative}", self.path / MANIFEST)
-        shared = self.find(f"css/{name}-extensions.css")
-        return [path, *([shared] if shared is not None else []), *self.extra_css]
-
-    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None) -> list[tuple[str, Path]]:
-        """A stylesheet (``print``, ``epub`` or ``web``) rendered with the theme options (and
-        ``overrides`` of some of them, e.g. the CJK fonts for an article's language), then the
-        shared extensions sheet and each extra_css, each with the folder its relative URLs
-        resolve against."""
-        options = {**self.options, **overrides} if overrides else self.options
-        return [(self._render_css(path, options), path.parent) for path in self.stylesheet_paths(name)]
-
-    def css(self, name: str) -> str:
-        """All of a target's stylesheets as one text."""
-        return "\n".join(text for text, _ in self.stylesheets(name))
-
-    def _render_css(self, path: Path, options: dict[str, Any] | None = None) -> str:
-        options = self.options if options is None else options
-        key = (path, json.dumps(options, sort_keys=True, default=str))
-        if key not in self._css_cache:
-            self._css_cache[key] = self._render_css_now(path, options)
-        return self._css_cache[key]
-
-    def _render_css_now(self, path: Path, options: dict[str, Any] | None = None) -> str:
-        from .env import render_css
-
-        return render_css(path, self.options if options is None else options)
 
 
 def resolve(name_or_path: str | None, project: Path | None = None) -> Path:
@@ -257,7 +146,7 @@ def load(name_or_path: str | None = None, project: Path | None = None, check: bo
             raise ThemeError("'extra_css' must be a list of file names", folder / MANIFEST, lines.get("extra_css"))
         for extra in extras:
             path = (folder / extra).resolve()
-            if not _inside(path, folder.resolve()) or not path.is_file():
+            if not inside(path, folder.resolve()) or not path.is_file():
                 raise ThemeError(f"extra_css file '{extra}' is not a file inside the theme", folder / MANIFEST, lines.get("extra_css"))
             extra_css.append(path)
     top = manifests[0][1]

@@ -12,7 +12,7 @@ from ..errors import ThemeError
 from .options import validate_options
 
 if TYPE_CHECKING:
-    from . import Theme
+    from .chain import Theme
 
 #: Word styles a reference.docx must define: the ones that carry the article's hierarchy and
 #: look (publish adds its own styles, such as Kicker or Notice, when the reference lacks them).
@@ -36,7 +36,7 @@ MAX_REFERENCE_BYTES = 16 * 1024 * 1024
 def check(theme: "Theme", lines: dict[str, int]) -> None:
     """Fail now, not halfway through a build: options valid, files present, templates parse
     and include only templates that exist, stylesheets render, the Word reference is usable."""
-    from . import MANIFEST, REQUIRED_CSS, REQUIRED_TEMPLATES
+    from .files import MANIFEST, REQUIRED_CSS, REQUIRED_TEMPLATES
 
     validate_options(theme)
     check_confined(theme)

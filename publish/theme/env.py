@@ -13,7 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ThemeError
 from .options import css_font_list, css_mix, css_string
-from . import _inside
+from .files import inside
 
 
 class ConfinedLoader(BaseLoader):
@@ -29,7 +29,7 @@ class ConfinedLoader(BaseLoader):
         for root in self._roots:
             candidate = root.joinpath(*pieces)
             real = candidate.resolve()
-            if not _inside(real, root) or not real.is_file():
+            if not inside(real, root) or not real.is_file():
                 continue
             try:
                 source = real.read_text("utf-8")
@@ -78,9 +78,10 @@ def html_env(template_dirs: list[Path], mark_includes_of: str | None = None) -> 
     )
 
 
-def render_css(path: Path, options: dict[str, Any]) -> str:
-    """A stylesheet rendered with the theme options: a sandboxed template that may use the
-    options, never include, import or extend other files."""
+def render_css(path: Path, options: dict[str, Any], target: str | None = None) -> str:
+    """A stylesheet rendered with the theme options and the ``target`` it is for (``print``,
+    ``epub`` or ``web``): a sandboxed template that may use both, never include, import or
+    extend other files."""
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.filters["fontlist"] = css_font_list
     env.filters["cssstring"] = css_string
@@ -93,7 +94,7 @@ def render_css(path: Path, options: dict[str, Any]) -> str:
         tree = env.parse(source)
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             raise ThemeError("a stylesheet may use the theme options, not include, import or extend files", path, node.lineno)
-        return env.from_string(tree).render(options=options)  # compiled from the tree just checked, not parsed again
+        return env.from_string(tree).render(options=options, target=target)  # compiled from the tree just checked, not parsed again
     except TemplateSyntaxError as exc:
         raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
     except TemplateError as exc:

@@ -183,7 +183,7 @@ def _follows_css_list(theme: Any, docx_key: str, css_key: str) -> bool:
     child that changes ``font_body`` must not keep its parent's Word font for the old list."""
     import yaml
 
-    from . import MANIFEST
+    from .files import MANIFEST
 
     for folder in getattr(theme, "chain", []):
         try:
@@ -198,7 +198,7 @@ def _follows_css_list(theme: Any, docx_key: str, css_key: str) -> bool:
 
 def _where(theme: Any, key: str) -> tuple[Path, int | None]:
     """The manifest and line that set an option, for the error message."""
-    from . import MANIFEST
+    from .files import MANIFEST
 
     for folder in theme.chain:
         manifest = folder / MANIFEST

@@ -69,7 +69,7 @@ _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 def is_shipped_themes_folder(folder: Path) -> bool:
     """Whether a folder is where publish's own themes live: inside the installed package, or the
     ``themes/`` of a publish source checkout (which the package is built from)."""
-    from . import bundled_themes_dir
+    from .files import bundled_themes_dir
 
     resolved = folder.resolve()
     if resolved == bundled_themes_dir().resolve():

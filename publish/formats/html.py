@@ -1,0 +1,360 @@
+"""Model to HTML: the body and its footnotes, which the PDF, EPUB and web writers reuse (the themed page: page.py)."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from html import escape
+from typing import Callable
+
+from markupsafe import Markup
+
+from ..media import texmath
+from ..errors import warn
+from ..model import Blocks, Document, Footnote, Node, Rich
+
+
+#: How footnotes are written: ``print`` floats them to the page foot (CSS
+#: ``float: footnote``), ``epub`` uses EPUB 3 noterefs and asides, ``end`` an ordered list.
+FOOTNOTE_STYLES = ("print", "epub", "end")
+#: Element ids the theme templates use (title block, end matter, notes section).
+RESERVED_IDS = frozenset({"title-block", "end-matter", "footnotes", "cover"})
+#: How TeX math is written: ``mathml`` (EPUB, web) or ``svg`` pictures (the PDF: WeasyPrint has no MathML).
+MATH_STYLES = ("mathml", "svg")
+#: A width or height an image may be given (pandoc: a number is pixels).
+_LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:%|px|cm|mm|in|pt|pc|em|rem|ex)?$")
+#: Labels of callouts when the theme has none for a type.
+CALLOUT_LABELS = {
+    "note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution",
+    "danger": "Danger", "hint": "Hint", "attention": "Attention", "error": "Error", "info": "Info",
+}
+TASK_BOXES = {True: "\u2612", False: "\u2610"}  # ☒ ☐
+
+
+def css_length(value: object) -> str | None:
+    """A width or height attribute as a CSS length, or None when it is not one (pandoc: a number is px)."""
+    text = str(value or "").strip()
+    if not _LENGTH.match(text):
+        return None
+    return text + "px" if text[-1].isdigit() else text
+
+
+def callout_label(kind: str, labels: dict[str, str] | None = None) -> str:
+    """The label a callout of this type is shown with: the theme's ``callout_<type>`` label, else English."""
+    labels = labels or {}
+    return str(labels.get(f"callout_{kind}") or CALLOUT_LABELS.get(kind) or kind.replace("-", " ").capitalize())
+
+
+def slugify(text: str) -> str:
+    """A stable ASCII id for a heading."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    return slug[:60] or "section"
+
+
+@dataclass
+class Heading:
+    """A heading in the outline: level, id, plain text."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass
+class HtmlRenderer:
+    """Renders blocks and inlines as XHTML-compatible markup."""
+
+    footnotes: str = "end"
+    image_url: Callable[[Node], str] = lambda node: str(node.attrs.get("src", ""))
+    #: Also spell a list's ``start`` as CSS counters: WeasyPrint reads the attribute only with its
+    #: presentational hints, whose stylesheet costs a seventh of the article's PDF render.
+    list_counters: bool = False
+    notes: dict[int, Footnote] = field(default_factory=dict)
+    headings: list[Heading] = field(default_factory=list)
+    math: str = "mathml"
+    labels: dict[str, str] = field(default_factory=dict)
+    #: the article, for warnings that name a line
+    source: object = None
+    _ids: set[str] = field(default_factory=set)
+
+    # -- attributes ----------------------------------------------------------
+    def attributes(self, node: Node, classes: list[str] | tuple[str, ...] = (), ident: bool = True) -> str:
+        """` id="..." class="..."` from a node's pandoc attributes (ids made unique in the page)."""
+        out = ""
+        if ident and node.attrs.get("id"):
+            ident = "-".join(str(node.attrs["id"]).split())
+            out += f' id="{escape(self._unique(ident))}"'
+        names = [*classes, *(str(c) for c in node.attrs.get("classes") or [])]
+        names = [n for n in dict.fromkeys(names) if n]
+        if names:
+            out += f' class="{escape(" ".join(names))}"'
+        return out
+
+    # -- inlines -------------------------------------------------------------
+    def inlines(self, nodes: list[Node]) -> str:
+        return "".join(self.inline(n) for n in nodes)
+
+    def inline(self, node: Node) -> str:
+        kind = node.kind
+        if kind == "text":
+            return escape(node.text, quote=False)
+        if kind == "code":
+            return f"<code{self.attributes(node)}>{escape(node.text, quote=False)}</code>"
+        if kind in ("sub", "sup", "kbd"):
+            return f"<{kind}{self.attributes(node)}>{self.inlines(node.children)}</{kind}>"
+        if kind == "span":
+            return f"<span{self.attributes(node)}>{self.inlines(node.children)}</span>"
+        if kind == "math":
+            return self.formula(node, display=bool(node.attrs.get("display")))
+        if kind == "softbreak":
+            return "\n"
+        if kind == "hardbreak":
+            return "<br/>\n"
+        if kind in ("emph", "strong", "strike"):
+            tag = {"emph": "em", "strong": "strong", "strike": "del"}[kind]
+            return f"<{tag}{self.attributes(node)}>{self.inlines(node.children)}</{tag}>"
+        if kind == "link":
+            if node.attrs.get("missing"):  # a link to a local file that is not there: its text
+                return f'<span{self.attributes(node, ["missing-link"])}>{self.inlines(node.children)}</span>'
+            href = str(node.attrs.get("href", ""))
+            title = node.attrs.get("title")
+            title_attr = f' title="{escape(title)}"' if title else ""
+            return f'<a href="{escape(href)}"{title_attr}{self.attributes(node)}>{self.inlines(node.children)}</a>'
+        if kind == "image":
+            return self.image(node, inline=True)
+        if kind == "footnote_ref":
+            return self.footnote_ref(int(node.attrs["n"]))
+        if node.children:  # an inline kind this writer does not know: its text, never lost
+            return self.inlines(node.children)
+        return escape(node.text, quote=False)
+
+    def image(self, node: Node, inline: bool) -> str:
+        alt = escape(" ".join(_text(node.children).split()))
+        src = escape(self.image_url(node))
+        title = node.attrs.get("title")
+        title_attr = f' title="{escape(str(title))}"' if inline and title else ""
+        sizes = [f"{key}: {length}" for key in ("width", "height") if (length := css_length(node.attrs.get(key)))]
+        style = f' style="{"; ".join(sizes)}"' if sizes else ""
+        attrs = self.attributes(node, ["inline"] if inline else [], ident=inline)
+        return f'<img src="{src}" alt="{alt}"{title_attr}{attrs}{style}/>'
+
+    def formula(self, node: Node, display: bool) -> str:
+        """TeX math as MathML or an SVG picture; the TeX in code style when it cannot be converted."""
+        tex = node.text
+        cls = "math-display" if display else "math-inline"
+        if not node.attrs.get("invalid"):
+            if self.math == "svg":
+                pic = texmath.picture(tex, display)
+                if pic is not None:
+                    style = f"width: {pic.width}em; height: {pic.height}em; vertical-align: -{pic.depth}em"
+                    return f'<img class="{cls}" src="{pic.url}" alt="{escape(tex)}" style="{style}"/>'
+            else:
+                markup = texmath.mathml(tex, display)
+                if markup is not None:
+                    return f'<span class="{cls}">{markup}</span>'
+            if self.source is not None:
+                warn("this TeX formula cannot be drawn; it is shown as its TeX source", self.source, node.line)
+        return f'<code class="math-source">{escape(tex, quote=False)}</code>'
+
+    def footnote_ref(self, n: int) -> str:
+        if self.footnotes == "print" and n in self.notes:
+            body = " ".join(self.block_inner(b) for b in self.notes[n].blocks)
+            return f'<span class="footnote" id="fn{n}">{body}</span>'
+        if self.footnotes == "epub":
+            return (
+                f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="fnref{n}" '
+                f'href="#fn{n}">{n}</a>'
+            )
+        return f'<sup class="noteref"><a id="fnref{n}" href="#fn{n}" role="doc-noteref">{n}</a></sup>'
+
+    # -- blocks --------------------------------------------------------------
+    def blocks(self, nodes: list[Node]) -> str:
+        return "\n".join(self.block(n) for n in nodes)
+
+    def block_inner(self, node: Node) -> str:
+        """A block's content without its paragraph wrapper (for inline footnotes)."""
+        if node.kind == "paragraph":
+            return self.inlines(node.children)
+        return self.block(node)
+
+    def block(self, node: Node) -> str:
+        kind = node.kind
+        if kind == "paragraph":
+            if node.attrs.get("tight"):
+                return self.inlines(node.children)
+            return f"<p{self.attributes(node)}>{self.inlines(node.children)}</p>"
+        if kind == "heading":
+            level = min(max(int(node.attrs["level"]), 1), 6)
+            text = " ".join(_text(node.children).split())
+            ident = self._unique(escape(str(node.attrs.get("id") or slugify(text))))
+            self.headings.append(Heading(level, ident, text))
+            return f'<h{level} id="{ident}"{self.attributes(node, ident=False)}>{self.inlines(node.children)}</h{level}>'
+        if kind == "figure":
+            credit = node.attrs.get("title")
+            caption = self.inlines(node.children)
+            if credit:
+                caption += f' <span class="credit">{escape(str(credit))}</span>'
+            return f'<figure{self.attributes(node)}>{self.image(node, inline=False)}<figcaption>{caption}</figcaption></figure>'
+        if kind == "bullet_list":
+            if any("checked" in item.attrs for item in node.children):
+                return f'<ul class="task-list">\n{self.blocks(node.children)}\n</ul>'
+            return f"<ul>\n{self.blocks(node.children)}\n</ul>"
+        if kind == "ordered_list":
+            start = int(node.attrs.get("start", 1))
+            start_attr = f' start="{start}"' if start != 1 else ""
+            if start != 1 and self.list_counters:
+                start_attr += f' style="counter-reset: list-item {start}; counter-increment: list-item -1"'  # as css-lists-3's UA sheet
+            return f"<ol{start_attr}>\n{self.blocks(node.children)}\n</ol>"
+        if kind == "list_item":
+            if "checked" in node.attrs:
+                checked = bool(node.attrs["checked"])
+                box = f'<span class="task-box" role="img" aria-label="{"done" if checked else "to do"}">{TASK_BOXES[checked]}</span> '
+                cls = "task done" if checked else "task"
+                return f'<li class="{cls}">{box}{self.blocks(node.children)}</li>'
+            return f"<li>{self.blocks(node.children)}</li>"
+        if kind == "definition_list":
+            return f"<dl{self.attributes(node)}>\n{self.blocks(node.children)}\n</dl>"
+        if kind == "term":
+            return f"<dt>{self.inlines(node.children)}</dt>"
+        if kind == "definition":
+            return f"<dd>{self.blocks(node.children)}</dd>"
+        if kind == "callout":
+            kind_name = str(node.attrs.get("type") or "note")
+            title = node.attrs.get("title")
+            label = self.inlines(title) if title else escape(callout_label(kind_name, self.labels))
+            safe = re.sub(r"[^a-z0-9-]", "", kind_name.lower()) or "note"
+            attrs = self.attributes(node, ["callout", f"callout-{safe}"])
+            return (f'<aside{attrs} role="note">\n<p class="callout-title">{label}</p>\n'
+                    f"{self.blocks(node.children)}\n</aside>")
+        if kind == "details":
+            summary = next((c for c in node.children if c.kind == "summary"), None)
+            rest = [c for c in node.children if c.kind != "summary"]
+            head = f"<summary>{self.inlines(summary.children)}</summary>" if summary is not None else ""
+            return f"<details{self.attributes(node)}>{head}\n{self.blocks(rest)}\n</details>"
+        if kind == "summary":
+            return f"<p><strong>{self.inlines(node.children)}</strong></p>"
+        if kind == "math_block":
+            return f'<div class="math-block">{self.formula(node, display=True)}</div>'
+
+        if kind == "blockquote":
+            return f"<blockquote>\n{self.blocks(node.children)}\n</blockquote>"
+        if kind == "code_block":
+            info = node.attrs.get("info")
+            cls = f' class="language-{escape(str(info))}"' if info else ""
+            return f"<pre{self.attributes(node)}><code{cls}>{escape(node.text, quote=False)}</code></pre>"
+        if kind == "thematic_break":
+            return "<hr/>"
+        if kind == "div":
+            cls = str(node.attrs.get("class") or "")
+            return f"<div{self.attributes(node, [cls] if cls else [])}>\n{self.blocks(node.children)}\n</div>"
+        if kind == "table":
+            table = f"<table{self.attributes(node)}>\n{self.blocks(node.children)}\n</table>"
+            # a wrapper, since WeasyPrint lets a block, not a table, span the columns
+            return f'<div class="table-wide">{table}</div>' if is_wide_table(node) else table
+        if kind in ("thead", "tbody"):
+            return f"<{kind}>\n{self.blocks(node.children)}\n</{kind}>"
+        if kind == "row":
+            return f"<tr>{''.join(self.block(c) for c in node.children)}</tr>"
+        if kind == "cell":
+            tag = "th" if node.attrs.get("header") else "td"
+            align = node.attrs.get("align")
+            style = f' style="text-align: {align}"' if align in ("left", "right", "center", "justify") else ""
+            spans = "".join(
+                f' {name}="{int(node.attrs[name])}"' for name in ("colspan", "rowspan")
+                if str(node.attrs.get(name, "")).isdigit() and int(node.attrs[name]) > 1
+            )
+            return f"<{tag}{spans}{style}>{self.inlines(node.children)}</{tag}>"
+        if node.children and node.children[0].kind in _BLOCK_KINDS:  # an unknown container: its blocks
+            return f"<div>\n{self.blocks(node.children)}\n</div>"
+        return f"<p>{escape(_text([node]), quote=False)}</p>"
+
+    def endnotes(self, notes: list[Footnote]) -> str:
+        """The footnotes section (empty for print, where notes float to the page foot)."""
+        if not notes or self.footnotes == "print":
+            return ""
+        if self.footnotes == "epub":
+            items = []
+            for note in notes:
+                back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩\ufe0e</a>'
+                content = self.blocks(note.blocks)
+                # the back-link ends the note's last paragraph, not a line of its own
+                content = content[:-4] + back + "</p>" if content.endswith("</p>") else content + back
+                items.append(
+                    f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="fn{note.n}">'
+                    f'<p class="note-number">{note.n}.</p>{content}</aside>'
+                )
+            return '<section class="footnotes" epub:type="footnotes" role="doc-endnotes">\n' + "\n".join(items) + "\n</section>"
+        items = []
+        for note in notes:
+            back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩</a>'
+            items.append(f'<li id="fn{note.n}">{self.blocks(note.blocks)}{back}</li>')
+        return '<section class="footnotes" role="doc-endnotes">\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>"
+
+    def _unique(self, ident: str) -> str:
+        candidate, i = ident, 1
+        while candidate in self._ids:
+            i += 1
+            candidate = f"{ident}-{i}"
+        self._ids.add(candidate)
+        return candidate
+
+
+_BLOCK_KINDS = frozenset({
+    "paragraph", "heading", "figure", "bullet_list", "ordered_list", "blockquote", "code_block", "table",
+    "thematic_break", "div", "callout", "definition_list", "details", "math_block",
+})
+
+
+def _text(nodes: list[Node]) -> str:
+    from ..model import plain_text
+
+    return plain_text(nodes)
+
+
+@dataclass
+class RenderedBody:
+    """The article body as HTML, with the outline and footnotes it produced."""
+
+    body: Markup
+    notes: Markup
+    headings: list[Heading]
+
+
+def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str], list_counters: bool = False,
+                math: str = "mathml", labels: dict[str, str] | None = None) -> RenderedBody:
+    """Render the document's blocks and footnotes in the given footnote and math styles."""
+    renderer = HtmlRenderer(footnotes=footnotes, image_url=image_url, notes={f.n: f for f in doc.footnotes},
+                            list_counters=list_counters, math=math, labels=dict(labels or {}), source=doc.path)
+    # ids the templates and footnotes use: a heading must never take one of them
+    renderer._ids.update(RESERVED_IDS)
+    renderer._ids.update(f"{prefix}{f.n}" for f in doc.footnotes for prefix in ("fn", "fnref"))
+    body = renderer.blocks(doc.blocks)
+    notes = renderer.endnotes(doc.footnotes)
+    return RenderedBody(Markup(body), Markup(notes), renderer.headings)
+
+
+def rich_html(value: Rich | None) -> Markup | None:
+    """A metadata value's inline Markdown as HTML."""
+    if value is None:
+        return None
+    return Markup(HtmlRenderer().inlines(value.inlines))
+
+
+def blocks_html(value: Blocks) -> Markup:
+    """A metadata value's block Markdown (an abstract) as HTML."""
+    return Markup(HtmlRenderer().blocks(value.blocks))
+
+
+#: A table wider than this (columns, or characters in its longest row) does not fit a newspaper column.
+WIDE_TABLE_COLUMNS = 4
+WIDE_TABLE_CHARS = 60
+
+
+def is_wide_table(node: Node) -> bool:
+    """Whether a table needs the full text width rather than one column: four columns or more,
+    or a row of more than WIDE_TABLE_CHARS characters."""
+    rows = [row for part in node.children for row in part.children if row.kind == "row"]
+    columns = max((len(row.children) for row in rows), default=0)
+    longest = max((sum(len(_text(cell.children)) for cell in row.children) for row in rows), default=0)
+    return columns >= WIDE_TABLE_COLUMNS or longest > WIDE_TABLE_CHARS

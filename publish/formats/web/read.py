@@ -1,0 +1,90 @@
+"""Reads the web edition back: the visible text of its body, its head's metadata and its JSON-LD."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lxml import html as lxml_html
+
+#: Elements whose text a reader never sees.
+_HIDDEN = ("script", "style", "template", "noscript", "head")
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figcaption", "pre", "div", "section", "aside", "header", "footer", "blockquote", "dt", "dd"}
+MAX_BYTES = 256 * 1024 * 1024
+
+
+def _visible_text(body: Any) -> str:
+    """The body's text with a line break before each block, skipping script, style and hidden elements."""
+    parts: list[str] = []
+
+    def visit(element: Any) -> None:
+        if not isinstance(element.tag, str) or element.tag in _HIDDEN or element.get("hidden") is not None:
+            return
+        if element.tag in _BLOCKS:
+            parts.append("\n")
+        if element.text:
+            parts.append(element.text)
+        for child in element:
+            visit(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    visit(body)
+    return "".join(parts)
+
+
+def _flatten(value: Any, key: str, into: dict[str, list[str]]) -> None:
+    """Every text value inside a JSON-LD property, under its key (nested objects' texts too)."""
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            if not name.startswith("@"):
+                _flatten(inner, key, into)
+    elif isinstance(value, list):
+        for item in value:
+            _flatten(item, key, into)
+    elif isinstance(value, (str, int, float)) and key:
+        into.setdefault(key, []).append(str(value))
+
+
+def json_ld(root: Any) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page (a script holding a list gives each item)."""
+    found: list[dict[str, Any]] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        data = json.loads(script.text or "null")
+        found.extend(item for item in (data if isinstance(data, list) else [data]) if isinstance(item, dict))
+    return found
+
+
+def read_back(path: Path) -> Any:
+    """The page's visible text and metadata: ``<html lang>`` as ``language``, ``<title>``, each
+    ``<meta name|property>`` by its name, the canonical link, and each top-level JSON-LD property
+    as ``ld:<name>`` with every text inside it."""
+    from ..readback import Extracted
+
+    data = path.read_bytes()
+    if len(data) > MAX_BYTES:
+        raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    root = lxml_html.document_fromstring(data, parser=lxml_html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False))
+    meta: dict[str, list[str]] = {}
+    if root.get("lang"):
+        meta["language"] = [root.get("lang")]
+    title = root.findtext(".//title")
+    if title:
+        meta["title"] = [title.strip()]
+    for element in root.iter("meta"):
+        key = element.get("name") or element.get("property")
+        if key and element.get("content") is not None:
+            meta.setdefault(key.lower() if not key.startswith(("og:", "article:", "twitter:")) else key, []).append(element.get("content"))
+    for link in root.iter("link"):
+        if "canonical" in (link.get("rel") or "").lower().split():
+            meta.setdefault("canonical", []).append(link.get("href") or "")
+    for item in json_ld(root):
+        if item.get("@type"):
+            meta.setdefault("ld:@type", []).append(str(item["@type"]))
+        for name, value in item.items():
+            if not name.startswith("@"):
+                _flatten(value, f"ld:{name}", meta)
+    body = root.find("body")
+    return Extracted(_visible_text(body if body is not None else root), meta)

@@ -1,0 +1,224 @@
+"""Font coverage: which characters of an article no font can draw, told as warnings with their lines."""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from ..errors import warn
+from ..model import Document, Node, Rich
+
+#: Font files a theme may bundle (declared with @font-face in its print.css).
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+#: Characters that need no glyph: controls, format characters, separators.
+_NO_GLYPH_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
+_SHOWN = 8
+
+
+def needs_glyph(char: str) -> bool:
+    """Whether a character is drawn (not a space, control, format or variation selector)."""
+    code = ord(char)
+    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+        return False
+    return unicodedata.category(char) not in _NO_GLYPH_CATEGORIES
+
+
+@lru_cache(maxsize=64)
+def _font_file_chars(path: str, mtime_ns: int, size: int) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # a broken font draws nothing; WeasyPrint says so itself
+        return frozenset()
+
+
+def font_file_chars(path: Path) -> frozenset[int]:
+    """The code points a font file (TTF, OTF, WOFF, WOFF2) has glyphs for; cached per file version."""
+    info = path.stat()
+    return _font_file_chars(str(path), info.st_mtime_ns, info.st_size)
+
+
+def theme_font_files(folders: Iterable[Path]) -> list[Path]:
+    """Every font file in the `fonts/` folder of each theme of a chain."""
+    found: list[Path] = []
+    for folder in folders:
+        fonts = folder / "fonts"
+        if fonts.is_dir():
+            found.extend(sorted(p for p in fonts.rglob("*") if p.suffix.lower() in FONT_SUFFIXES and p.is_file()))
+    return found
+
+
+class _FcFontSet(ctypes.Structure):
+    _fields_ = [("nfont", ctypes.c_int), ("sfont", ctypes.c_int), ("fonts", ctypes.POINTER(ctypes.c_void_p))]
+
+
+@lru_cache(maxsize=1)
+def _system_has_char() -> Callable[[int], bool] | None:
+    """A test 'some installed font has this code point', from fontconfig (as WeasyPrint's Pango
+    sees the fonts), or None when fontconfig cannot be loaded."""
+    name = ctypes.util.find_library("fontconfig") or "libfontconfig.so.1"
+    try:
+        lib = ctypes.CDLL(name)
+    except OSError:
+        return None
+    vp = ctypes.c_void_p
+    lib.FcInitLoadConfigAndFonts.restype = vp
+    lib.FcPatternCreate.restype = vp
+    lib.FcObjectSetBuild.restype = vp
+    lib.FcFontList.restype = ctypes.POINTER(_FcFontSet)
+    lib.FcFontList.argtypes = [vp, vp, vp]
+    lib.FcPatternGetCharSet.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(vp)]
+    lib.FcCharSetCreate.restype = vp
+    lib.FcCharSetMerge.argtypes = [vp, vp, ctypes.c_void_p]
+    lib.FcCharSetHasChar.argtypes = [vp, ctypes.c_uint32]
+    lib.FcFontSetDestroy.argtypes = [ctypes.POINTER(_FcFontSet)]
+    lib.FcObjectSetDestroy.argtypes = [vp]
+    lib.FcPatternDestroy.argtypes = [vp]
+    lib.FcConfigDestroy.argtypes = [vp]
+    config = lib.FcInitLoadConfigAndFonts()
+    if not config:
+        return None
+    pattern = lib.FcPatternCreate()
+    objects = lib.FcObjectSetBuild(b"charset", None)
+    fonts = lib.FcFontList(config, pattern, objects)
+    union = lib.FcCharSetCreate()
+    try:
+        if fonts:
+            for i in range(fonts.contents.nfont):
+                charset = vp()
+                if lib.FcPatternGetCharSet(fonts.contents.fonts[i], b"charset", 0, ctypes.byref(charset)) == 0:
+                    lib.FcCharSetMerge(union, charset, None)
+    finally:
+        if fonts:
+            lib.FcFontSetDestroy(fonts)
+        lib.FcObjectSetDestroy(objects)
+        lib.FcPatternDestroy(pattern)
+        lib.FcConfigDestroy(config)
+    return lambda code: bool(lib.FcCharSetHasChar(union, code))
+
+
+class Coverage:
+    """What the fonts can draw: every installed font, then the theme's own fonts (read only
+    when an installed font lacks a character, since reading a font file's cmap is the slow part)."""
+
+    def __init__(self, theme_fonts: list[Path], system: Callable[[int], bool]) -> None:
+        self._theme_fonts = theme_fonts
+        self._bundled: frozenset[int] | None = None
+        self.system = system
+
+    @property
+    def bundled(self) -> frozenset[int]:
+        """The code points of every font file the theme bundles."""
+        if self._bundled is None:
+            chars: set[int] = set()
+            for path in self._theme_fonts:
+                chars |= font_file_chars(path)
+            self._bundled = frozenset(chars)
+        return self._bundled
+
+    def has(self, char: str) -> bool:
+        code = ord(char)
+        return self.system(code) or code in self.bundled
+
+
+def coverage(theme_folders: Iterable[Path]) -> Coverage | None:
+    """The coverage of a theme's fonts and the machine's, or None if fontconfig cannot tell."""
+    system = _system_has_char()
+    if system is None:
+        return None
+    return Coverage(theme_font_files(theme_folders), system)
+
+
+def _texts(node: Node, line: int | None) -> Iterator[tuple[int | None, str]]:
+    """The drawn text of a block tree, each piece with the nearest source line."""
+    line = node.line or line
+    if node.kind == "image":  # alt text is not drawn in print
+        return
+    if node.text:
+        yield line, node.text
+    if node.kind == "figure" and node.attrs.get("title"):
+        yield line, str(node.attrs["title"])
+    for child in node.children:
+        yield from _texts(child, line)
+
+
+def _meta_texts(doc: Document) -> Iterator[tuple[int | None, str]]:
+    meta = doc.meta
+    lines = meta.lines
+
+    def rich(value: Rich | None, key: str) -> Iterator[tuple[int | None, str]]:
+        if value is not None:
+            yield value.line or lines.get(key), value.text
+
+    yield from rich(meta.title, "title")
+    yield from rich(meta.subtitle, "subtitle")
+    if meta.short_title:
+        yield lines.get("short-title") or lines.get("short_title"), meta.short_title
+    for author in meta.authors:
+        yield lines.get("author"), author
+    for person in meta.people:
+        for affiliation in person.affiliations:
+            yield lines.get("author"), affiliation
+    if meta.abstract is not None:
+        for block in meta.abstract.blocks:
+            yield from _texts(block, meta.abstract.line)
+    yield from rich(meta.rights, "rights")
+    yield from rich(meta.contact, "contact")
+    for credit in meta.credits:
+        yield from rich(credit, "credits")
+    if meta.publisher:
+        yield lines.get("publisher"), meta.publisher
+    if meta.source:
+        yield lines.get("source"), meta.source.name
+    for keyword in meta.keywords:
+        yield lines.get("keywords"), keyword
+
+
+def missing_by_line(doc: Document, cover: Coverage) -> dict[int | None, list[str]]:
+    """The characters no font has, in order of first appearance, grouped by source line."""
+    pieces: list[tuple[int | None, str]] = list(_meta_texts(doc))
+    for block in doc.blocks:
+        pieces.extend(_texts(block, None))
+    for note in doc.footnotes:
+        for block in note.blocks:
+            pieces.extend(_texts(block, note.line))
+    found: dict[int | None, list[str]] = {}
+    known: dict[str, bool] = {}
+    for line, text in pieces:
+        for char in text:
+            if char not in known:
+                known[char] = not needs_glyph(char) or cover.has(char)
+            if not known[char]:
+                chars = found.setdefault(line, [])
+                if char not in chars:
+                    chars.append(char)
+    return found
+
+
+def describe(chars: list[str]) -> str:
+    """Characters as a reader and a font tool name them: '中 (U+4E2D), 美 (U+7F8E)'."""
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in chars[:_SHOWN])
+    more = len(chars) - _SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def warn_missing_glyphs(doc: Document, theme_folders: Iterable[Path]) -> dict[int | None, list[str]]:
+    """Warn, naming each line, about characters that would print as empty boxes."""
+    cover = coverage(theme_folders)
+    if cover is None:
+        return {}
+    found = missing_by_line(doc, cover)
+    for line, chars in sorted(found.items(), key=lambda item: item[0] or 0):
+        warn(
+            f"no installed or theme font has {describe(chars)}: the PDF shows empty boxes there; "
+            "install a font that covers them (for Chinese, Japanese, Korean: Debian's fonts-noto-cjk) "
+            "or name one in the theme's font options",
+            doc.path,
+            line,
+        )
+    return found

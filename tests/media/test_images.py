@@ -1,0 +1,106 @@
+"""SVG and WebP images: SVG sanitized, each format given a type it can carry."""
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from publish.media import assets, svg
+from publish.errors import SourceError
+from publish.read.article import read_document
+
+HOSTILE_SVG = b"""<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20" onload="alert(1)">
+  <script>alert(2)</script>
+  <style>@import url(https://evil.example/x.css); rect { fill: blue }</style>
+  <foreignObject><div xmlns="http://www.w3.org/1999/xhtml">html</div></foreignObject>
+  <image xlink:href="https://evil.example/track.png" width="1" height="1"/>
+  <image href="file:///etc/passwd" width="1" height="1"/>
+  <use xlink:href="other.svg#shape"/>
+  <a href="javascript:alert(3)"><text x="1" y="15">&xxe;Hi</text></a>
+  <rect id="r" width="40" height="20" fill="red" style="fill: url(https://evil.example/p)" onclick="x()"/>
+  <use href="#r"/>
+</svg>
+"""
+
+
+def test_svg_sanitizer_keeps_the_drawing_and_drops_scripts_and_external_references() -> None:
+    clean = svg.sanitize(HOSTILE_SVG)
+    for gone in (b"script", b"alert", b"onload", b"onclick", b"evil.example", b"@import", b"foreignObject",
+                 b"/etc/passwd", b"other.svg", b"javascript", b"ENTITY", b"xxe"):
+        assert gone not in clean, gone
+    assert b"<rect" in clean and b'href="#r"' in clean and b"Hi</text>" in clean
+
+
+def test_svg_that_is_not_svg_is_refused() -> None:
+    with pytest.raises(svg.UnsafeSvg, match="not an SVG image"):
+        svg.sanitize(b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"/>')
+    with pytest.raises(svg.UnsafeSvg, match="well-formed"):
+        svg.sanitize(b"<svg xmlns='http://www.w3.org/2000/svg'><g></svg>")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "draw.svg").write_bytes(HOSTILE_SVG)
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), "green").save(buffer, format="WEBP")
+    (tmp_path / "photo.webp").write_bytes(buffer.getvalue())
+    (tmp_path / "a.md").write_text(
+        "---\ntitle: Images\nlang: en\n---\n\n![A drawing](draw.svg)\n\n![A photo](/photo.webp)\n", "utf-8"
+    )
+    return tmp_path
+
+
+def test_svg_and_webp_are_typed_and_the_svg_is_kept_sanitized(project: Path) -> None:
+    found = assets.collect(read_document(project / "a.md"), project)
+    drawing, photo = found["draw.svg"], found["/photo.webp"]
+    assert (drawing.media_type, drawing.extension) == ("image/svg+xml", ".svg")
+    assert b"script" not in drawing.data and b"<rect" in drawing.data
+    assert (photo.media_type, photo.extension) == ("image/webp", ".webp")
+
+
+def test_formats_get_images_they_can_carry(project: Path) -> None:
+    found = assets.collect(read_document(project / "a.md"), project)
+    drawing, photo = found["draw.svg"], found["/photo.webp"]
+    assert assets.for_format(drawing, "epub") is drawing  # EPUB 3 carries SVG
+    for fmt, asset in (("docx", drawing), ("docx", photo), ("epub", photo)):
+        converted = assets.for_format(asset, fmt)
+        assert converted.media_type == "image/png" and converted.data.startswith(b"\x89PNG")
+        with Image.open(io.BytesIO(converted.data)) as image:
+            assert image.width >= 30
+    assert assets.for_format(photo, "pdf") is photo
+
+
+def test_svg_and_webp_images_build_in_every_format(project: Path) -> None:
+    from publish.builder.pipeline import build
+
+    results = {r.format: r.path for r in build([project / "a.md"], out=project / "out", project=project, parallel=False)}
+    with zipfile.ZipFile(results["epub"]) as book:
+        names = book.namelist()
+        opf = book.read("EPUB/content.opf").decode()
+    assert any(n.endswith(".svg") for n in names) and not any(n.endswith(".webp") for n in names)
+    assert 'media-type="image/svg+xml"' in opf and "image/webp" not in opf
+    with zipfile.ZipFile(results["docx"]) as package:
+        media = [n for n in package.namelist() if n.startswith("word/media/")]
+    assert len(media) == 2 and all(n.endswith(".png") for n in media)
+    assert results["pdf"].read_bytes().startswith(b"%PDF")
+
+
+def test_a_rebuild_with_an_unchanged_svg_leaves_the_output_unchanged(project: Path) -> None:
+    """The manifest records the SVG file's own digest, not the sanitized drawing's, so nothing looks stale."""
+    from publish.builder.pipeline import build
+
+    first = build([project / "a.md"], formats=["docx"], out=project / "out", project=project, parallel=False)
+    again = build([project / "a.md"], formats=["docx"], out=project / "out", project=project, parallel=False)
+    assert [r.unchanged for r in first] == [False] and [r.unchanged for r in again] == [True]
+
+
+def test_missing_local_image_is_still_an_error_with_its_line(project: Path) -> None:
+    (project / "a.md").write_text("---\ntitle: T\n---\n\nText.\n\n<img src=\"gone.png\" alt=\"x\">\n", "utf-8")
+    with pytest.raises(SourceError, match="'gone.png' does not exist") as caught:
+        assets.collect(read_document(project / "a.md"), project)
+    assert caught.value.line == 7
