@@ -14,7 +14,7 @@ AXE := .cache/npm/node_modules/axe-core/axe.min.js
 ACE_VERSION := 1.4.6
 ACE := .tools/ace/node_modules/.bin/ace-cli
 
-.PHONY: publish test install clean bench gallery browser-tools ace mutate
+.PHONY: publish test install clean bench gallery browser-tools ace mutate sweep
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ mutate: $(MUTATE_STAMP) $(STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The sweep (benchmarks/sweep.py): every document of benchmarks/sweep-sources.tsv built as it is.
+# MIRROR is a folder of repository snapshots, MIRROR/<owner>+<name>/repo (bare git directories).
+MIRROR ?= ../.mirror
+sweep: $(TEST_STAMP) $(STAMP)
+	$(BIN)/python benchmarks/sweep.py --mirror $(MIRROR) $(SWEEP_ARGS)
 
 gallery: $(TEST_STAMP) $(STAMP) browser-tools
 	$(BIN)/python docs/gallery.py

@@ -59,12 +59,16 @@ class Asset:
         return f"data:{self.media_type};base64," + base64.b64encode(self.data).decode("ascii")
 
 
-def for_format(asset: Asset, fmt: str) -> Asset:
-    """The asset as a format can carry it: WebP and SVG turned into PNG where the format needs it."""
+def for_format(asset: Asset, fmt: str, doc: Document | None = None, line: int | None = None) -> Asset:
+    """The asset as a format can carry it: WebP and SVG turned into PNG where the format needs it.
+    A drawing that cannot be drawn is a SourceError at the article's ``line`` (``doc``'s)."""
     target = CONVERT.get(fmt, {}).get(asset.media_type)
     if target is None:
         return asset
-    return _converted(asset, target)
+    try:
+        return _converted(asset, target)
+    except svg_mod.UnsafeSvg as exc:
+        raise SourceError(f"image '{asset.src}' {exc}", doc.path if doc is not None else asset.path, line if doc is not None else None) from None
 
 
 _CONVERTED: dict[tuple[str, str], Asset] = {}

@@ -2,6 +2,8 @@
 and attributes, so no script, event handler or external reference reaches an output."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -112,11 +114,46 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
+#: The longest side of the PNG an SVG is drawn as (formats without SVG: the DOCX): a drawing
+#: that declares a larger size is drawn smaller, never asked of the rasteriser at that size.
+MAX_PNG_SIDE = 4096
+#: CSS pixels per unit of the lengths an SVG may give its width and height in.
+_UNITS = {"": 1.0, "px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6,
+          "em": 16.0, "ex": 8.0}
+_LENGTH = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]*)\s*$")
+
+
+def _length(value: str | None) -> float | None:
+    match = _LENGTH.match(value or "")
+    if not match or match.group(2).lower() not in _UNITS:
+        return None  # absent, a percentage or a unit that has no absolute size
+    return float(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+def size(svg: bytes) -> tuple[float, float]:
+    """The drawing's size in CSS pixels, as a renderer takes it: width and height (in any absolute
+    unit, at 96 dpi), else the viewBox's, else 100 x 100."""
+    head = re.search(rb"<svg\b[^>]*>", svg)
+    attrs = dict(re.findall(r'([\w:-]+)\s*=\s*["\']([^"\']*)["\']', head.group(0).decode("utf-8", "replace"))) if head else {}
+    box = [float(n) for n in re.findall(r"-?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?", attrs.get("viewBox", ""))]
+    box_w, box_h = (box[2], box[3]) if len(box) == 4 and box[2] > 0 and box[3] > 0 else (None, None)
+    width, height = _length(attrs.get("width")), _length(attrs.get("height"))
+    if width and not height and box_w and box_h:
+        height = width * box_h / box_w
+    if height and not width and box_w and box_h:
+        width = height * box_w / box_h
+    return (width or box_w or 100.0, height or box_h or 100.0)
+
+
 def to_png(svg: bytes, zoom: float = 2.0) -> bytes:
-    """A sanitized SVG drawn as PNG (for formats without SVG), at twice its size for sharp print."""
+    """A sanitized SVG drawn as PNG (for formats without SVG), at twice its size for sharp print,
+    or smaller when that would make a side longer than MAX_PNG_SIDE pixels."""
     import resvg_py
 
+    width, height = size(svg)
+    zoom = min(zoom, MAX_PNG_SIDE / max(width, height, 1.0))
     try:
-        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), zoom=zoom))
+        # dpi 96, the CSS pixel: with resvg's default (0) a width in pt or mm comes out as no size at all
+        return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), zoom=zoom, dpi=96))
     except (ValueError, UnicodeDecodeError) as exc:
         raise UnsafeSvg(f"cannot be drawn: {exc}") from None

@@ -623,3 +623,19 @@ def test_title_and_keywords_longer_than_255_characters_build_and_verify(tmp_path
     props = docx.Document(str(tmp_path / "long.docx")).core_properties
     assert len(props.title) == 255 and props.title.endswith("…")
     assert verify_outputs([source], tmp_path, formats=["docx"]).ok
+
+
+def test_headings_that_share_a_long_slug_get_distinct_bookmarks_and_the_build_ends(tmp_path: Path) -> None:
+    """Word cuts bookmark names at 40 characters; the number that makes a repeated heading's name
+    unique must survive the cut (an 8,600-word style guide with repeated long headings used to loop
+    forever here)."""
+    heading = "Quy tắc viết hoa tên riêng trong văn bản hành chính nhà nước"
+    text = "---\ntitle: Repeated headings\n---\n\n" + "".join(f"## {heading}\n\nSection {n}.\n\n" for n in range(12))
+    (tmp_path / "a.md").write_text(text, "utf-8")
+    path = _build(tmp_path / "a.md", tmp_path / "out")
+    with zipfile.ZipFile(path) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    names = [b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")]
+    assert len(names) == 12 and len(set(names)) == 12, names
+    assert all(len(name) <= 40 for name in names)
+    assert names[1].endswith("-2") and names[11].endswith("-12")

@@ -283,7 +283,7 @@ class DocxWriter:
         run._r.append(element("w:footnoteReference", id=str(ident)))
 
     def _picture(self, paragraph: Paragraph, node: Node, inline: bool, cover: bool = False) -> None:
-        asset = for_format(self.job.assets[str(node.attrs["src"])], "docx")
+        asset = for_format(self.job.assets[str(node.attrs["src"])], "docx", self.job.doc, node.line)
         run = paragraph.add_run()
         try:
             shape = run.add_picture(io.BytesIO(asset.data))
@@ -522,9 +522,9 @@ class DocxWriter:
 
     def _bookmark(self, para: Paragraph, slug: str) -> None:
         name, i = _bookmark_name(slug), 1
-        while name in self.bookmarks:
+        while name in self.bookmarks:  # the number is kept whole: a long name is cut before it
             i += 1
-            name = _bookmark_name(f"{slug}-{i}")
+            name = _bookmark_name(slug)[: 40 - len(f"-{i}")] + f"-{i}"
         self.bookmarks.add(name)
         start = element("w:bookmarkStart", id=str(self._bookmark_id), name=name)
         end = element("w:bookmarkEnd", id=str(self._bookmark_id))
