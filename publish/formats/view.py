@@ -154,6 +154,12 @@ class View:
     def as_dict(self) -> dict[str, Any]:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
+    @property
+    def keywords_text(self) -> str:
+        """The keywords as one field (PDF Info, DOCX core properties): comma separated, or
+        semicolon separated when a keyword has a comma of its own ("harbour, renewal")."""
+        return ("; " if any("," in k for k in self.keywords) else ", ").join(self.keywords)
+
 
 def _field(value: Rich | None) -> Field | None:
     if value is None:

@@ -94,6 +94,23 @@ def _converted(asset: Asset, target: str) -> Asset:
     return _CONVERTED[key]
 
 
+def _gunzipped(data: bytes, src: str, where: tuple[Path, int | None]) -> bytes:
+    """A gzip-compressed image (.svgz) inflated, never past MAX_IMAGE_BYTES (a small file can
+    inflate to gigabytes)."""
+    import zlib
+
+    inflater = zlib.decompressobj(wbits=31)
+    try:
+        out = inflater.decompress(data, MAX_IMAGE_BYTES + 1)
+    except zlib.error as exc:
+        raise SourceError(f"image '{src}' is a damaged gzip file: {exc}", *where) from None
+    if len(out) > MAX_IMAGE_BYTES:
+        raise SourceError(f"image '{src}' inflates to more than {MAX_IMAGE_BYTES // (1024 * 1024)} MiB", *where)
+    if not svg_mod.looks_like_svg(out):
+        raise SourceError(f"image '{src}' is gzip-compressed but not an SVG drawing (.svgz)", *where)
+    return out
+
+
 def _sniff(data: bytes) -> tuple[str, str] | None:
     for magic, media_type, ext in _MAGIC:
         if data.startswith(magic):
@@ -164,6 +181,8 @@ def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
         )
     target = _inside(src, "image", doc, project, line)
     data = _read_image(target, src, where)
+    if data[:2] == b"\x1f\x8b":  # gzip: an .svgz drawing (the only compressed image a page shows)
+        data = _gunzipped(data, src, where)
     kind = _sniff(data)
     if kind is None:
         raise SourceError(f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG image", *where)

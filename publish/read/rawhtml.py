@@ -56,7 +56,7 @@ INLINE_HOLDERS = {
 }
 #: Dropped with everything inside them; the value names the kind in the one warning.
 DROPPED = {
-    "script": "script", "noscript": "script", "style": "style", "iframe": "iframe", "frame": "iframe",
+    "script": "script", "style": "style", "iframe": "iframe", "frame": "iframe",
     "frameset": "iframe", "object": "object", "embed": "object", "applet": "object",
     "template": "template", "svg": "inline SVG", "math": "inline MathML", "video": "video",
     "audio": "audio", "canvas": "canvas", "form": "form", "select": "form", "textarea": "form",

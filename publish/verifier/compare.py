@@ -314,7 +314,7 @@ def _says(got: Extracted, key: str, value: str) -> tuple[str, str]:
     if not values:
         return MISSING, f"metadata '{key}' absent"
     for said in values:
-        if value == said or value in re.split(r"; |, ", said) or value in said.split("\n"):
+        if value == said or value in re.split(r"; |, ", said) or value in said.split("; ") or value in said.split("\n"):
             return OK, ""
         if said.startswith(value + " (") and said.endswith(")"):  # a name with its address: "Caixin Global (https://…)"
             return OK, ""

@@ -655,7 +655,7 @@ class DocxWriter:
         core.title = _core_text(view.title.text)
         core.author = _core_text("; ".join(view.authors) or (view.publisher or ""))
         core.subject = _core_text((view.subtitle.text if view.subtitle else None) or view.description or (view.source_line or ""))
-        core.keywords = _core_text(", ".join(view.keywords))
+        core.keywords = _core_text(view.keywords_text)
         core.comments = _core_text(view.description or "")
         core.language = _core_text(view.lang)
         core.identifier = _core_text(view.identifier)
@@ -672,7 +672,7 @@ class DocxWriter:
             "Date": view.date_iso,
             "Credits": "; ".join(c.text for c in view.credits) or None,
             # core properties stop at 255 characters: keep the whole text beside them
-            **{name: text for name, text in (("Title", view.title.text), ("Keywords", ", ".join(view.keywords)))
+            **{name: text for name, text in (("Title", view.title.text), ("Keywords", view.keywords_text))
                if len(text) > CORE_TEXT_LIMIT},
         })
         parts.app_properties(self.docx, view.publisher)

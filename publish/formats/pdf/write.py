@@ -144,6 +144,9 @@ def custom_info(job: Job) -> dict[str, str]:
         "Contact": view.contact.text if view.contact else None,
         "Credits": "; ".join(c.text for c in view.credits) or None,
         "Identifier": view.identifier,
+        # WeasyPrint splits the keywords <meta> at every comma: a keyword with a comma of its own
+        # is written here whole, the list semicolon separated
+        "Keywords": view.keywords_text if any("," in k for k in view.keywords) else None,
     }
     return {key: value for key, value in values.items() if value}
 

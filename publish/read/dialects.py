@@ -1,0 +1,52 @@
+"""What other tools put in a Markdown body that is theirs, not the article's: MDX's ``import`` and
+``export`` lines, and the Liquid, Nunjucks and Hugo tags that only prefix a link with the site's
+base address. Each is taken out before the Markdown is parsed, line for line, so every line number
+stays the file's; code blocks are left as they are (there, such lines are the article's text)."""
+from __future__ import annotations
+
+import re
+
+#: An MDX module line: ``import X from "y"``, ``import { A, B } from 'y';``, ``import "y"``.
+_IMPORT = re.compile(r"""^import\s+(?:[\w$*{}\s,]+?\s+from\s+)?(["'])[^"'\n]+\1;?\s*$""")
+#: An MDX export: ``export const x = ...``, ``export default ...``, ``export function f() {``.
+_EXPORT = re.compile(r"^export\s+(?:const|let|var|function|default|async\s+function)\b")
+#: A template expression that stands for the site's base address, which a published page puts in
+#: front of its own links: Jekyll's ``{{ site.baseurl }}`` / ``{{ site.url }}``, MkDocs' and
+#: Nunjucks' ``{{ base_url }}``, Hugo's ``{{ .Site.BaseURL }}``.
+_BASE = re.compile(r"\{\{-?\s*(?:site\.baseurl|site\.url|site\.base_url|base_url|baseurl|\.Site\.BaseURL|site\.BaseURL)\s*-?\}\}")
+#: A path passed through a URL filter: ``{{ "/x" | relative_url }}`` (Jekyll), ``{{ '/x' | url }}``
+#: (Eleventy), ``{{ "x" | relURL }}`` (Hugo): the path is the link.
+_FILTERED = re.compile(r"""\{\{-?\s*(["'])([^"'{}\n]*)\1\s*\|\s*(?:relative_url|absolute_url|url|relURL|absURL|relLangURL|absLangURL)\s*-?\}\}""")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def clean(body: str, mdx: bool) -> str:
+    """The body without other tools' module lines and base-address tags, with as many lines as
+    before. ``mdx``: the file is MDX, where every top-level ``import``/``export`` line is code;
+    elsewhere only lines that are exactly an ES module import are (react.dev writes MDX in .md)."""
+    lines = body.split("\n")
+    fence: str | None = None
+    exporting = 0  # open braces of a multi-line export still to close
+    for i, line in enumerate(lines):
+        opened = _FENCE.match(line)
+        if fence is not None:
+            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not line.strip(" `~"):
+                fence = None
+            continue
+        if opened:
+            fence = opened.group(1)
+            continue
+        if exporting:
+            exporting = max(0, exporting + line.count("{") - line.count("}"))
+            lines[i] = ""
+            continue
+        if _IMPORT.match(line) or (mdx and line.startswith("import ") and " from " in line):
+            lines[i] = ""
+            continue
+        if mdx and _EXPORT.match(line):
+            exporting = max(0, line.count("{") - line.count("}"))
+            lines[i] = ""
+            continue
+        if "{{" in line:
+            lines[i] = _FILTERED.sub(lambda m: m.group(2), _BASE.sub("", line))
+    return "\n".join(lines)

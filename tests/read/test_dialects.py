@@ -1,0 +1,127 @@
+"""Other tools' syntax read as those tools mean it: MDX module lines are code, not text; a Liquid,
+Nunjucks or Hugo base-address tag in front of a link is the site's address, not part of the path;
+a <noscript> fallback is what a reader sees (nothing runs scripts); a .svgz drawing is a drawing;
+a keyword with a comma of its own stays one keyword in every format's metadata."""
+from __future__ import annotations
+
+import gzip
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from publish.builder.pipeline import build
+from publish.model import plain_text
+from publish.read.article import read_document
+from publish.read.dialects import clean
+
+MDX = """\
+import { Steps, Tabs } from '@astrojs/starlight/components';
+import Banner from "../components/Banner.astro"
+import "./styles.css";
+export const meta = {
+  title: "x",
+};
+export default function Layout({ children }) { return children }
+
+Text that says import this from there is prose.
+
+```js
+import x from "y";
+export const z = 1;
+```
+"""
+
+
+def test_mdx_module_lines_are_left_out_and_code_blocks_kept_line_for_line() -> None:
+    out = clean(MDX, mdx=True)
+    lines = out.split("\n")
+    assert len(lines) == len(MDX.split("\n")), "every line number stays the file's"
+    assert lines[:7] == [""] * 7
+    assert "Text that says import this from there is prose." in out
+    assert 'import x from "y";' in out and "export const z = 1;" in out  # inside the code block
+
+
+def test_outside_mdx_only_an_exact_module_import_is_left_out() -> None:
+    out = clean(MDX, mdx=False)
+    assert out.split("\n")[:3] == ["", "", ""]
+    assert "export const meta = {" in out  # an .md file's export line is text unless the file is MDX
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("![A]({{site.baseurl}}/assets/x.png)", "![A](/assets/x.png)"),
+    ("![A]({{ site.baseurl }}/assets/x.png)", "![A](/assets/x.png)"),
+    ("[B]({{ site.url }}{{ site.baseurl }}/about/)", "[B](/about/)"),
+    ('![A]({{ "/assets/x.png" | relative_url }})', "![A](/assets/x.png)"),
+    ("![A]({{ '/assets/x.png' | url }})", "![A](/assets/x.png)"),
+    ('[C]({{ "docs/intro" | relURL }})', "[C](docs/intro)"),
+    ("![A]({{ base_url }}/img/x.png)", "![A](/img/x.png)"),
+    ("{{ page.title }} stays", "{{ page.title }} stays"),  # not an address: the article's own text
+])
+def test_a_base_address_tag_in_front_of_a_link_is_the_sites_address(written: str, meant: str) -> None:
+    assert clean(written, mdx=False) == meant
+
+
+def _project(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    (tmp_path / "assets").mkdir()
+    Image.new("RGB", (40, 20), "red").save(tmp_path / "assets" / "x.png")
+    return tmp_path
+
+
+def test_a_jekyll_post_with_liquid_image_paths_builds_with_its_images(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "post.md").write_text(
+        "---\ntitle: A post\n---\n\nBefore.\n\n![A chart]({{ site.baseurl }}/assets/x.png)\n\n"
+        '![Another]({{ "/assets/x.png" | relative_url }})\n', "utf-8")
+    results = {r.format: r.path for r in build([project / "post.md"], out=project / "out", project=project, parallel=False)}
+    with zipfile.ZipFile(results["docx"]) as package:
+        assert any(n.startswith("word/media/") for n in package.namelist())
+
+
+def test_an_mdx_page_builds_without_its_module_lines_in_the_text(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "page.mdx").write_text("---\ntitle: A page\n---\n" + MDX + "\n<Steps>\n\n1. First step\n\n</Steps>\n", "utf-8")
+    doc = read_document(project / "page.mdx")
+    text = " ".join(plain_text(b.children) for b in doc.blocks if b.kind == "paragraph")
+    assert "astrojs" not in text and "Banner.astro" not in text and "export" not in text
+    results = {r.format: r.path for r in build([project / "page.mdx"], out=project / "out", project=project, parallel=False)}
+    page = results["html"].read_text("utf-8")
+    assert "First step" in page and "@astrojs" not in page
+
+
+def test_a_noscript_fallback_image_is_shown_in_every_format(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "a.md").write_text(
+        '---\ntitle: Charts\n---\n\nResults:\n\n<noscript><img src="assets/x.png" alt="Chart one"></noscript>\n', "utf-8")
+    doc = read_document(project / "a.md")
+    assert [n.attrs.get("src") for n in doc.images()] == ["assets/x.png"]
+    results = {r.format: r.path for r in build([project / "a.md"], out=project / "out", project=project, parallel=False)}
+    assert 'alt="Chart one"' in results["html"].read_text("utf-8")
+    with zipfile.ZipFile(results["epub"]) as book:
+        assert any(n.endswith(".png") for n in book.namelist())
+
+
+def test_an_svgz_drawing_is_read_as_svg_and_a_gzip_bomb_is_refused(tmp_path: Path) -> None:
+    from publish.errors import SourceError
+
+    drawing = b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'
+    (tmp_path / "d.svgz").write_bytes(gzip.compress(drawing))
+    (tmp_path / "a.md").write_text("---\ntitle: Drawing\n---\n\nA drawing:\n\n![A box](d.svgz)\n", "utf-8")
+    results = {r.format: r.path for r in build([tmp_path / "a.md"], out=tmp_path / "out", project=tmp_path, parallel=False)}
+    with zipfile.ZipFile(results["epub"]) as book:
+        assert any(n.endswith(".svg") for n in book.namelist())
+    (tmp_path / "d.svgz").write_bytes(gzip.compress(b"<svg>" + b" " * (30 * 1024 * 1024)))
+    with pytest.raises(SourceError, match="inflates to more than"):
+        build([tmp_path / "a.md"], out=tmp_path / "out2", project=tmp_path, parallel=False)
+
+
+def test_a_keyword_with_a_comma_is_one_keyword_in_the_pdf_and_docx_and_verify_passes(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    (tmp_path / "a.md").write_text('---\ntitle: Ferries\nkeywords: [ferries, "harbour, renewal"]\n---\n\nText.\n', "utf-8")
+    results = {r.format: r.path for r in build([tmp_path / "a.md"], out=tmp_path / "out", project=tmp_path, parallel=False)}
+    assert PdfReader(results["pdf"]).metadata["/Keywords"] == "ferries; harbour, renewal"
+    with zipfile.ZipFile(results["docx"]) as package:
+        assert b"<cp:keywords>ferries; harbour, renewal</cp:keywords>" in package.read("docProps/core.xml")
