@@ -219,7 +219,8 @@ def classify(code: int | None, err: str) -> tuple[str, str]:
     """The outcome of one build and the first line that says why."""
     lines = [line for line in err.splitlines() if line.strip()]
     warnings = [line for line in lines if ": warning: " in line]
-    problems = [line for line in lines if ": warning: " not in line and not line.startswith(("wrote ", "verified ", "done in ", "unchanged "))]
+    problems = [line for line in lines if ": warning: " not in line and ": note: " not in line
+                and not line.startswith(("wrote ", "verified ", "done in ", "unchanged "))]
     if code is None:
         return "timeout", (problems or ["(no output)"])[-1]
     if "Traceback (most recent call last)" in err:

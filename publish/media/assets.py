@@ -170,6 +170,50 @@ def _read_image(target: Path, src: str, where: tuple[Path, int | None]) -> bytes
     return data
 
 
+#: The image types a ``name.*`` reference (MyST, Sphinx) is resolved to, in order of preference.
+_ANY_SUFFIX = (".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp")
+#: How many files of the project are looked through for an image named without its folder.
+MAX_NAME_SEARCH = 50_000
+_BY_NAME: dict[Path, dict[str, list[Path]]] = {}
+
+
+def _found_elsewhere(target: Path, src: str, doc: Document, project: Path, line: int | None) -> Path | None:
+    """An image that is not where its path says, found as the tool the article was written for
+    finds it: ``name.*`` (MyST, Sphinx) as the first of _ANY_SUFFIX that exists; a bare file name
+    (Obsidian, which links attachments by name) as the one file of that name in the project,
+    the nearest to the project's top if there are several, with a warning saying where."""
+    if target.name.endswith(".*"):
+        for suffix in _ANY_SUFFIX:
+            candidate = target.with_name(target.name[:-2] + suffix)
+            if candidate.is_file():
+                return candidate
+        return None
+    relative = unquote(urlsplit(src).path)
+    if "/" in relative:
+        return None
+    root = project.resolve()
+    if root not in _BY_NAME:
+        index: dict[str, list[Path]] = {}
+        seen = 0
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                index.setdefault(name, []).append(Path(folder) / name)
+            seen += len(files)
+            if seen > MAX_NAME_SEARCH:
+                break
+        _BY_NAME.clear()
+        _BY_NAME[root] = index
+    found = sorted(_BY_NAME[root].get(relative, []), key=lambda p: (len(p.parts), str(p)))
+    if not found:
+        return None
+    found_at = found[0].resolve()
+    if root not in found_at.parents:
+        return None
+    warn(f"image '{src}' is not beside the article; using {found_at.relative_to(root).as_posix()}, the file of that name in the project", doc.path, line)
+    return found_at
+
+
 def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
     """Find an image inside the project, refusing anything outside it or not an image."""
     where = (doc.path, line)
@@ -180,6 +224,8 @@ def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
             *where,
         )
     target = _inside(src, "image", doc, project, line)
+    if not target.exists():
+        target = _found_elsewhere(target, src, doc, project, line) or target
     data = _read_image(target, src, where)
     if data[:2] == b"\x1f\x8b":  # gzip: an .svgz drawing (the only compressed image a page shows)
         data = _gunzipped(data, src, where)

@@ -1,6 +1,6 @@
 """What other tools put in a Markdown body that is theirs, not the article's: MDX's ``import`` and
-``export`` lines, and the Liquid, Nunjucks and Hugo tags that only prefix a link with the site's
-base address. Each is taken out before the Markdown is parsed, line for line, so every line number
+``export`` lines, the Liquid, Nunjucks and Hugo tags that only prefix a link with the site's
+base address, and Obsidian's wiki links (``[[Note|text]]``, ``![[image.png]]``). Each is taken out before the Markdown is parsed, line for line, so every line number
 stays the file's; code blocks are left as they are (there, such lines are the article's text)."""
 from __future__ import annotations
 
@@ -18,6 +18,28 @@ _BASE = re.compile(r"\{\{-?\s*(?:site\.baseurl|site\.url|site\.base_url|base_url
 #: (Eleventy), ``{{ "x" | relURL }}`` (Hugo): the path is the link.
 _FILTERED = re.compile(r"""\{\{-?\s*(["'])([^"'{}\n]*)\1\s*\|\s*(?:relative_url|absolute_url|url|relURL|absURL|relLangURL|absLangURL)\s*-?\}\}""")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+#: An Obsidian wiki link or embed: ``[[Note]]``, ``[[Note#Heading|shown text]]``, ``![[picture.png|300]]``.
+_WIKI = re.compile(r"(!?)\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
+_PICTURE = re.compile(r"\.(png|jpe?g|gif|svg|webp|avif|bmp)$", re.I)
+
+
+def _wiki(match: re.Match[str]) -> str:
+    """A wiki link as Obsidian shows it: its text (the note's name, "Note > Heading" for a
+    heading in it); an embedded picture as a Markdown image of that file."""
+    embed, target, shown = match.group(1), match.group(2).strip(), match.group(3)
+    if embed and _PICTURE.search(target):
+        alt = "" if shown is None or shown.strip().isdigit() or re.fullmatch(r"\d+x\d+", shown.strip()) else shown.strip()
+        return f"![{alt}](<{target}>)"
+    if shown is not None and shown.strip():
+        return shown.strip()
+    note, _, heading = target.partition("#")
+    return f"{note} > {heading.lstrip('^')}" if note and heading else (note or heading.lstrip("^"))
+
+
+def _outside_code(line: str, change: "re.Pattern[str]", by: "object") -> str:
+    """The line with ``change`` made outside its inline code spans."""
+    parts = re.split(r"(`+[^`]*`+)", line)
+    return "".join(part if part.startswith("`") else change.sub(by, part) for part in parts)  # type: ignore[arg-type]
 
 
 def clean(body: str, mdx: bool) -> str:
@@ -48,5 +70,7 @@ def clean(body: str, mdx: bool) -> str:
             lines[i] = ""
             continue
         if "{{" in line:
-            lines[i] = _FILTERED.sub(lambda m: m.group(2), _BASE.sub("", line))
+            line = lines[i] = _FILTERED.sub(lambda m: m.group(2), _BASE.sub("", line))
+        if "[[" in line:
+            lines[i] = _outside_code(line, _WIKI, _wiki)
     return "\n".join(lines)

@@ -198,6 +198,11 @@ def _list(value: Any, key: str, path: Path, line: int | None, item: Callable[...
 def _date(value: Any, key: str, path: Path, line: int | None) -> dt.date:
     from .dates import DateProblem, parse_date
 
+    if isinstance(value, dict):  # MkDocs Material's blog: date: {created: 2024-01-31, updated: ...}
+        chosen = next((value[k] for k in ("created", "published", "date") if value.get(k) is not None), None)
+        if chosen is None:
+            raise _fail(path, line, f"'{key}' is a mapping without 'created': give the date itself, or 'created: YYYY-MM-DD'")
+        value = chosen
     try:
         return parse_date(value)
     except DateProblem as problem:

@@ -3,7 +3,9 @@ every metadata field, visible and in the format's own fields. Linear in the size
 from __future__ import annotations
 
 import re
+import unicodedata
 import zipfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -330,6 +332,123 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+#: Scripts whose PDF text PDFium cannot give back letter for letter in logical order: right-to-left
+#: ones (it reorders each line's runs by itself, and reads a lam-alef ligature's two letters
+#: backwards) and those shaped into reordered or stacked glyphs (an Indic vowel sign drawn before
+#: its consonant, Thai's sara am split in two), whose ToUnicode entries WeasyPrint writes per glyph.
+SHAPED_SCRIPTS = ("ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO", "DEVANAGARI", "BENGALI", "GURMUKHI", "GUJARATI",
+                  "ORIYA", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM", "SINHALA", "THAI", "LAO", "TIBETAN",
+                  "MYANMAR", "KHMER")
+#: Right-to-left scripts: PDFium gives back every letter, but each line's runs in visual order.
+RTL_SCRIPTS = frozenset({"ARABIC", "HEBREW", "SYRIAC", "THAANA", "NKO"})
+#: Of a paragraph in another shaped script, the share of letters the PDF may show as something
+#: else: WeasyPrint writes one ToUnicode entry per glyph, so a glyph drawn inside several clusters
+#: reads as the text of the first it was drawn in (a Bengali ঘ as a control character).
+SHAPED_SLACK = 0.2
+#: Scripts whose subscript and pre-base forms are glyphs of their own (Khmer's coeng ro, Myanmar's
+#: medials): more of their letters read as something else.
+STACKED_SLACK = {"KHMER": 0.35, "MYANMAR": 0.35, "TIBETAN": 0.35}
+#: Of a right-to-left paragraph, the share of letters that may lie outside the span looked in: a
+#: left-to-right run (a number, a Latin name) at a line's end is drawn on that line's far side.
+RTL_SLACK = 0.05
+
+
+def _slack(letters: int, share: float) -> int:
+    """How many of a paragraph's letters may be missed: its share, rounded up from three letters."""
+    return -(-int(letters * share * 100) // 100) if letters >= 3 else 0
+
+
+#: How far ahead in the PDF's letters the next letter of such a paragraph is looked for.
+_LOOKAHEAD = 6
+
+
+def _shaped_script(text: str) -> str | None:
+    """The first shaped script (SHAPED_SCRIPTS) a text has letters of, or None."""
+    for char in text:
+        if ord(char) >= 0x0590 and char.isalpha():
+            name = unicodedata.name(char, "")
+            for script in SHAPED_SCRIPTS:
+                if name.startswith(script):
+                    return script
+    return None
+
+
+def _letters(text: str) -> str:
+    """The base letters and digits of a text: compatibility-decomposed (Arabic presentation forms,
+    Thai sara am), marks, joiners and punctuation left out."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c)[0] in "LN")
+
+
+def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 0) -> tuple[int, int]:
+    """Where a paragraph of a shaped script is in a PDF's key from ``start``: the place by which
+    half of its letters were seen (the next paragraph is looked for from there) and the place by
+    which all were, or (-1, -1). The span looked in ends 30% and 20 characters past the
+    paragraph's length after ``reach`` (where the paragraph before was seen whole).
+
+    A right-to-left paragraph must have every letter there, in any order (PDFium orders each line's
+    runs visually and reverses a lam-alef's letters). Another shaped script's letters must come in
+    their order, each within a few letters of the one before, but for SHAPED_SLACK of them (the
+    glyphs WeasyPrint maps to other text): marks are left out, as Indic vowel signs are drawn before
+    their consonants."""
+    source = _letters(key)
+    if not source:
+        return -1, -1
+    text = got.key
+    end = min(len(text), max(start, reach) + int(1.3 * len(key)) + 20)
+    places = [(index, letter) for index in range(start, end) for letter in _letters(text[index])]
+    half_at = len(source) // 2
+    if script in RTL_SCRIPTS:
+        need = Counter(source)
+        wanted = len(source) - _slack(len(source), RTL_SLACK)
+        covered, half = 0, -1
+        for index, letter in places:
+            if need[letter] > 0:
+                need[letter] -= 1
+                covered += 1
+                if covered == half_at + 1:
+                    half = index + 1
+                if covered == wanted:
+                    # the letters may all be seen before the paragraph's last line ends (each line's
+                    # runs are in visual order): it reaches at least its own length on
+                    return max(half, start), max(index + 1, max(start, reach) + len(key))
+        return -1, -1
+    best = (0, -1, start)  # letters matched, the half place, the last place
+    # the paragraph may start at any place of one of its first letters (the very first may be one
+    # of the glyphs read as something else)
+    anchors = [(first, k) for first in range(min(3, len(source))) for k, (_, letter) in enumerate(places) if letter == source[first]][:96]
+    for first, anchor in anchors:
+        matched, j, half, last, misses = 1, anchor + 1, -1, places[anchor][0] + 1, 0
+        for number, letter in enumerate(source[first + 1:], first + 1):
+            found = next((k for k in range(j, min(len(places), j + _LOOKAHEAD + 2 * misses)) if places[k][1] == letter), -1)
+            if found >= 0:
+                j, misses = found + 1, 0
+                matched += 1
+                last = places[found][0] + 1
+            else:
+                misses += 1
+            if number == half_at:
+                half = last
+        if matched > best[0]:
+            best = (matched, half, last)
+    matched, half, last = best
+    if matched < len(source) - _slack(len(source), STACKED_SLACK.get(script, SHAPED_SLACK)):
+        return -1, -1
+    return max(half, start), last
+
+
+def shows_shaped(got: Extracted, value: str, script: str) -> bool:
+    """Whether a PDF shows a value of a shaped script somewhere, read as find_shaped reads a
+    paragraph: a span of its length is tried every quarter of it along the text."""
+    key = layout_key(value)
+    step = max(1, len(key) // 4)
+    return any(find_shaped(got, key, start, script, start)[1] >= 0 for start in range(0, max(1, len(got.key) - len(key) // 2), step))
+
+
+def _shown_shaped(got: Extracted, value: str) -> bool:
+    script = _shaped_script(value)
+    return script is not None and shows_shaped(got, value, script)
+
+
 def compare(doc: Document, view: View, fmt: str, got: Extracted,
             undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
     """The report cells of one output (its body and each field) and notes (paragraphs far out of order).
@@ -344,6 +463,7 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     drawless = {c for chars in (undrawn or {}).values() for c in chars}
     remarks: list[str] = []
     position = 0
+    reach = 0  # where the last paragraph of a shaped script was seen whole (see find_shaped)
     paragraphs = _paragraphs(doc)
     unchecked = 0
     for number, (line, paragraph, edges) in enumerate(paragraphs):
@@ -361,6 +481,12 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
         if found >= 0:
             position = found + len(key)
             continue
+        script = _shaped_script(key) if fmt == "pdf" else None
+        if script is not None:
+            middle, end = find_shaped(got, key, position, script, reach)
+            if end >= 0:
+                position, reach = middle, end
+                continue
         if whole is not got and find_paragraph(whole, key, edges) >= 0:  # a line the flow took for a marker or a note is the article's
             continue
         glued = _with_markers(key, got, position, edges)
@@ -393,7 +519,7 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
             continue
         status, why = OK, ""
         where = f"line {check.line}: " if check.line else ""
-        hidden = [v for v in check.visible if not got.shows(v)]
+        hidden = [v for v in check.visible if not got.shows(v) and not (fmt == "pdf" and _shown_shaped(got, v))]
         if hidden:
             value = hidden[0]
             cut = "…" if len(value) > 2 * CONTEXT else ""

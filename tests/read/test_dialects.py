@@ -125,3 +125,62 @@ def test_a_keyword_with_a_comma_is_one_keyword_in_the_pdf_and_docx_and_verify_pa
     assert PdfReader(results["pdf"]).metadata["/Keywords"] == "ferries; harbour, renewal"
     with zipfile.ZipFile(results["docx"]) as package:
         assert b"<cp:keywords>ferries; harbour, renewal</cp:keywords>" in package.read("docProps/core.xml")
+
+
+@pytest.mark.parametrize(("written", "meant"), [
+    ("See [[Note]] and [[Note#Part|the part]].", "See Note and the part."),
+    ("[[Other#Heading]]", "Other > Heading"),
+    ("![[pic one.png]]", "![](<pic one.png>)"),
+    ("![[pic.png|300]]", "![](<pic.png>)"),
+    ("![[pic.png|A caption]]", "![A caption](<pic.png>)"),
+    ("![[Some note]]", "Some note"),  # an embedded note is named, not inlined
+    ("code `[[x]]` stays", "code `[[x]]` stays"),
+])
+def test_an_obsidian_wiki_link_reads_as_obsidian_shows_it(written: str, meant: str) -> None:
+    assert clean(written, mdx=False) == meant
+
+
+def test_an_image_named_without_its_folder_is_found_in_the_project_as_obsidian_finds_it(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "notes").mkdir()
+    (project / "notes" / "a.md").write_text("---\ntitle: A note\n---\n\nLook:\n\n![[x.png]]\n\n![Also](x.png#part)\n", "utf-8")
+    from publish.errors import collecting
+
+    with collecting() as warnings:
+        results = {r.format: r.path for r in build([project / "notes" / "a.md"], out=project / "out", project=project, parallel=False)}
+    assert any("using assets/x.png" in str(w.message if hasattr(w, "message") else w) for w in warnings.items), warnings.items
+    with zipfile.ZipFile(results["epub"]) as book:
+        assert any(n.endswith(".png") for n in book.namelist())
+
+
+def test_a_myst_image_with_any_suffix_is_the_file_that_exists(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    (project / "a.md").write_text('---\ntitle: Fish\n---\n\nA fish:\n\n<img src="assets/x.*" alt="fishy">\n', "utf-8")
+    results = {r.format: r.path for r in build([project / "a.md"], formats=["epub"], out=project / "out", project=project, parallel=False)}
+    with zipfile.ZipFile(results["epub"]) as book:
+        assert any(n.endswith(".png") for n in book.namelist())
+
+
+def test_a_mkdocs_material_date_mapping_is_its_created_date(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("---\ntitle: Post\ndate:\n  created: 2024-01-31\n  updated: 2024-02-02\n---\n\nText.\n", "utf-8")
+    assert str(read_document(tmp_path / "a.md").meta.date) == "2024-01-31"
+
+
+def test_an_image_python_docx_cannot_parse_is_embedded_as_png(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docx.text.run import Run
+
+    project = _project(tmp_path)
+    (project / "a.md").write_text("---\ntitle: A photo\n---\n\nA photo:\n\n![Red](assets/x.png)\n", "utf-8")
+    real, calls = Run.add_picture, []
+
+    def picky(self, stream, *args, **kwargs):  # refuses the first bytes it is given, as it does some JPEGs
+        calls.append(stream.getvalue()[:8])
+        if len(calls) == 1:
+            raise ValueError("")
+        return real(self, stream, *args, **kwargs)
+
+    monkeypatch.setattr(Run, "add_picture", picky)
+    [result] = build([project / "a.md"], formats=["docx"], out=project / "out", project=project, parallel=False)
+    assert len(calls) == 2 and calls[1].startswith(b"\x89PNG")
+    with zipfile.ZipFile(result.path) as package:
+        assert any(n.startswith("word/media/") for n in package.namelist())

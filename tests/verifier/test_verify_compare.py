@@ -765,3 +765,38 @@ def test_a_changed_paragraph_is_placed_at_its_first_likeness_after_the_one_befor
     source = f"---\ntitle: T\n---\n\n{first}\n\n{second}\n\n{third}\n"
     body, _ = _body(tmp_path, source, [first, second.replace("wait", "rest"), third])
     assert body[2].startswith("line 7: found up to “…on Monday that it would ”, then the output has “rest.")
+
+
+ARABIC = "السلام عليكم ورحمة الله، هذه فقرة لاختبار النص العربي مع كلمة JavaScript ورقم 2024 في الوسط."
+#: What PDFium gives back of ARABIC set right to left: each line's runs in visual order, the
+#: lam-alef ligatures' letters reversed, the full stop at the line's start.
+ARABIC_PDF = "السالم عليكم ورحمة الله، هذه فقرة الختبار النص\nورقم 2024 في JavaScript العربي مع كلمة\n.الوسط"
+HINDI = "नमस्ते दुनिया, यह हिंदी का एक अनुच्छेद है। किताब और विद्यालय।"
+#: WeasyPrint maps the glyph of a vowel sign drawn before its consonant to what PDFium shows as ɟ.
+HINDI_PDF = "नमस्ते दुɟनया, यह ɫहदी का एक अनुच्छेद है। ɟकताब और\nɟविद्यालय।"
+THAI = "สวัสดีครับ นี่คือการทดสอบภาษาไทย ทำได้ สำหรับ น้ำ"
+THAI_PDF = "สวัสดีครับ นี่คือการทดสอบภาษาไทย ท;าได้ ส;าหรับ\nน;1า"
+
+
+@pytest.mark.parametrize(("text", "shown"), [(ARABIC, ARABIC_PDF), (HINDI, HINDI_PDF), (THAI, THAI_PDF)], ids=["arabic", "hindi", "thai"])
+def test_a_shaped_script_paragraph_is_found_in_a_pdf_whatever_order_pdfium_reads_its_letters_in(tmp_path, text, shown):
+    doc, view = _article(tmp_path, f"---\ntitle: Shaped\n---\n\n{text}\n\nA closing line in Latin.\n")
+    cells, _ = compare(doc, view, "pdf", Extracted(f"Shaped\n{shown}\nA closing line in Latin.", {}))
+    assert dict((name, status) for name, status, _ in cells)["body"] == "ok"
+    # the other formats keep text as text: there the same reading is a loss
+    cells, _ = compare(doc, view, "epub", Extracted(f"Shaped\n{shown}\nA closing line in Latin.", {}))
+    assert dict((name, status) for name, status, _ in cells)["body"] == "missing"
+
+
+@pytest.mark.parametrize(("text", "shown", "cut"), [
+    (ARABIC, ARABIC_PDF, "ورحمة الله، هذه فقرة"), (HINDI, HINDI_PDF, "यह ɫहदी का एक अनुच्छेद"), (THAI, THAI_PDF, "นี่คือการทดสอบภาษาไทย"),
+], ids=["arabic", "hindi", "thai"])
+def test_a_shaped_script_paragraph_that_lost_words_or_is_gone_is_missing_from_the_pdf(tmp_path, text, shown, cut):
+    second = "فقرة ثانية قصيرة." if text is ARABIC else "दूसरा अनुच्छेद।" if text is HINDI else "ย่อหน้าที่สอง"
+    doc, view = _article(tmp_path, f"---\ntitle: Shaped\n---\n\n{text}\n\n{second}\n")
+    damaged = shown.replace(cut, "")
+    assert damaged != shown
+    cells, _ = compare(doc, view, "pdf", Extracted(f"Shaped\n{damaged}\n{second}", {}))
+    assert dict((name, status) for name, status, _ in cells)["body"] == "missing", "words lost inside the paragraph"
+    cells, _ = compare(doc, view, "pdf", Extracted(f"Shaped\n{second}", {}))
+    assert dict((name, status) for name, status, _ in cells)["body"] == "missing", "the whole paragraph lost"

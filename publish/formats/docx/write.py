@@ -287,8 +287,12 @@ class DocxWriter:
         run = paragraph.add_run()
         try:
             shape = run.add_picture(io.BytesIO(asset.data))
-        except Exception as exc:  # python-docx raises its own types for unreadable images
-            raise OutputError(f"cannot embed image '{asset.src}' in the DOCX: {exc}", self.job.doc.path, node.line) from None
+        except Exception:  # python-docx's own header parser refuses some valid files (JPEG markers it does not know)
+            try:
+                shape = run.add_picture(io.BytesIO(_as_png(asset.data)))
+            except Exception as exc:
+                raise OutputError(f"cannot embed image '{asset.src}' in the DOCX: {type(exc).__name__} {exc}".rstrip(),
+                                  self.job.doc.path, node.line) from None
         width, height = int(shape.width), max(int(shape.height), 1)
         asked_w = _emu(node.attrs.get("width"), self.text_width)
         asked_h = _emu(node.attrs.get("height"), self.text_height)
@@ -760,6 +764,16 @@ def _emu(value: object, whole: int) -> int:
                 return int(number * _EMU[unit])
             return int(number * 12 * 12700)  # em: the body size, about 12 pt
     return 0
+
+
+def _as_png(data: bytes) -> bytes:
+    """An image Pillow can read, written again as PNG (for a file python-docx cannot parse)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        out = io.BytesIO()
+        image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
 
 
 def _bookmark_name(slug: str) -> str:
