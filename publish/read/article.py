@@ -285,10 +285,11 @@ def read_document(path: str | Path) -> Document:
         raise SourceError("the article is empty; it needs a title and some text", path, 1)
     front = split_front_matter(text, path)
     meta = parse_metadata(front.raw, front.lines, path, front.start_line)
-    from .dialects import clean
+    from .dialects import clean, notes_near
     from .markdown import parse_blocks
 
-    blocks, footnotes = parse_blocks(clean(front.body, mdx=path.suffix.lower() == ".mdx"), front.offset, path)
+    notes = notes_near(path) if "[[" in front.body else frozenset()
+    blocks, footnotes = parse_blocks(clean(front.body, mdx=path.suffix.lower() == ".mdx", notes=notes), front.offset, path)
     complete(meta, blocks, path, front.start_line)
     return Document(
         path=path,

@@ -5,6 +5,7 @@ stays the file's; code blocks are left as they are (there, such lines are the ar
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 #: An MDX module line: ``import X from "y"``, ``import { A, B } from 'y';``, ``import "y"``.
 _IMPORT = re.compile(r"""^import\s+(?:[\w$*{}\s,]+?\s+from\s+)?(["'])[^"'\n]+\1;?\s*$""")
@@ -17,23 +18,47 @@ _BASE = re.compile(r"\{\{-?\s*(?:site\.baseurl|site\.url|site\.base_url|base_url
 #: A path passed through a URL filter: ``{{ "/x" | relative_url }}`` (Jekyll), ``{{ '/x' | url }}``
 #: (Eleventy), ``{{ "x" | relURL }}`` (Hugo): the path is the link.
 _FILTERED = re.compile(r"""\{\{-?\s*(["'])([^"'{}\n]*)\1\s*\|\s*(?:relative_url|absolute_url|url|relURL|absURL|relLangURL|absLangURL)\s*-?\}\}""")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")  # in a list item or a quote too
 #: An Obsidian wiki link or embed: ``[[Note]]``, ``[[Note#Heading|shown text]]``, ``![[picture.png|300]]``.
 _WIKI = re.compile(r"(!?)\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
 _PICTURE = re.compile(r"\.(png|jpe?g|gif|svg|webp|avif|bmp)$", re.I)
 
 
-def _wiki(match: re.Match[str]) -> str:
+def _wiki(match: re.Match[str], notes: frozenset[str]) -> str:
     """A wiki link as Obsidian shows it: its text (the note's name, "Note > Heading" for a
-    heading in it); an embedded picture as a Markdown image of that file."""
+    heading in it); an embedded picture as a Markdown image of that file. A ``[[name]]`` that
+    names no note of ``notes`` is text ("[[Prototype]]", as the ECMAScript spec writes)."""
     embed, target, shown = match.group(1), match.group(2).strip(), match.group(3)
     if embed and _PICTURE.search(target):
         alt = "" if shown is None or shown.strip().isdigit() or re.fullmatch(r"\d+x\d+", shown.strip()) else shown.strip()
         return f"![{alt}](<{target}>)"
+    note, _, heading = target.partition("#")
+    if note.strip().casefold() not in notes:
+        return match.group(0)
     if shown is not None and shown.strip():
         return shown.strip()
-    note, _, heading = target.partition("#")
     return f"{note} > {heading.lstrip('^')}" if note and heading else (note or heading.lstrip("^"))
+
+
+#: How many files are looked through for the notes a wiki link may name.
+MAX_NOTES = 20_000
+
+
+def notes_near(article: Path) -> frozenset[str]:
+    """The names of the Markdown notes a wiki link in ``article`` may name: those in its folder and
+    below its grandparent (a vault's notes link across folders), casefolded, without ``.md``."""
+    import os
+
+    top = article.resolve().parent.parent.parent
+    found: set[str] = set()
+    seen = 0
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.update(name[:-3].casefold() for name in files if name.endswith(".md"))
+        seen += len(files)
+        if seen > MAX_NOTES:
+            break
+    return frozenset(found)
 
 
 def _outside_code(line: str, change: "re.Pattern[str]", by: "object") -> str:
@@ -42,10 +67,11 @@ def _outside_code(line: str, change: "re.Pattern[str]", by: "object") -> str:
     return "".join(part if part.startswith("`") else change.sub(by, part) for part in parts)  # type: ignore[arg-type]
 
 
-def clean(body: str, mdx: bool) -> str:
+def clean(body: str, mdx: bool, notes: frozenset[str] = frozenset()) -> str:
     """The body without other tools' module lines and base-address tags, with as many lines as
     before. ``mdx``: the file is MDX, where every top-level ``import``/``export`` line is code;
-    elsewhere only lines that are exactly an ES module import are (react.dev writes MDX in .md)."""
+    elsewhere only lines that are exactly an ES module import are (react.dev writes MDX in .md).
+    ``notes``: the note names a wiki link may name (notes_near)."""
     lines = body.split("\n")
     fence: str | None = None
     exporting = 0  # open braces of a multi-line export still to close
@@ -72,5 +98,5 @@ def clean(body: str, mdx: bool) -> str:
         if "{{" in line:
             line = lines[i] = _FILTERED.sub(lambda m: m.group(2), _BASE.sub("", line))
         if "[[" in line:
-            lines[i] = _outside_code(line, _WIKI, _wiki)
+            lines[i] = _outside_code(line, _WIKI, lambda m: _wiki(m, notes))
     return "\n".join(lines)

@@ -358,8 +358,6 @@ def _slack(letters: int, share: float) -> int:
     return -(-int(letters * share * 100) // 100) if letters >= 3 else 0
 
 
-#: How far ahead in the PDF's letters the next letter of such a paragraph is looked for.
-_LOOKAHEAD = 6
 
 
 def _shaped_script(text: str) -> str | None:
@@ -412,25 +410,19 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
                     # runs are in visual order): it reaches at least its own length on
                     return max(half, start), max(index + 1, max(start, reach) + len(key))
         return -1, -1
-    best = (0, -1, start)  # letters matched, the half place, the last place
-    # the paragraph may start at any place of one of its first letters (the very first may be one
-    # of the glyphs read as something else)
-    anchors = [(first, k) for first in range(min(3, len(source))) for k, (_, letter) in enumerate(places) if letter == source[first]][:96]
-    for first, anchor in anchors:
-        matched, j, half, last, misses = 1, anchor + 1, -1, places[anchor][0] + 1, 0
-        for number, letter in enumerate(source[first + 1:], first + 1):
-            found = next((k for k in range(j, min(len(places), j + _LOOKAHEAD + 2 * misses)) if places[k][1] == letter), -1)
-            if found >= 0:
-                j, misses = found + 1, 0
-                matched += 1
-                last = places[found][0] + 1
-            else:
-                misses += 1
-            if number == half_at:
-                half = last
-        if matched > best[0]:
-            best = (matched, half, last)
-    matched, half, last = best
+    # the letters in their order, as difflib aligns them (a letter read as another one, or one
+    # the PDF added, leaves the rest aligned)
+    from difflib import SequenceMatcher
+
+    shown = "".join(letter for _, letter in places)
+    matched, half, last = 0, -1, start
+    for block in SequenceMatcher(None, source, shown, autojunk=False).get_matching_blocks():
+        if not block.size:
+            continue
+        if half < 0 and matched + block.size > half_at:
+            half = places[block.b + (half_at - matched)][0] + 1
+        matched += block.size
+        last = places[block.b + block.size - 1][0] + 1
     if matched < len(source) - _slack(len(source), STACKED_SLACK.get(script, SHAPED_SLACK)):
         return -1, -1
     return max(half, start), last
@@ -438,10 +430,11 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
 
 def shows_shaped(got: Extracted, value: str, script: str) -> bool:
     """Whether a PDF shows a value of a shaped script somewhere, read as find_shaped reads a
-    paragraph: a span of its length is tried every quarter of it along the text."""
+    paragraph: from each place one of its first letters is shown (the first 200 of them)."""
     key = layout_key(value)
-    step = max(1, len(key) // 4)
-    return any(find_shaped(got, key, start, script, start)[1] >= 0 for start in range(0, max(1, len(got.key) - len(key) // 2), step))
+    firsts = set(_letters(key)[:3])
+    starts = [i for i, char in enumerate(got.key) if char in firsts][:200]
+    return any(find_shaped(got, key, max(0, start - 2), script, max(0, start - 2))[1] >= 0 for start in starts)
 
 
 def _shown_shaped(got: Extracted, value: str) -> bool:
@@ -484,6 +477,11 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
         script = _shaped_script(key) if fmt == "pdf" else None
         if script is not None:
             middle, end = find_shaped(got, key, position, script, reach)
+            if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
+                firsts = set(_letters(key)[:3])
+                starts = [i for i, char in enumerate(text) if char in firsts][:200]
+                middle, end = next((found for start in starts
+                                    if (found := find_shaped(got, key, max(0, start - 2), script, max(0, start - 2)))[1] >= 0), (-1, -1))
             if end >= 0:
                 position, reach = middle, end
                 continue

@@ -137,7 +137,22 @@ def test_a_keyword_with_a_comma_is_one_keyword_in_the_pdf_and_docx_and_verify_pa
     ("code `[[x]]` stays", "code `[[x]]` stays"),
 ])
 def test_an_obsidian_wiki_link_reads_as_obsidian_shows_it(written: str, meant: str) -> None:
-    assert clean(written, mdx=False) == meant
+    assert clean(written, mdx=False, notes=frozenset({"note", "other", "some note"})) == meant
+
+
+def test_a_double_bracket_that_names_no_note_is_text() -> None:
+    """javascript.info writes the spec's internal slots, [[Prototype]], in prose and code."""
+    text = "Every object has [[Prototype]].\n\n  ```js\n  let g = f(); // g.[[Environment]]\n  ```"
+    assert clean(text, mdx=False, notes=frozenset({"note"})) == text
+
+
+def test_the_notes_a_wiki_link_may_name_are_those_of_the_vault_around_the_article(tmp_path: Path) -> None:
+    from publish.read.dialects import notes_near
+
+    (tmp_path / "vault" / "en" / "Plugins").mkdir(parents=True)
+    (tmp_path / "vault" / "en" / "Getting started.md").write_text("x")
+    (tmp_path / "vault" / "en" / "Plugins" / "Canvas.md").write_text("x")
+    assert notes_near(tmp_path / "vault" / "en" / "Plugins" / "Canvas.md") >= {"getting started", "canvas"}
 
 
 def test_an_image_named_without_its_folder_is_found_in_the_project_as_obsidian_finds_it(tmp_path: Path) -> None:
