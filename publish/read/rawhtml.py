@@ -91,6 +91,26 @@ MAX_INLINE_DEPTH = 16
 _INLINE_CONTAINERS = frozenset({"summary", "figcaption", "caption", "term", "cell", "heading", "paragraph"})
 
 
+#: HTML's own elements that are neither mapped nor dropped above: their title attribute is a tooltip.
+_HTML_OTHERS = frozenset({
+    "img", "a", "br", "abbr", "acronym", "font", "small", "big", "q", "bdi", "bdo", "time", "data", "label",
+    "output", "meter", "progress", "picture", "legend", "fieldset", "option", "optgroup", "ruby", "rt", "rp",
+    "blink", "marquee", "nobr", "image", "input", "area",
+})
+
+
+def _component_title(tag: str, attrs: dict[str, str | None]) -> str | None:
+    """The heading an MDX or JSX component shows (``<Card title="…">``, ``<TabItem label="…">``),
+    for a tag that is no HTML element; None for HTML's own tags, whose title is a tooltip."""
+    if tag in INLINE_KINDS or tag in BLOCK_KINDS or tag in INLINE_HOLDERS or tag in _HTML_OTHERS or tag in DROPPED:
+        return None
+    for name in ("title", "label", "heading"):
+        value = " ".join((attrs.get(name) or "").split())
+        if value and not value.startswith("{"):
+            return value
+    return None
+
+
 def _classes(attrs: dict[str, str | None]) -> list[str]:
     return (attrs.get("class") or "").split()
 
@@ -413,6 +433,11 @@ class Builder:
                 node.attrs["level"] = int(tag[1])
             self._open_block(tag, node, stack)
         else:
+            title = _component_title(tag, attrs)
+            if title:  # an MDX component's card or tab title is text its page shows
+                self._close_sink(stack)
+                strong = self.make("strong", line, children=[self.make("text", line, text=title)])
+                stack[-1].children.append(self.make("paragraph", line, children=[strong]))
             self._inline_event("start", (tag, attrs), self._sink_for(stack, line), line, self._blocks)
 
     def _block_node(self, tag: str, attrs: dict[str, str | None], line: int | None) -> Node:

@@ -199,3 +199,15 @@ def test_an_image_python_docx_cannot_parse_is_embedded_as_png(tmp_path: Path, mo
     assert len(calls) == 2 and calls[1].startswith(b"\x89PNG")
     with zipfile.ZipFile(result.path) as package:
         assert any(n.startswith("word/media/") for n in package.namelist())
+
+
+def test_an_mdx_components_title_is_shown_and_an_html_tooltip_is_not(tmp_path: Path) -> None:
+    (tmp_path / "a.mdx").write_text(
+        '---\ntitle: Cards\n---\n\n<CardGrid>\n  <Card title="What will you build?" icon="laptop">\n    Explore the themes.\n  </Card>\n'
+        '  <TabItem label="npm">\n    Run the installer.\n  </TabItem>\n</CardGrid>\n\n'
+        '<p>An <abbr title="HyperText Markup Language">HTML</abbr> page.</p>\n', "utf-8")
+    doc = read_document(tmp_path / "a.mdx")
+    strong = [plain_text(n.children) for b in doc.blocks for n in b.walk() if n.kind == "strong"]
+    assert strong == ["What will you build?", "npm"]
+    text = " ".join(plain_text([n]) for n in doc.blocks)
+    assert "Explore the themes." in text and "Run the installer." in text and "HyperText" not in text
