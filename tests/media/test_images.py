@@ -152,3 +152,18 @@ def test_an_svg_that_cannot_be_drawn_stops_the_docx_with_the_images_line_not_a_t
         build([tmp_path / "a.md"], formats=["docx"], out=tmp_path / "out", project=tmp_path, parallel=False)
     assert (Path(caught.value.path).name, caught.value.line) == ("a.md", 7)
     assert not (tmp_path / "out" / "a.docx").exists()
+
+
+def test_the_labels_of_an_svg_figure_are_not_read_as_the_articles_text(tmp_path: Path) -> None:
+    """PDFium reads the words an SVG drawing draws (a diagram's labels) in among the paragraphs;
+    the PDF's read-back leaves out what is marked as a figure, and the text around it is checked."""
+    from publish.builder.pipeline import build
+    from publish.formats.pdf.read import read_back
+
+    labels = "".join(f'<text x="10" y="{20 + 20 * n}">Zebralabel{n} drawn</text>' for n in range(8))
+    (tmp_path / "d.svg").write_bytes(f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200">{labels}</svg>'.encode())
+    paragraph = "A paragraph long enough to be set on several lines of a column, around a diagram. " * 6
+    (tmp_path / "a.md").write_text(f"---\ntitle: Diagram\n---\n\n{paragraph}\n\n![](d.svg)\n\n{paragraph}\n", "utf-8")
+    results = {r.format: r.path for r in build([tmp_path / "a.md"], formats=["pdf"], out=tmp_path / "out", project=tmp_path, parallel=False)}
+    text = read_back(results["pdf"]).text
+    assert "Zebralabel" not in text and " ".join(text.split()).count("around a diagram") == 12

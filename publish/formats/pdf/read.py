@@ -39,11 +39,17 @@ def page_texts(path: Path) -> tuple[list[str], bool]:
             textpage = page.get_textpage()
             art = _art_box(page)
             bounded = bounded and art is not None
+            figures = _figure_texts(page)
+            bounds = None
             if art:
                 # above and below the content area: the running heads and folios; but a table too wide
                 # for its column may run into the side margins, and is still there to read
                 width = page.get_width()
-                text = textpage.get_text_bounded(min(0, art[0]), art[1], max(width, art[2]), art[3])
+                bounds = (min(0, art[0]), art[1], max(width, art[2]), art[3])
+            if figures:
+                text = _text_outside(textpage, figures, bounds)
+            elif bounds:
+                text = textpage.get_text_bounded(*bounds)
             else:
                 text = textpage.get_text_range()
             pages.append(text.translate(_NOT_TEXT))
@@ -52,6 +58,50 @@ def page_texts(path: Path) -> tuple[list[str], bool]:
         return pages, bounded
     finally:
         pdf.close()
+
+
+def _figure_texts(page) -> set[int]:  # type: ignore[no-untyped-def]
+    """The text objects a page draws inside a figure (marked content tagged /Figure: the labels of
+    an SVG drawing), by address: a picture's words are not the article's running text."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    found = set()
+    name = (ctypes.c_ushort * 16)()
+    size = ctypes.c_ulong()
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, index)
+        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
+            continue
+        for number in range(raw.FPDFPageObj_CountMarks(obj)):
+            raw.FPDFPageObjMark_GetName(raw.FPDFPageObj_GetMark(obj, number), name, ctypes.sizeof(name), ctypes.byref(size))
+            if bytes(name)[: max(0, size.value - 2)] == "Figure".encode("utf-16-le"):
+                found.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+                break
+    return found
+
+
+def _text_outside(textpage, figures: set[int], bounds: tuple[float, float, float, float] | None) -> str:  # type: ignore[no-untyped-def]
+    """The page's text character by character, as get_text_range gives it, less the characters of
+    the ``figures`` text objects and (with ``bounds``: left, bottom, right, top) those outside."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    left, bottom, right, top = (ctypes.c_double() for _ in range(4))
+    chars = []
+    for index in range(raw.FPDFText_CountChars(textpage.raw)):
+        obj = raw.FPDFText_GetTextObject(textpage.raw, index)
+        if obj and (ctypes.cast(obj, ctypes.c_void_p).value or 0) in figures:
+            continue
+        if bounds and obj and raw.FPDFText_GetCharBox(textpage.raw, index, *(ctypes.byref(v) for v in (left, right, bottom, top))):
+            x, y = (left.value + right.value) / 2, (bottom.value + top.value) / 2
+            if not (bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]):
+                continue
+        code = raw.FPDFText_GetUnicode(textpage.raw, index)
+        chars.append(chr(code) if code else "")
+    return "".join(chars)
 
 
 #: The Info dictionary keys read back: the standard ones and those publish adds (pdf.custom_info).
