@@ -374,7 +374,7 @@ def _shaped_script(text: str) -> str | None:
 def _letters(text: str) -> str:
     """The base letters and digits of a text: compatibility-decomposed (Arabic presentation forms,
     Thai sara am), marks, joiners and punctuation left out."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c)[0] in "LN")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c)[0] in "LN" and c != "\u0640")  # not the tatweel, a stretch
 
 
 def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 0) -> tuple[int, int]:
@@ -430,11 +430,14 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
 
 def shows_shaped(got: Extracted, value: str, script: str) -> bool:
     """Whether a PDF shows a value of a shaped script somewhere, read as find_shaped reads a
-    paragraph: from each place one of its first letters is shown (the first 200 of them)."""
+    paragraph: from each place one of its first letters is shown (the first 200 of them), or for a
+    right-to-left value from its length before."""
     key = layout_key(value)
     firsts = set(_letters(key)[:3])
     starts = [i for i, char in enumerate(got.key) if char in firsts][:200]
-    return any(find_shaped(got, key, max(0, start - 2), script, max(0, start - 2))[1] >= 0 for start in starts)
+    # a right-to-left line may put a left-to-right run before the value's first letter
+    back = len(key) if script in RTL_SCRIPTS else 2
+    return any(find_shaped(got, key, max(0, start - back), script, max(0, start - back))[1] >= 0 for start in starts)
 
 
 def _shown_shaped(got: Extracted, value: str) -> bool:

@@ -800,3 +800,10 @@ def test_a_shaped_script_paragraph_that_lost_words_or_is_gone_is_missing_from_th
     assert dict((name, status) for name, status, _ in cells)["body"] == "missing", "words lost inside the paragraph"
     cells, _ = compare(doc, view, "pdf", Extracted(f"Shaped\n{second}", {}))
     assert dict((name, status) for name, status, _ in cells)["body"] == "missing", "the whole paragraph lost"
+
+
+def test_a_right_to_left_title_with_a_latin_run_is_found_in_the_pdf_as_pdfium_orders_it(tmp_path):
+    doc, view = _article(tmp_path, "---\ntitle: الوسيط Proxy و الـReflect\n---\n\nA body line.\n")
+    rows = lambda text: dict((n, s) for n, s, _ in compare(doc, view, "pdf", Extracted(text, {}))[0])  # noqa: E731
+    assert rows("Reflectو الـ Proxy الوسيط\nA body line.")["title"] == "ok"  # PDFium: the runs in visual order
+    assert rows("Reflectو الـ الوسيط\nA body line.")["title"] == "missing"  # "Proxy" lost
