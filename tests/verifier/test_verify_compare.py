@@ -804,6 +804,8 @@ def test_a_shaped_script_paragraph_that_lost_words_or_is_gone_is_missing_from_th
 
 def test_a_right_to_left_title_with_a_latin_run_is_found_in_the_pdf_as_pdfium_orders_it(tmp_path):
     doc, view = _article(tmp_path, "---\ntitle: الوسيط Proxy و الـReflect\n---\n\nA body line.\n")
-    rows = lambda text: dict((n, s) for n, s, _ in compare(doc, view, "pdf", Extracted(text, {}))[0])  # noqa: E731
-    assert rows("Reflectو الـ Proxy الوسيط\nA body line.")["title"] == "ok"  # PDFium: the runs in visual order
-    assert rows("Reflectو الـ الوسيط\nA body line.")["title"] == "missing"  # "Proxy" lost
+    meta = {"title": ["الوسيط Proxy و الـReflect"]}
+    rows = lambda text: dict((n, (s, why)) for n, s, why in compare(doc, view, "pdf", Extracted(text, meta))[0])  # noqa: E731
+    assert rows("Reflectو الـ Proxy الوسيط\nA body line.")["title"] == ("ok", "")  # PDFium: the runs in visual order
+    status, why = rows("Reflectو الـ الوسيط\nA body line.")["title"]  # "Proxy" lost
+    assert status == "missing" and "is not in the visible text" in why
