@@ -181,7 +181,8 @@ def _found_elsewhere(target: Path, src: str, doc: Document, project: Path, line:
     """An image that is not where its path says, found as the tool the article was written for
     finds it: ``name.*`` (MyST, Sphinx) as the first of _ANY_SUFFIX that exists; a bare file name
     (Obsidian, which links attachments by name) as the one file of that name in the project,
-    the nearest to the project's top if there are several, with a warning saying where."""
+    the nearest to the project's top if there are several, with a warning saying where; a
+    site-absolute path in the site's public folder (_in_public_folder)."""
     if target.name.endswith(".*"):
         for suffix in _ANY_SUFFIX:
             candidate = target.with_name(target.name[:-2] + suffix)
@@ -189,9 +190,11 @@ def _found_elsewhere(target: Path, src: str, doc: Document, project: Path, line:
                 return candidate
         return None
     relative = unquote(urlsplit(src).path)
+    root = project.resolve()
+    if relative.startswith("/") and not relative.startswith("//"):
+        return _in_public_folder(relative.lstrip("/"), doc, root)
     if "/" in relative:
         return None
-    root = project.resolve()
     if root not in _BY_NAME:
         index: dict[str, list[Path]] = {}
         seen = 0
@@ -212,6 +215,26 @@ def _found_elsewhere(target: Path, src: str, doc: Document, project: Path, line:
         return None
     warn(f"image '{src}' is not beside the article; using {found_at.relative_to(root).as_posix()}, the file of that name in the project", doc.path, line)
     return found_at
+
+
+#: The folders a site generator serves at its root: Next.js, VitePress, Vite (public/), Docusaurus,
+#: Hugo, Zola (static/).
+PUBLIC_FOLDERS = ("public", "static")
+
+
+def _in_public_folder(relative: str, doc: Document, root: Path) -> Path | None:
+    """A site-absolute image (``/images/x.png``) that is not in the project's top folder, found in
+    the folder the site serves at its root: ``public/`` or ``static/`` beside the article or beside
+    one of its folders up to the project's top."""
+    folder = doc.path.resolve().parent
+    while True:
+        for name in PUBLIC_FOLDERS:
+            candidate = (folder / name / relative).resolve()
+            if candidate.is_file() and root in candidate.parents:
+                return candidate
+        if folder == root or root not in folder.parents:
+            return None
+        folder = folder.parent
 
 
 def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:

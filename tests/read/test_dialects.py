@@ -211,3 +211,16 @@ def test_an_mdx_components_title_is_shown_and_an_html_tooltip_is_not(tmp_path: P
     assert strong == ["What will you build?", "npm"]
     text = " ".join(plain_text([n]) for n in doc.blocks)
     assert "Explore the themes." in text and "Run the installer." in text and "HyperText" not in text
+
+
+def test_a_site_absolute_image_is_read_from_the_folder_the_site_serves_at_its_root(tmp_path: Path) -> None:
+    """VitePress and Next.js serve docs/public/ at /, Docusaurus and Hugo static/."""
+    from PIL import Image
+
+    (tmp_path / "docs" / "public" / "img").mkdir(parents=True)
+    Image.new("RGB", (40, 20), "blue").save(tmp_path / "docs" / "public" / "img" / "x.png")
+    (tmp_path / "docs" / "guide").mkdir()
+    (tmp_path / "docs" / "guide" / "a.md").write_text("---\ntitle: Guide\n---\n\nA chart:\n\n![Chart](/img/x.png)\n", "utf-8")
+    [result] = build([tmp_path / "docs" / "guide" / "a.md"], formats=["epub"], out=tmp_path / "out", project=tmp_path, parallel=False)
+    with zipfile.ZipFile(result.path) as book:
+        assert any(n.endswith(".png") for n in book.namelist())
