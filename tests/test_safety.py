@@ -455,3 +455,38 @@ def test_interrupting_the_cli_leaves_previous_outputs_and_no_temporary_file(
     extra = [line for line in stderr.splitlines() if line.strip() and line != message]
     assert not extra, "no traceback from any process (workers leave stopping to the parent from the moment they are forked)"
     assert not left, "no worker left running"
+
+
+def test_a_web_folder_build_beside_the_articles_own_assets_deletes_none_of_them(tmp_path: Path) -> None:
+    """`publish build guide.md --web-folder --out .` puts the page's assets in ./guide/assets/: when
+    the article keeps its own images there, the clean-up of stale side files must leave them (it
+    deleted fig1.png and a notes.txt beside it, and the next build failed for the missing image)."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from publish.cli import main
+
+    assets = tmp_path / "guide" / "assets"
+    assets.mkdir(parents=True)
+    Image.new("RGB", (30, 20), "red").save(assets / "fig1.png")
+    (assets / "notes.txt").write_text("the editor's notes\n", "utf-8")
+    (tmp_path / "guide.md").write_text("---\ntitle: Guide\n---\n\nA figure:\n\n![A red box](guide/assets/fig1.png)\n", "utf-8")
+    before = {p.name: p.read_bytes() for p in assets.iterdir()}
+    for _ in range(2):  # the second build finds the first one's side files and its own stale ones
+        result = CliRunner().invoke(main, ["build", str(tmp_path / "guide.md"), "--web-folder", "--format", "html",
+                                           "--out", str(tmp_path), "--project", str(tmp_path), "--force"])
+        assert result.exit_code == 0, result.output
+        assert {n: (assets / n).read_bytes() for n in before} == before
+    written = [p for p in assets.iterdir() if p.name not in before]
+    assert written, "the page's own side files are there too"
+    stale = assets / ("0" * 16 + ".png")  # a side file of an earlier page that no page uses: it goes
+    stale.write_bytes(b"x")
+    import hashlib
+
+    stale_ours = assets / (hashlib.sha256(b"old").hexdigest()[:16] + ".png")
+    stale_ours.write_bytes(b"old")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "guide.md"), "--web-folder", "--format", "html",
+                                       "--out", str(tmp_path), "--project", str(tmp_path), "--force"])
+    assert result.exit_code == 0, result.output
+    assert not stale_ours.exists(), "a stale side file an earlier build wrote is removed"
+    assert stale.exists(), "a file whose name is a hash but not of its content is not the build's"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import importlib
 import os
+import re
 import signal
 import sys
 import time
@@ -188,11 +189,29 @@ def _install(task: _Task) -> None:
         os.replace(task.temp, task.target)
         for folder in {r.parts[0] for r in new if len(r.parts) > 1}:
             for old in (task.target.parent / folder).rglob("*"):
-                if old.is_file() and old.relative_to(task.target.parent) not in new:
+                if old.is_file() and old.relative_to(task.target.parent) not in new and _written_by_a_build(old):
                     old.unlink()
         shutil.rmtree(side, ignore_errors=True)
     else:
         os.replace(task.temp, task.target)
+
+
+#: The content hash a web folder's side file carries at the end of its name (an image
+#: ``<16 hex>.png``, a font ``Face-<10 hex>.woff2``, the stylesheet ``web-<10 hex>.css``).
+_HASHED_NAME = re.compile(r"(?:^|-)([0-9a-f]{16}|[0-9a-f]{10})$")
+
+
+def _written_by_a_build(path: Path) -> bool:
+    """Whether a file beside a web page is a side file an earlier build wrote: its name ends with
+    the start of its own content's sha256. The article's own images, notes or anything else a
+    user keeps there never are, so the clean-up of stale side files never deletes them."""
+    match = _HASHED_NAME.search(path.name.rsplit(".", 1)[0])
+    if match is None or path.is_symlink():
+        return False
+    try:
+        return sha256_bytes(path.read_bytes()).startswith(match.group(1))
+    except OSError:
+        return False
 
 
 @dataclass
