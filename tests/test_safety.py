@@ -490,3 +490,38 @@ def test_a_web_folder_build_beside_the_articles_own_assets_deletes_none_of_them(
     assert result.exit_code == 0, result.output
     assert not stale_ours.exists(), "a stale side file an earlier build wrote is removed"
     assert stale.exists(), "a file whose name is a hash but not of its content is not the build's"
+
+
+@pytest.mark.parametrize("delay", [0.2, 1.0, 2.0])
+def test_a_build_killed_by_sigkill_leaves_outputs_as_they_were_and_the_next_build_leaves_no_temporary(previous: Path, delay: float) -> None:
+    """kill -9 runs no handler: its temporaries stay until the next build of those outputs, which
+    removes them (they are no longer locked) and leaves dist/ with the new outputs only."""
+    out = previous / "out"
+    before = _snapshot(out)
+    slow_epub = (
+        "import time, publish.formats.epub.write as e\n"
+        "e.write = lambda job: time.sleep(60) or b''\n"
+        "from publish.cli import main\n"
+        "main(['build', 'article.md', '--out', 'out', '--no-verify', '--force'])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen([sys.executable, "-c", slow_epub], cwd=previous, env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.endswith(".tmp") for p in out.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(delay)
+        os.killpg(process.pid, signal.SIGKILL)  # the parent and its workers, at once
+        process.communicate(timeout=60)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert {k: v for k, v in _snapshot(out).items() if ".tmp" not in k} == before, "a killed build replaced nothing"
+    assert [p.name for p in out.iterdir() if ".tmp" in p.name], "the killed build left its temporaries (kill -9 runs no clean-up)"
+    result = subprocess.run([sys.executable, "-m", "publish", "build", "article.md", "--out", "out", "--force"],
+                            cwd=previous, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]

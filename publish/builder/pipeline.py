@@ -96,8 +96,16 @@ FONT_CACHE = Path(".cache") / "publish" / "fonts"
 HYPHENATION_CACHE = FONT_CACHE.parent / "hyphenation"
 
 
+#: The temporary files this process is writing, each held open with an exclusive flock: a build
+#: killed by any signal (kill -9 too) loses its locks with its life, so the next build of the
+#: same output can tell its leftovers from a running build's files.
+_HELD: dict[Path, int] = {}
+
+
 def _new_temp(target: Path) -> Path:
-    """An empty temporary file beside ``target``, with the mode a normal file gets (the umask applies)."""
+    """An empty temporary file beside ``target``, with the mode a normal file gets (the umask
+    applies), held locked until release_temp; the leftovers of killed builds of ``target`` go first."""
+    remove_stale_temps(target)
     while True:
         temp = target.with_name(f".{target.name}.{os.urandom(4).hex()}.tmp")
         try:
@@ -106,8 +114,63 @@ def _new_temp(target: Path) -> Path:
             continue
         except OSError as exc:
             raise OutputError(f"cannot write in the output folder: {exc.strerror}", target.parent) from None
-        os.close(fd)
+        if _lock(fd):
+            _HELD[temp] = fd
+        else:
+            os.close(fd)
         return temp
+
+
+def _lock(fd: int) -> bool:
+    """Take an exclusive flock on an open file at once; False where locks are not to be had."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): leftovers are not told apart, so none is removed
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def release_temp(temp: Path) -> None:
+    """Let go of a temporary file's lock (after it was installed or removed)."""
+    fd = _HELD.pop(temp, None)
+    if fd is not None:
+        os.close(fd)
+
+
+def remove_stale_temps(target: Path) -> None:
+    """Remove the temporary files (and side-file folders) that builds of ``target`` left behind when
+    they were killed: those no living process holds locked. A running build's are left alone."""
+    import shutil
+
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return
+    try:
+        leftovers = sorted(target.parent.glob(f".{target.name}.*.tmp"))
+        folders = sorted(target.parent.glob(f".{target.name}.*.tmp.files"))
+    except OSError:
+        return
+    for temp in leftovers:
+        if temp in _HELD or temp.is_symlink() or not temp.is_file():
+            continue
+        try:
+            fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if _lock(fd):  # nobody holds it: its build is gone
+                temp.unlink(missing_ok=True)
+        finally:
+            os.close(fd)
+    for folder in folders:
+        owner = folder.with_name(folder.name[: -len(".files")])
+        if owner not in _HELD and not owner.exists() and folder.is_dir() and not folder.is_symlink():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
@@ -499,6 +562,7 @@ def _build(
                 import shutil
 
                 shutil.rmtree(side_files_dir(task.temp), ignore_errors=True)
+            release_temp(task.temp)
 
     # 3. remember what each new output was built from
     for task in tasks:
