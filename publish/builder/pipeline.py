@@ -201,10 +201,65 @@ def side_files_dir(temp: Path) -> Path:
 Rendered = tuple[int, str, float, list[Any], list[str], float]
 
 
+#: The longest one format of one article may take, rendered and read back (seconds; the
+#: PUBLISH_FORMAT_SECONDS environment variable sets it): past it the build stops with an error
+#: naming the format, instead of never ending. A 171,000-word book's PDF takes about 40 s.
+FORMAT_SECONDS = float(os.environ.get("PUBLISH_FORMAT_SECONDS", "900") or 900)
+
+
+class _Stuck(BaseException):
+    """The watchdog's alarm: a BaseException, so that no writer's ``except Exception`` keeps it."""
+
+
+@contextmanager
+def _watchdog(fmt: str, source: Path) -> Iterator[None]:
+    """Stop a format that runs past FORMAT_SECONDS with an OutputError naming it (in the process's
+    main thread, where the alarm signal is delivered; elsewhere it only runs)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    started = time.monotonic()
+    fired = []
+
+    def expired(signum: int, frame: Any) -> None:
+        elapsed = time.monotonic() - started
+        if elapsed >= FORMAT_SECONDS - 0.01:
+            raise _Stuck()
+        fired.append(True)  # an alarm someone else had set (a test runner's timeout) is theirs
+        signal.setitimer(signal.ITIMER_REAL, FORMAT_SECONDS - elapsed)
+        if callable(previous):
+            previous(signum, frame)
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    # an alarm already set keeps its time: ours comes at the earlier of the two
+    their_delay, their_interval = signal.getitimer(signal.ITIMER_REAL)
+    signal.setitimer(signal.ITIMER_REAL, min(FORMAT_SECONDS, their_delay) if their_delay else FORMAT_SECONDS)
+    try:
+        yield
+    except _Stuck:
+        raise OutputError(f"the {fmt.upper()} did not finish in {FORMAT_SECONDS:g} s: its writer is stuck on this article "
+                          "(a bug in publish: please report it with the article); nothing was replaced", source) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if their_delay and not fired:
+            left = their_delay - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 0.001), their_interval)
+
+
 def _render_into(job: Job, fmt: str, temp: Path, verify: bool = False) -> Rendered:
     """Render one format into its temporary file (a web page written as a folder puts its
     assets in side_files_dir(temp)), then (with ``verify``) read it back from there and compare
-    it with the article; return its size, sha256, seconds and the comparison."""
+    it with the article; return its size, sha256, seconds and the comparison. A format that
+    runs past FORMAT_SECONDS is an OutputError (_watchdog)."""
+    with _watchdog(fmt, job.doc.path):
+        return _render_into_now(job, fmt, temp, verify)
+
+
+def _render_into_now(job: Job, fmt: str, temp: Path, verify: bool) -> Rendered:
     from ..media.font_embed import set_cache_folder
 
     started = time.perf_counter()

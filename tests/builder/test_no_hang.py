@@ -104,3 +104,29 @@ def test_stopping_after_a_failure_kills_busy_workers_before_waiting_for_any(monk
     assert events[:2] == [("kill", pid) for pid in pids], events
     assert all(name == "join" for name, _ in events[2:]), events
     assert [p.exitcode for p in processes] == [-signal.SIGKILL] * 2
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+@pytest.mark.parametrize("stuck", ["epub", "pdf"])
+def test_a_writer_that_never_ends_is_stopped_by_the_watchdog_with_an_error_naming_its_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stuck: str, parallel: bool
+) -> None:
+    """A writer stuck in a loop (the DOCX bookmark loop was one) must not hang the build: past
+    FORMAT_SECONDS its format is an error, named, and nothing is replaced."""
+    import importlib
+
+    from publish.builder import pipeline
+    from publish.errors import OutputError
+
+    def forever(job: object) -> bytes:
+        while True:
+            pass
+
+    monkeypatch.setattr(pipeline, "FORMAT_SECONDS", 2.0)
+    monkeypatch.setattr(importlib.import_module(f"publish.formats.{stuck}.write"), "write", forever)
+    shutil.copy(ARTICLE, tmp_path / "article.md")
+    started = time.monotonic()
+    with pytest.raises(OutputError, match=f"the {stuck.upper()} did not finish in 2 s"):
+        pipeline.build([tmp_path / "article.md"], formats=[stuck, "html"], out=tmp_path / "out", project=ROOT, parallel=parallel)
+    assert time.monotonic() - started < LIMIT
+    assert not (tmp_path / "out").exists() or not [p for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")]
