@@ -409,6 +409,26 @@ def _in_session(session: int) -> list[int]:
     return found
 
 
+def _slow_build(project: Path, *options: str) -> subprocess.Popen[str]:
+    """`publish build` of the project's article in its own process group, its EPUB writer asleep
+    for a minute, returned once its temporary files are in out/ (the PDF then renders)."""
+    slow_epub = (
+        "import time, publish.formats.epub.write as e\n"
+        "e.write = lambda job: time.sleep(60) or b''\n"
+        "from publish.cli import main\n"
+        f"main(['build', 'article.md', '--out', 'out', '--no-verify', *{list(options)!r}])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", slow_epub], cwd=project, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") for p in (project / "out").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process
+
+
 @pytest.mark.parametrize(("stop", "group", "code", "message"), [
     (signal.SIGINT, True, 130, "interrupted; the previous outputs are unchanged"),  # Ctrl-C in a terminal
     (signal.SIGTERM, True, 143, "terminated; the previous outputs are unchanged"),  # a CI job cancelled
@@ -420,21 +440,8 @@ def test_interrupting_the_cli_leaves_previous_outputs_and_no_temporary_file(
     """A real Ctrl-C or SIGTERM while the formats render: exit 130 or 143, outputs as they were."""
     out = previous / "out"
     before = _snapshot(out)
-    slow_epub = (
-        "import time, publish.formats.epub.write as e\n"
-        "e.write = lambda job: time.sleep(60) or b''\n"
-        "from publish.cli import main\n"
-        "main(['build', 'article.md', '--out', 'out', '--no-verify'])\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", slow_epub], cwd=previous, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    process = _slow_build(previous)
     try:
-        deadline = time.monotonic() + 60
-        while not any(p.name.endswith(".tmp") for p in out.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.05)
         time.sleep(1.0)  # the PDF is rendering, the EPUB sleeping
         if group:
             os.killpg(process.pid, stop)
@@ -498,19 +505,8 @@ def test_a_build_killed_by_sigkill_leaves_outputs_as_they_were_and_the_next_buil
     removes them (they are no longer locked) and leaves dist/ with the new outputs only."""
     out = previous / "out"
     before = _snapshot(out)
-    slow_epub = (
-        "import time, publish.formats.epub.write as e\n"
-        "e.write = lambda job: time.sleep(60) or b''\n"
-        "from publish.cli import main\n"
-        "main(['build', 'article.md', '--out', 'out', '--no-verify', '--force'])\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-c", slow_epub], cwd=previous, env=env, start_new_session=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = _slow_build(previous, "--force")
     try:
-        deadline = time.monotonic() + 60
-        while not any(p.name.endswith(".tmp") for p in out.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.05)
         time.sleep(delay)
         os.killpg(process.pid, signal.SIGKILL)  # the parent and its workers, at once
         process.communicate(timeout=60)
@@ -522,6 +518,6 @@ def test_a_build_killed_by_sigkill_leaves_outputs_as_they_were_and_the_next_buil
     assert {k: v for k, v in _snapshot(out).items() if ".tmp" not in k} == before, "a killed build replaced nothing"
     assert [p.name for p in out.iterdir() if ".tmp" in p.name], "the killed build left its temporaries (kill -9 runs no clean-up)"
     result = subprocess.run([sys.executable, "-m", "publish", "build", "article.md", "--out", "out", "--force"],
-                            cwd=previous, env=env, capture_output=True, text=True, timeout=120)
+                            cwd=previous, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert not [p.name for p in out.iterdir() if ".tmp" in p.name]

@@ -428,16 +428,22 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
     return max(half, start), last
 
 
-def shows_shaped(got: Extracted, value: str, script: str) -> bool:
-    """Whether a PDF shows a value of a shaped script somewhere, read as find_shaped reads a
-    paragraph: from each place one of its first letters is shown (the first 200 of them), or for a
-    right-to-left value from its length before."""
-    key = layout_key(value)
+def find_shaped_anywhere(got: Extracted, key: str, script: str) -> tuple[int, int]:
+    """find_shaped from each place one of the text's first letters is shown (the first 200 of
+    them), or for right-to-left text from its length before (a left-to-right run may be drawn
+    first on the line): the first place it is found, or (-1, -1)."""
     firsts = set(_letters(key)[:3])
-    starts = [i for i, char in enumerate(got.key) if char in firsts][:200]
-    # a right-to-left line may put a left-to-right run before the value's first letter
     back = len(key) if script in RTL_SCRIPTS else 2
-    return any(find_shaped(got, key, max(0, start - back), script, max(0, start - back))[1] >= 0 for start in starts)
+    for start in [i for i, char in enumerate(got.key) if char in firsts][:200]:
+        found = find_shaped(got, key, max(0, start - back), script, max(0, start - back))
+        if found[1] >= 0:
+            return found
+    return -1, -1
+
+
+def shows_shaped(got: Extracted, value: str, script: str) -> bool:
+    """Whether a PDF shows a value of a shaped script somewhere, read as find_shaped reads a paragraph."""
+    return find_shaped_anywhere(got, layout_key(value), script)[1] >= 0
 
 
 def _shown_shaped(got: Extracted, value: str) -> bool:
@@ -481,10 +487,7 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
         if script is not None:
             middle, end = find_shaped(got, key, position, script, reach)
             if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
-                firsts = set(_letters(key)[:3])
-                starts = [i for i, char in enumerate(text) if char in firsts][:200]
-                middle, end = next((found for start in starts
-                                    if (found := find_shaped(got, key, max(0, start - 2), script, max(0, start - 2)))[1] >= 0), (-1, -1))
+                middle, end = find_shaped_anywhere(got, key, script)
             if end >= 0:
                 position, reach = middle, end
                 continue
