@@ -113,6 +113,8 @@ class Metadata:
     authors: list[str] = field(default_factory=list)
     date: _dt.date | None = None
     lang: str = "en"
+    #: the direction the article is written in, ``ltr`` or ``rtl`` (pandoc's `dir`; else its language's)
+    direction: str = "ltr"
     abstract: Blocks | None = None
     people: list[Person] = field(default_factory=list)
     publisher: str | None = None

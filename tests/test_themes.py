@@ -480,8 +480,8 @@ def test_the_shared_extensions_sheet_follows_each_themes_own_sheet_in_every_ship
 def test_the_extensions_sheet_is_rendered_for_each_target_and_a_theme_may_replace_it_for_one(tmp_path: Path) -> None:
     theme = load("default")
     print_css, epub_css = theme.css("print"), theme.css("epub")
-    assert "border-left: 2.5pt solid" in print_css and "img.math-display" in print_css  # points and pictures on paper
-    assert "border-left: 0.25em solid" in epub_css and "span.math-display" in epub_css  # ems and MathML on a reader
+    assert "border-inline-start: 2.5pt solid" in print_css and "img.math-display" in print_css  # points and pictures on paper
+    assert "border-inline-start: 0.25em solid" in epub_css and "span.math-display" in epub_css  # ems and MathML on a reader
     child = tmp_path / "child"
     (child / "css").mkdir(parents=True)
     (child / "theme.yaml").write_text("name: child\nextends: default\n", "utf-8")

@@ -11,7 +11,8 @@ from markupsafe import Markup
 
 from ..media import texmath
 from ..errors import warn
-from ..model import Blocks, Document, Footnote, Node, Rich
+from ..model import Blocks, Document, Footnote, Node, Rich, plain_text
+from ..read.language import text_direction
 
 
 #: How footnotes are written: ``print`` floats them to the page foot (CSS
@@ -76,7 +77,26 @@ class HtmlRenderer:
     labels: dict[str, str] = field(default_factory=dict)
     #: the article, for warnings that name a line
     source: object = None
+    #: the direction of what is being written: the article's, then each block's own (a block
+    #: whose first strong character goes the other way gets ``dir``, as ``dir="auto"`` would
+    #: find it; WeasyPrint has no ``dir="auto"``, so it is computed here for every format)
+    direction: str = "ltr"
     _ids: set[str] = field(default_factory=set)
+
+    # -- direction -----------------------------------------------------------
+    def _directed(self, text: str, render: Callable[[], str], fallback: str | None = None) -> tuple[str, str]:
+        """`` dir="..."`` for a block whose text goes the other way than the one around it
+        (or ``fallback``'s way when it has no strong character), and the block rendered in its direction."""
+        found = text_direction(text) or fallback or self.direction
+        outer, self.direction = self.direction, found
+        try:
+            inner = render()
+        finally:
+            self.direction = outer
+        return (f' dir="{found}"' if found != outer else ""), inner
+
+    def _block_dir(self, node: Node, render: Callable[[], str]) -> tuple[str, str]:
+        return self._directed(plain_text([node], opaque=_OPAQUE_TO_DIRECTION), render)
 
     # -- attributes ----------------------------------------------------------
     def attributes(self, node: Node, classes: list[str] | tuple[str, ...] = (), ident: bool = True) -> str:
@@ -99,9 +119,11 @@ class HtmlRenderer:
         kind = node.kind
         if kind == "text":
             return escape(node.text, quote=False)
-        if kind == "code":
-            return f"<code{self.attributes(node)}>{escape(node.text, quote=False)}</code>"
-        if kind in ("sub", "sup", "kbd"):
+        if kind == "code":  # code reads left to right, isolated from the text around it
+            return f"<code{self.attributes(node)}{self._isolated('ltr')}>{escape(node.text, quote=False)}</code>"
+        if kind == "kbd":
+            return f"<kbd{self.attributes(node)}{self._isolated('ltr')}>{self.inlines(node.children)}</kbd>"
+        if kind in ("sub", "sup"):
             return f"<{kind}{self.attributes(node)}>{self.inlines(node.children)}</{kind}>"
         if kind == "span":
             return f"<span{self.attributes(node)}>{self.inlines(node.children)}</span>"
@@ -120,7 +142,9 @@ class HtmlRenderer:
             href = str(node.attrs.get("href", ""))
             title = node.attrs.get("title")
             title_attr = f' title="{escape(title)}"' if title else ""
-            return f'<a href="{escape(href)}"{title_attr}{self.attributes(node)}>{self.inlines(node.children)}</a>'
+            # a link whose text goes the other way (an address, an English name in Arabic) is isolated
+            direction = self._isolated(text_direction(plain_text(node.children)) or self.direction)
+            return f'<a href="{escape(href)}"{title_attr}{self.attributes(node)}{direction}>{self.inlines(node.children)}</a>'
         if kind == "image":
             return self.image(node, inline=True)
         if kind == "footnote_ref":
@@ -128,6 +152,11 @@ class HtmlRenderer:
         if node.children:  # an inline kind this writer does not know: its text, never lost
             return self.inlines(node.children)
         return escape(node.text, quote=False)
+
+    def _isolated(self, direction: str) -> str:
+        """`` dir="..."`` for an inline that goes the other way than its text: the ``dir``
+        attribute isolates it (HTML's ``unicode-bidi: isolate``), so "git (v2)" stays one unit."""
+        return f' dir="{direction}"' if direction != self.direction else ""
 
     def image(self, node: Node, inline: bool) -> str:
         alt = escape(" ".join(_text(node.children).split()))
@@ -183,73 +212,93 @@ class HtmlRenderer:
         if kind == "paragraph":
             if node.attrs.get("tight"):
                 return self.inlines(node.children)
-            return f"<p{self.attributes(node)}>{self.inlines(node.children)}</p>"
+            direction, inner = self._block_dir(node, lambda: self.inlines(node.children))
+            return f"<p{self.attributes(node)}{direction}>{inner}</p>"
         if kind == "heading":
             level = min(max(int(node.attrs["level"]), 1), 6)
             text = " ".join(_text(node.children).split())
             ident = self._unique(escape(str(node.attrs.get("id") or slugify(text))))
             self.headings.append(Heading(level, ident, text))
-            return f'<h{level} id="{ident}"{self.attributes(node, ident=False)}>{self.inlines(node.children)}</h{level}>'
+            direction, inner = self._block_dir(node, lambda: self.inlines(node.children))
+            return f'<h{level} id="{ident}"{self.attributes(node, ident=False)}{direction}>{inner}</h{level}>'
         if kind == "figure":
             credit = node.attrs.get("title")
-            caption = self.inlines(node.children)
+            direction, caption = self._block_dir(node, lambda: self.inlines(node.children))
             if credit:
                 caption += f' <span class="credit">{escape(str(credit))}</span>'
-            return f'<figure{self.attributes(node)}>{self.image(node, inline=False)}<figcaption>{caption}</figcaption></figure>'
+            return (f'<figure{self.attributes(node)}>{self.image(node, inline=False)}'
+                    f'<figcaption{direction}>{caption}</figcaption></figure>')
         if kind == "bullet_list":
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
             if any("checked" in item.attrs for item in node.children):
-                return f'<ul class="task-list">\n{self.blocks(node.children)}\n</ul>'
-            return f"<ul>\n{self.blocks(node.children)}\n</ul>"
+                return f'<ul class="task-list"{direction}>\n{inner}\n</ul>'
+            return f"<ul{direction}>\n{inner}\n</ul>"
         if kind == "ordered_list":
             start = int(node.attrs.get("start", 1))
             start_attr = f' start="{start}"' if start != 1 else ""
             if start != 1 and self.list_counters:
                 start_attr += f' style="counter-reset: list-item {start}; counter-increment: list-item -1"'  # as css-lists-3's UA sheet
-            return f"<ol{start_attr}>\n{self.blocks(node.children)}\n</ol>"
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
+            return f"<ol{start_attr}{direction}>\n{inner}\n</ol>"
         if kind == "list_item":
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
             if "checked" in node.attrs:
                 checked = bool(node.attrs["checked"])
                 box = f'<span class="task-box" role="img" aria-label="{"done" if checked else "to do"}">{TASK_BOXES[checked]}</span> '
                 cls = "task done" if checked else "task"
-                return f'<li class="{cls}">{box}{self.blocks(node.children)}</li>'
-            return f"<li>{self.blocks(node.children)}</li>"
+                return f'<li class="{cls}"{direction}>{box}{inner}</li>'
+            return f"<li{direction}>{inner}</li>"
         if kind == "definition_list":
-            return f"<dl{self.attributes(node)}>\n{self.blocks(node.children)}\n</dl>"
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
+            return f"<dl{self.attributes(node)}{direction}>\n{inner}\n</dl>"
         if kind == "term":
-            return f"<dt>{self.inlines(node.children)}</dt>"
+            direction, inner = self._block_dir(node, lambda: self.inlines(node.children))
+            return f"<dt{direction}>{inner}</dt>"
         if kind == "definition":
-            return f"<dd>{self.blocks(node.children)}</dd>"
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
+            return f"<dd{direction}>{inner}</dd>"
         if kind == "callout":
             kind_name = str(node.attrs.get("type") or "note")
             title = node.attrs.get("title")
-            label = self.inlines(title) if title else escape(callout_label(kind_name, self.labels))
             safe = re.sub(r"[^a-z0-9-]", "", kind_name.lower()) or "note"
             attrs = self.attributes(node, ["callout", f"callout-{safe}"])
-            return (f'<aside{attrs} role="note">\n<p class="callout-title">{label}</p>\n'
-                    f"{self.blocks(node.children)}\n</aside>")
+
+            def callout() -> str:
+                label = self.inlines(title) if title else escape(callout_label(kind_name, self.labels))
+                return f'\n<p class="callout-title">{label}</p>\n{self.blocks(node.children)}\n'
+
+            direction, inner = self._directed(plain_text(node.children, opaque=_OPAQUE_TO_DIRECTION), callout)
+            return f'<aside{attrs} role="note"{direction}>{inner}</aside>'
         if kind == "details":
             summary = next((c for c in node.children if c.kind == "summary"), None)
             rest = [c for c in node.children if c.kind != "summary"]
-            head = f"<summary>{self.inlines(summary.children)}</summary>" if summary is not None else ""
-            return f"<details{self.attributes(node)}>{head}\n{self.blocks(rest)}\n</details>"
+
+            def details() -> str:
+                head = f"<summary>{self.inlines(summary.children)}</summary>" if summary is not None else ""
+                return f"{head}\n{self.blocks(rest)}\n"
+
+            direction, inner = self._block_dir(node, details)
+            return f"<details{self.attributes(node)}{direction}>{inner}</details>"
         if kind == "summary":
             return f"<p><strong>{self.inlines(node.children)}</strong></p>"
-        if kind == "math_block":
-            return f'<div class="math-block">{self.formula(node, display=True)}</div>'
+        if kind == "math_block":  # a formula reads left to right in every language
+            return f'<div class="math-block"{self._isolated("ltr")}>{self.formula(node, display=True)}</div>'
 
         if kind == "blockquote":
-            return f"<blockquote>\n{self.blocks(node.children)}\n</blockquote>"
-        if kind == "code_block":
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
+            return f"<blockquote{direction}>\n{inner}\n</blockquote>"
+        if kind == "code_block":  # code reads left to right in every language
             info = node.attrs.get("info")
             cls = f' class="language-{escape(str(info))}"' if info else ""
-            return f"<pre{self.attributes(node)}><code{cls}>{escape(node.text, quote=False)}</code></pre>"
+            return f"<pre{self.attributes(node)}{self._isolated('ltr')}><code{cls}>{escape(node.text, quote=False)}</code></pre>"
         if kind == "thematic_break":
             return "<hr/>"
         if kind == "div":
             cls = str(node.attrs.get("class") or "")
             return f"<div{self.attributes(node, [cls] if cls else [])}>\n{self.blocks(node.children)}\n</div>"
         if kind == "table":
-            table = f"<table{self.attributes(node)}>\n{self.blocks(node.children)}\n</table>"
+            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
+            table = f"<table{self.attributes(node)}{direction}>\n{inner}\n</table>"
             # a wrapper, since WeasyPrint lets a block, not a table, span the columns
             return f'<div class="table-wide">{table}</div>' if is_wide_table(node) else table
         if kind in ("thead", "tbody"):
@@ -264,7 +313,8 @@ class HtmlRenderer:
                 f' {name}="{int(node.attrs[name])}"' for name in ("colspan", "rowspan")
                 if str(node.attrs.get(name, "")).isdigit() and int(node.attrs[name]) > 1
             )
-            return f"<{tag}{spans}{style}>{self.inlines(node.children)}</{tag}>"
+            direction, inner = self._block_dir(node, lambda: self.inlines(node.children))
+            return f"<{tag}{spans}{style}{direction}>{inner}</{tag}>"
         if node.children and node.children[0].kind in _BLOCK_KINDS:  # an unknown container: its blocks
             return f"<div>\n{self.blocks(node.children)}\n</div>"
         return f"<p>{escape(_text([node]), quote=False)}</p>"
@@ -300,6 +350,10 @@ class HtmlRenderer:
         return candidate
 
 
+#: What a block's direction is not found in: its code (a paragraph that opens with `git` is
+#: still Arabic), formulas and notes.
+_OPAQUE_TO_DIRECTION = frozenset({"code", "code_block", "math", "math_block", "footnote_ref", "kbd"})
+
 _BLOCK_KINDS = frozenset({
     "paragraph", "heading", "figure", "bullet_list", "ordered_list", "blockquote", "code_block", "table",
     "thematic_break", "div", "callout", "definition_list", "details", "math_block",
@@ -325,7 +379,8 @@ def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str],
                 math: str = "mathml", labels: dict[str, str] | None = None) -> RenderedBody:
     """Render the document's blocks and footnotes in the given footnote and math styles."""
     renderer = HtmlRenderer(footnotes=footnotes, image_url=image_url, notes={f.n: f for f in doc.footnotes},
-                            list_counters=list_counters, math=math, labels=dict(labels or {}), source=doc.path)
+                            list_counters=list_counters, math=math, labels=dict(labels or {}), source=doc.path,
+                            direction=doc.meta.direction)
     # ids the templates and footnotes use: a heading must never take one of them
     renderer._ids.update(RESERVED_IDS)
     renderer._ids.update(f"{prefix}{f.n}" for f in doc.footnotes for prefix in ("fn", "fnref"))
@@ -334,16 +389,16 @@ def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str],
     return RenderedBody(Markup(body), Markup(notes), renderer.headings)
 
 
-def rich_html(value: Rich | None) -> Markup | None:
-    """A metadata value's inline Markdown as HTML."""
+def rich_html(value: Rich | None, direction: str = "ltr") -> Markup | None:
+    """A metadata value's inline Markdown as HTML, in an article written in ``direction``."""
     if value is None:
         return None
-    return Markup(HtmlRenderer().inlines(value.inlines))
+    return Markup(HtmlRenderer(direction=direction).inlines(value.inlines))
 
 
-def blocks_html(value: Blocks) -> Markup:
-    """A metadata value's block Markdown (an abstract) as HTML."""
-    return Markup(HtmlRenderer().blocks(value.blocks))
+def blocks_html(value: Blocks, direction: str = "ltr") -> Markup:
+    """A metadata value's block Markdown (an abstract) as HTML, in an article written in ``direction``."""
+    return Markup(HtmlRenderer(direction=direction).blocks(value.blocks))
 
 
 #: A table wider than this (columns, or characters in its longest row) does not fit a newspaper column.

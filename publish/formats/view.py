@@ -149,6 +149,8 @@ class View:
     #: whether the byline numbers affiliations (several authors, more than one affiliation)
     numbered_affiliations: bool = False
     abstract: Field | None = None
+    #: the article's direction, ``ltr`` or ``rtl``: the ``dir`` of every page, the DOCX's bidi paragraphs
+    dir: str = "ltr"
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -161,23 +163,23 @@ class View:
         return ("; " if any("," in k for k in self.keywords) else ", ").join(self.keywords)
 
 
-def _field(value: Rich | None) -> Field | None:
+def _field(value: Rich | None, direction: str = "ltr") -> Field | None:
     if value is None:
         return None
-    return Field(value.text, rich_html(value) or Markup(""))
+    return Field(value.text, rich_html(value, direction) or Markup(""))
 
 
-def _shown_field(value: Rich | None) -> Field | None:
+def _shown_field(value: Rich | None, direction: str = "ltr") -> Field | None:
     """An optional field, absent when it shows no text (a value that was only raw HTML publish drops)."""
     if value is None or not value.text.strip():
         return None
-    return _field(value)
+    return _field(value, direction)
 
 
-def _block_field(value: Blocks | None) -> Field | None:
+def _block_field(value: Blocks | None, direction: str = "ltr") -> Field | None:
     if value is None:
         return None
-    return Field(value.text, blocks_html(value))
+    return Field(value.text, blocks_html(value, direction))
 
 
 def source_display_url(url: str | None) -> str | None:
@@ -196,19 +198,20 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
     shown = source_display_url(meta.source.url) if meta.source else None
     if meta.source:
         source_line = f"{labels['source']} {meta.source.name}" + (f" ({shown})" if shown else "")
-    title = _field(meta.title)
+    way = meta.direction
+    title = _field(meta.title, way)
     assert title is not None
     people, affiliations = bylines(meta.people or [Person(name) for name in meta.authors])
     return View(
         title=title,
-        subtitle=_shown_field(meta.subtitle),
+        subtitle=_shown_field(meta.subtitle, way),
         short_title=meta.short_title or running_head(meta.title.text),
         authors=list(meta.authors),
         date_iso=meta.date.isoformat() if meta.date else None,
         date_display=format_date(meta.date, options.get("date_format"), meta.lang) if meta.date else None,
         lang=meta.lang,
         publisher=meta.publisher,
-        rights=_shown_field(meta.rights),
+        rights=_shown_field(meta.rights, way),
         identifier=identifier(meta),
         keywords=list(meta.keywords),
         description=meta.description,
@@ -216,14 +219,15 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
         source_url=meta.source.url if meta.source else None,
         source_display=shown,
         source_line=source_line,
-        credits=[f for f in (_shown_field(c) for c in meta.credits) if f is not None],
-        contact=_shown_field(meta.contact),
+        credits=[f for f in (_shown_field(c, way) for c in meta.credits) if f is not None],
+        contact=_shown_field(meta.contact, way),
         labels=labels,
         options=options,
         people=people,
         affiliations=affiliations,
         numbered_affiliations=len(affiliations) > 1 and len(people) > 1,
-        abstract=_block_field(meta.abstract),
+        abstract=_block_field(meta.abstract, way),
+        dir=meta.direction,
     )
 
 

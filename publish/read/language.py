@@ -1,9 +1,13 @@
-"""The article's language: guessed from its script when the front matter has no `lang` and the
-text leaves no doubt (kana: Japanese, hangul: Korean, Han alone: Chinese), and the CJK font faces
-that draw it with its own glyph forms (Noto CJK JP, KR, TC, HK or SC)."""
+"""The article's language and direction: the language guessed from its script when the front
+matter has no `lang` and the text leaves no doubt (kana: Japanese, hangul: Korean, Han alone:
+Chinese; Arabic script: Arabic, Persian or Urdu; Hebrew; Devanagari, Bengali, Tamil, Thai, Khmer,
+Greek, Cyrillic), the direction a language is written in (pandoc's `dir`), the base direction of
+one paragraph (its first strong character, as HTML's ``dir="auto"``), and the CJK font faces that
+draw a language with its own glyph forms (Noto CJK JP, KR, TC, HK or SC)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -16,6 +20,40 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f
 #: Chinese words stays English), and at least this many CJK characters.
 MIN_SHARE = 0.3
 MIN_CJK = 20
+#: An alphabetic script must be at least this share of the letters (an English text quoting an
+#: Arabic or Greek passage stays English), and at least MIN_CJK of them.
+MIN_SCRIPT_SHARE = 0.5
+
+#: The letters of each script a language is guessed from (only letters count: digits and
+#: punctuation of the Arabic block do not), and the language it is taken to be.
+_SCRIPTS = {
+    "Arabic": re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc]"),
+    "Hebrew": re.compile("[\u05d0-\u05f2\ufb1d-\ufb4f]"),
+    "Devanagari": re.compile("[\u0900-\u097f\ua8e0-\ua8ff]"),
+    "Bengali": re.compile("[\u0980-\u09ff]"),
+    "Tamil": re.compile("[\u0b80-\u0bff]"),
+    "Thai": re.compile("[\u0e01-\u0e5b]"),
+    "Khmer": re.compile("[\u1780-\u17ff\u19e0-\u19ff]"),
+    "Greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
+    "Cyrillic": re.compile("[\u0400-\u04ff\u0500-\u052f]"),
+}
+_SCRIPT_LANGUAGES = {
+    "Hebrew": ("he", "Hebrew (it is in Hebrew script)"),
+    "Devanagari": ("hi", "Hindi (it is in Devanagari; Marathi and Nepali are too: say which)"),
+    "Bengali": ("bn", "Bengali (it is in Bengali script)"),
+    "Tamil": ("ta", "Tamil (it is in Tamil script)"),
+    "Thai": ("th", "Thai (it is in Thai script)"),
+    "Khmer": ("km", "Khmer (it is in Khmer script)"),
+    "Greek": ("el", "Greek (it is in Greek script)"),
+}
+#: Letters Urdu writes and Arabic does not (ٹ ڈ ڑ ں ے), and those Persian (and Urdu) write (پ چ ژ گ).
+_URDU = re.compile("[\u0679\u0688\u0691\u06ba\u06d2]")
+_PERSIAN = re.compile("[\u067e\u0686\u0698\u06af]")
+#: Letters Ukrainian writes and Russian does not (і ї є ґ).
+_UKRAINIAN = re.compile("[\u0456\u0457\u0454\u0491\u0406\u0407\u0404\u0490]")
+#: A marker letter must be at least this share of the script's letters (a Persian name in an
+#: Arabic article does not make it Persian).
+_MARKER_SHARE = 0.004
 
 
 @dataclass(frozen=True)
@@ -37,11 +75,15 @@ def _texts(nodes: Iterable[Node]) -> Iterable[str]:
 
 def infer_script_language(text: str) -> Guess | None:
     """The language a text's script makes certain, or None (a Latin text, a mix, too little text)."""
+    letters = sum(1 for c in text if c.isalpha())
+    return _cjk_language(text, letters) or _alphabet_language(text, letters)
+
+
+def _cjk_language(text: str, letters: int) -> Guess | None:
     kana = len(_KANA.findall(text))
     hangul = len(_HANGUL.findall(text))
     han = len(_HAN.findall(text))
     cjk = kana + hangul + han
-    letters = sum(1 for c in text if c.isalpha())
     if cjk < MIN_CJK or cjk < MIN_SHARE * letters:
         return None
     if kana >= 0.05 * cjk and hangul < 0.05 * cjk:
@@ -51,6 +93,65 @@ def infer_script_language(text: str) -> Guess | None:
     if kana + hangul <= 0.01 * cjk:  # a stray の in a brand name does not make Chinese Japanese
         return Guess("zh", "Chinese (Han characters without kana or hangul)")
     return None
+
+
+def _alphabet_language(text: str, letters: int) -> Guess | None:
+    counts = {script: len(pattern.findall(text)) for script, pattern in _SCRIPTS.items()}
+    script, count = max(counts.items(), key=lambda item: item[1])
+    if count < MIN_CJK or count < MIN_SCRIPT_SHARE * letters:
+        return None
+
+    def marked(pattern: re.Pattern[str]) -> bool:
+        found = len(pattern.findall(text))
+        return found >= 3 and found >= _MARKER_SHARE * count
+
+    if script == "Arabic":
+        if marked(_URDU):
+            return Guess("ur", "Urdu (Arabic script with \u0679 \u0688 \u0691 \u06ba \u06d2)")
+        if marked(_PERSIAN):
+            return Guess("fa", "Persian (Arabic script with \u067e \u0686 \u0698 \u06af)")
+        return Guess("ar", "Arabic (it is in Arabic script)")
+    if script == "Cyrillic":
+        if marked(_UKRAINIAN):
+            return Guess("uk", "Ukrainian (Cyrillic with \u0456 \u0457 \u0454 \u0491)")
+        return Guess("ru", "Russian (it is in Cyrillic script)")
+    tag, name = _SCRIPT_LANGUAGES[script]
+    return Guess(tag, name)
+
+
+#: Languages written right to left when their tag names no script (pandoc's `dir: rtl`).
+RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "iw", "khw", "ks", "pnb", "prs", "ps", "sd", "syr", "ug",
+                           "ur", "yi", "ji"})
+#: Scripts written right to left, as BCP 47 script subtags (``ku-Arab``, ``pa-Arab``, ``az-Arab``).
+RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"})
+
+
+def language_direction(lang: str) -> str:
+    """``rtl`` or ``ltr``, the direction a BCP 47 tag's language is written in: its script
+    subtag when it has one (``ku-Arab`` right to left, ``az-Latn`` left to right), else the language."""
+    parts = lang.lower().replace("_", "-").split("-")
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if parts[0] in RTL_LANGUAGES else "ltr"
+
+
+def text_direction(text: str) -> str | None:
+    """The base direction of a paragraph as HTML's ``dir="auto"`` finds it (the Unicode
+    bidirectional algorithm's rules P2 and P3): ``rtl`` when its first strong character is
+    right to left (Arabic, Hebrew...), ``ltr`` when it is left to right, None when it has none."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def has_rtl(text: str) -> bool:
+    """Whether a text holds any right-to-left character."""
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
 def infer_language(meta: Metadata, blocks: list[Node]) -> Guess | None:

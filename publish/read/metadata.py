@@ -33,7 +33,8 @@ FIELDS: dict[str, _Field] = {
     "author": _Field("authors", "one author or a list; each a name, or a mapping with name, affiliation, email, orcid"),
     "affiliations": _Field("affiliations", "the affiliations authors refer to by index or id (JOSS, Quarto)"),
     "date": _Field("date", "publication date: 2025-10-30, 30 October 2025, October 30, 2025, or a date and time"),
-    "lang": _Field("lang", "language, a BCP 47 tag such as en or zh-Hans (else guessed from CJK text, else en)"),
+    "lang": _Field("lang", "language, a BCP 47 tag such as en or zh-Hans (else guessed from the text's script, else en)"),
+    "dir": _Field("dir", "the direction the text is written in, rtl or ltr (else the language's: rtl for ar, fa, he, ur...)"),
     "abstract": _Field("blocks", "an abstract (Markdown paragraphs), shown under the title"),
     "publisher": _Field("text", "who publishes this edition (the reprint's publisher)"),
     "rights": _Field("rich", "the rights or reprint-authorization notice, shown verbatim"),
@@ -213,6 +214,13 @@ def _lang(value: Any, key: str, path: Path, line: int | None) -> str:
     text = _text(value, key, path, line).replace("_", "-")
     if not _LANG.fullmatch(text):
         raise _fail(path, line, f"'{key}' must be a BCP 47 language tag such as en, en-GB or zh-Hans, not {_shown(text)}")
+    return text
+
+
+def _dir(value: Any, key: str, path: Path, line: int | None) -> str:
+    text = _text(value, key, path, line).strip().lower()
+    if text not in ("rtl", "ltr"):
+        raise _fail(path, line, f"'{key}' must be rtl (right to left) or ltr (left to right), not {_shown(text)}")
     return text
 
 
@@ -442,6 +450,7 @@ def parse_metadata(raw: Any, lines: dict[str, int], path: Path, start_line: int 
         people=people,
         date=date,
         lang=get("lang", _lang) or "en",
+        direction=get("dir", _dir) or "ltr",
         abstract=abstract,
         publisher=get("publisher", _text),
         rights=get("rights", _rich),
@@ -463,7 +472,8 @@ def parse_metadata(raw: Any, lines: dict[str, int], path: Path, start_line: int 
 def complete(meta: Metadata, blocks: list[Node], path: Path, start_line: int = 1) -> None:
     """Fill in what the front matter left out from the body: the title (the first-level heading
     that opens ``blocks``, removed from them so it is not shown twice, else the file name) and
-    the language (when the script makes it certain); each with a warning."""
+    the language (when the script makes it certain); each with a warning. Then the direction,
+    when there is no `dir`: the language's (right to left for Arabic, Persian, Hebrew, Urdu...)."""
     notices = []
     if "title" not in meta.lines:
         first = blocks[0] if blocks else None
@@ -476,12 +486,17 @@ def complete(meta: Metadata, blocks: list[Node], path: Path, start_line: int = 1
             meta.title = Rich(path.stem, [Node("text", text=path.stem)], start_line)
             notices.append(Notice(f"no 'title' in the front matter and no heading at the top; the title is the file name "
                                   f"'{path.stem}'", str(path), start_line))
-    if "lang" not in meta.lines:
-        from .language import infer_language
+    from .language import infer_language, language_direction
 
+    if "dir" not in meta.lines:
+        meta.direction = language_direction(meta.lang)
+    if "lang" not in meta.lines:
         guess = infer_language(meta, blocks)
         if guess is not None:
             meta.lang = guess.tag
+            if "dir" not in meta.lines:
+                meta.direction = language_direction(guess.tag)
+            written = ", written right to left," if meta.direction == "rtl" else ""
             notices.append(Notice(f"no 'lang' in the front matter; the text is {guess.name}, so the language is "
-                                  f"{guess.tag} (add 'lang: {guess.tag}' to say so)", str(path), start_line))
+                                  f"{guess.tag}{written} (add 'lang: {guess.tag}' to say so)", str(path), start_line))
     warn_all(notices)

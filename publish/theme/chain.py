@@ -74,26 +74,29 @@ class Theme:
         shared = self.find(f"css/{name}-extensions.css") or (self.find("css/extensions.css") if name != "web" else None)
         return [path, *([shared] if shared is not None else []), *self.extra_css]
 
-    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None) -> list[tuple[str, Path]]:
+    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None, direction: str = "ltr") -> list[tuple[str, Path]]:
         """A stylesheet (``print``, ``epub`` or ``web``) rendered with the theme options (and
-        ``overrides`` of some of them, e.g. the CJK fonts for an article's language), then the
-        shared extensions sheet and each extra_css, each with the folder its relative URLs
-        resolve against."""
+        ``overrides`` of some of them, e.g. the CJK fonts for an article's language) and the
+        article's ``direction`` (``dir``: what logical properties cannot say, such as which page
+        margin box holds the running head), then the shared extensions sheet and each
+        extra_css, each with the folder its relative URLs resolve against."""
         options = {**self.options, **overrides} if overrides else self.options
-        return [(self._render_css(path, options, name), path.parent) for path in self.stylesheet_paths(name)]
+        return [(self._render_css(path, options, name, direction), path.parent) for path in self.stylesheet_paths(name)]
 
     def css(self, name: str) -> str:
         """All of a target's stylesheets as one text."""
         return "\n".join(text for text, _ in self.stylesheets(name))
 
-    def _render_css(self, path: Path, options: dict[str, Any] | None = None, target: str | None = None) -> str:
+    def _render_css(self, path: Path, options: dict[str, Any] | None = None, target: str | None = None,
+                    direction: str = "ltr") -> str:
         options = self.options if options is None else options
-        key = (path, json.dumps(options, sort_keys=True, default=str), target)
+        key = (path, json.dumps(options, sort_keys=True, default=str), target, direction)
         if key not in self._css_cache:
-            self._css_cache[key] = self._render_css_now(path, options, target)
+            self._css_cache[key] = self._render_css_now(path, options, target, direction)
         return self._css_cache[key]
 
-    def _render_css_now(self, path: Path, options: dict[str, Any] | None = None, target: str | None = None) -> str:
+    def _render_css_now(self, path: Path, options: dict[str, Any] | None = None, target: str | None = None,
+                        direction: str = "ltr") -> str:
         from .env import render_css
 
-        return render_css(path, self.options if options is None else options, target)
+        return render_css(path, self.options if options is None else options, target, direction)

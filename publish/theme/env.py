@@ -78,10 +78,10 @@ def html_env(template_dirs: list[Path], mark_includes_of: str | None = None) -> 
     )
 
 
-def render_css(path: Path, options: dict[str, Any], target: str | None = None) -> str:
-    """A stylesheet rendered with the theme options and the ``target`` it is for (``print``,
-    ``epub`` or ``web``): a sandboxed template that may use both, never include, import or
-    extend other files."""
+def render_css(path: Path, options: dict[str, Any], target: str | None = None, direction: str = "ltr") -> str:
+    """A stylesheet rendered with the theme options, the ``target`` it is for (``print``,
+    ``epub`` or ``web``) and the article's direction (``dir``: ``ltr`` or ``rtl``): a sandboxed
+    template that may use them, never include, import or extend other files."""
     env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
     env.filters["fontlist"] = css_font_list
     env.filters["cssstring"] = css_string
@@ -94,7 +94,7 @@ def render_css(path: Path, options: dict[str, Any], target: str | None = None) -
         tree = env.parse(source)
         for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
             raise ThemeError("a stylesheet may use the theme options, not include, import or extend files", path, node.lineno)
-        return env.from_string(tree).render(options=options, target=target)  # compiled from the tree just checked, not parsed again
+        return env.from_string(tree).render(options=options, target=target, dir=direction)  # compiled from the tree just checked, not parsed again
     except TemplateSyntaxError as exc:
         raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
     except TemplateError as exc:

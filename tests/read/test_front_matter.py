@@ -149,7 +149,7 @@ def test_unknown_keys_are_warnings_with_line_and_did_you_mean(tmp_path, caplog):
         f"{path}:3: warning: unknown front-matter field 'authr' ignored; did you mean 'author'?",
         f"{path}:4: warning: unknown front-matter field 'subtitel' ignored; did you mean 'subtitle'?",
         f"{path}:5: warning: unknown front-matter field 'zzzzzz' ignored; known fields: title, subtitle, short-title, "
-        "author, affiliations, date, lang, abstract, publisher, rights, identifier, keywords, description, cover-image, "
+        "author, affiliations, date, lang, dir, abstract, publisher, rights, identifier, keywords, description, cover-image, "
         "source, credits, contact, accessibility-certifier",
     ]
 

@@ -106,7 +106,7 @@ class Font:
             raise ThemeError(f"cannot subset the font file: {exc}", self.path) from None
 
 
-def package_fonts(theme: Any) -> tuple[str, list[Font]]:
+def package_fonts(theme: Any, direction: str = "ltr") -> tuple[str, list[Font]]:
     """The EPUB stylesheet, and the theme font files its ``@font-face`` rules name: each URL,
     relative to its stylesheet, must be a font file inside the theme chain; it is packaged
     under ``fonts/`` and the URL rewritten to reach it from ``css/epub.css``. A theme packages
@@ -117,7 +117,7 @@ def package_fonts(theme: Any) -> tuple[str, list[Font]]:
     roots = [folder.resolve() for folder in theme.chain]
     fonts: dict[Path, Font] = {}
     sheets = []
-    for (text, folder), source in zip(theme.stylesheets("epub"), sources):
+    for (text, folder), source in zip(theme.stylesheets("epub", direction=direction), sources):
 
         def packaged(match: re.Match[str]) -> str:
             path = font_face_file(match.group(2).strip(), folder, roots, source)
@@ -279,6 +279,7 @@ def _xhtml_root(view: View, title: str) -> tuple[etree._Element, etree._Element]
     root = etree.Element(f"{{{_XHTML}}}html", nsmap={None: _XHTML, "epub": _OPS})
     root.set("lang", view.lang)
     root.set(_XML_LANG, view.lang)
+    root.set("dir", view.dir)  # the nav and the cover read in the article's direction
     head = etree.SubElement(root, f"{{{_XHTML}}}head")
     etree.SubElement(head, f"{{{_XHTML}}}meta", charset="utf-8")
     etree.SubElement(head, f"{{{_XHTML}}}title").text = title
@@ -456,7 +457,7 @@ def write(job: Job) -> bytes:
 
     book = epub.EpubBook()
     _metadata(book, view, a11y)
-    css, fonts = package_fonts(job.theme)
+    css, fonts = package_fonts(job.theme, view.dir)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []
     landmarks: list[tuple[str, str, str]] = []
@@ -484,11 +485,15 @@ def write(job: Job) -> bytes:
             book.add_item(_item(font.id, font.href, font.media_type, font.data(chars)))
     book.add_item(_item("ncx", NCX, "application/x-dtbncx+xml", ncx_document(view, entries)))
     book.spine = spine
+    if view.dir == "rtl":  # pages turn right to left: the spine's page-progression-direction
+        book.set_direction("rtl")
     book.guide.append({"href": CHAPTER, "title": view.title.text, "type": "text"})
 
     out = io.BytesIO()
     when = build_date(job.doc.meta)
-    writer = epub.EpubWriter(out, book, {"mtime": when, "epub3_landmark": False, "epub3_pages": False, "plugins": []})
+    # a right-to-left book's package says so too (its metadata's base direction, EPUB 3.3's package dir)
+    writer = epub.EpubWriter(out, book, {"mtime": when, "epub3_landmark": False, "epub3_pages": False, "plugins": [],
+                                         "package_direction": view.dir == "rtl"})
     writer.process()
     try:
         writer.write()

@@ -269,7 +269,7 @@ def write(job: Job) -> bytes:
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
     # the CJK faces of the article's language: Japanese glyph forms for ja, Korean for ko, ...
     fonts = {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
-    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts)]
+    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts, job.view.dir)]
     hyphenation.preload(job.theme, job.view.lang, job.hyphenation_cache)  # from the project's cache, unless the parent sent them
     attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
     try:

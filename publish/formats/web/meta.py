@@ -8,10 +8,6 @@ from urllib.parse import urlsplit
 
 from ..view import View
 
-#: Languages written right to left (the page's ``dir``).
-RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"})
-
-
 def canonical_url(view: View) -> str | None:
     """The original article's address, when the front matter gives one: a ``source.url`` with a
     path or query beyond the outlet's home page. An outlet's home page names no article, so it
@@ -29,10 +25,6 @@ def schema_type(view: View) -> str:
     if chosen != "auto":
         return chosen
     return "NewsArticle" if view.date_iso and view.source_name else "Article"
-
-
-def text_direction(lang: str) -> str:
-    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
 def json_ld(view: View, cover_url: str | None) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from ..job import Job
 from ...model import Node
 from ..html import render_body
 from .fonts import SubsetFont, characters, embed_fonts
-from .meta import canonical_url, head_tags, json_ld, script_json, text_direction
+from .meta import canonical_url, head_tags, json_ld, script_json
 
 TEMPLATE = "web.html"
 ASSETS = "assets"
@@ -111,7 +111,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
     tags = head_tags(view, has_cover=cover is not None)
     web = {
         "csp": CSP_FOLDER if in_folder else CSP_ONE_FILE,
-        "dir": text_direction(view.lang),
+        "dir": view.dir,
         "meta_names": tags.names,
         "meta_properties": tags.properties,
         "canonical": canonical_url(view),
@@ -127,7 +127,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
     from ...read.language import cjk_fonts
 
     # the CJK faces of the article's language (Japanese glyph forms for ja, Korean for ko...), as the PDF
-    sheets = job.theme.stylesheets("web", {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])})
+    sheets = job.theme.stylesheets("web", {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}, view.dir)
     sources = [job.theme.find("css/web.css"), *job.theme.extra_css]
     text = characters(_visible_text(page.replace(_STYLE_MARK, "")), "\n".join(css for css, _ in sheets), job.doc)
 
