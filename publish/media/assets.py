@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import raster
 from . import svg as svg_mod
 from ..errors import SourceError, warn
 from ..model import Document, Node
@@ -237,6 +238,17 @@ def _in_public_folder(relative: str, doc: Document, root: Path) -> Path | None:
         folder = folder.parent
 
 
+def check_pixels(data: bytes, media_type: str, src: str, where: tuple[Path, int | None]) -> None:
+    """Refuse a raster image larger than raster.MAX_IMAGE_PIXELS, measured from its header before
+    anything decodes it (a 30000 x 30000 PNG of one colour is 2.6 MiB on disk, 3.6 GB decoded)."""
+    try:
+        width, height = raster.pixels(data, media_type)
+    except raster.BadRaster as exc:
+        raise SourceError(f"image '{src}' {exc}", *where) from None
+    if raster.too_large((width, height)):
+        raise SourceError(f"image '{src}' is too large to draw ({width} x {height} px; {raster.describe_limit()}): scale it down", *where)
+
+
 def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
     """Find an image inside the project, refusing anything outside it or not an image."""
     where = (doc.path, line)
@@ -256,6 +268,8 @@ def resolve(src: str, doc: Document, project: Path, line: int | None) -> Asset:
     if kind is None:
         raise SourceError(f"image '{src}' is not a PNG, JPEG, GIF, WebP or SVG image", *where)
     file_sha256 = hashlib.sha256(data).hexdigest()
+    if kind[0] in raster.MEASURED:
+        check_pixels(data, kind[0], src, where)
     if kind[0] == "image/svg+xml":
         try:
             data = svg_mod.sanitize(data)

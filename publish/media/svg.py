@@ -25,6 +25,10 @@ ELEMENTS = frozenset({
 #: Raster images an SVG may carry inside itself (a data: URL), and nothing else.
 _DATA_IMAGES = ("data:image/png;", "data:image/jpeg;", "data:image/gif;", "data:image/webp;")
 MAX_SVG_ELEMENTS = 200_000
+#: The most elements a drawing may draw once every <use> is expanded (ten levels of ten <use> of the
+#: level below are 10^10 shapes from 100 elements): resvg's own node limit; WeasyPrint draws about
+#: 200,000 a second.
+MAX_SVG_DRAWN = 1_000_000
 
 
 class UnsafeSvg(ValueError):
@@ -91,13 +95,77 @@ def sanitize(data: bytes) -> bytes:
             keep = attr.namespace in (None, XLINK_NS, _XML_NS) and not local.lower().startswith("on")
             if keep and local == "href":
                 keep = _safe_reference(value, qname.localname)
+                if keep and not value.strip().startswith("#"):
+                    _check_embedded(value)
             elif keep and attr.namespace == XLINK_NS:
                 keep = local in ("title",)
             if keep and ("url(" in value.lower() or local == "style"):
                 keep = _safe_css(value)
             if not keep:
                 del element.attrib[name]
+    _check_drawn(root)
     return etree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def _check_embedded(url: str) -> None:
+    """An embedded raster image (a ``data:`` URL) is measured as a file would be (raster.pixels)."""
+    import base64
+    import binascii
+    from urllib.parse import unquote_to_bytes
+
+    from . import raster
+
+    head, _, body = url.strip().partition(",")
+    media_type = head[5:].split(";")[0].strip().lower()
+    try:
+        data = base64.b64decode(body, validate=False) if head.lower().endswith(";base64") else unquote_to_bytes(body)
+    except (binascii.Error, ValueError):
+        raise UnsafeSvg("has an embedded image that is not valid base64") from None
+    media_type = "image/jpeg" if media_type == "image/jpg" else media_type
+    if media_type not in raster.MEASURED:
+        raise UnsafeSvg(f"has an embedded image of type '{media_type}' (PNG, JPEG, GIF or WebP may be embedded)")
+    try:
+        width, height = raster.pixels(data, media_type)
+    except raster.BadRaster as exc:
+        raise UnsafeSvg(f"has an embedded image that {exc}") from None
+    if raster.too_large((width, height)):
+        raise UnsafeSvg(f"has an embedded image too large to draw ({width} x {height} px; {raster.describe_limit()})")
+
+
+def _check_drawn(root: etree._Element) -> None:
+    """Refuse a drawing that draws more than MAX_SVG_DRAWN elements with its <use> expanded, or whose
+    <use> refers to itself: each element counts once, plus what it uses, counted once per use."""
+    ids = {element.get("id"): element for element in root.iter() if element.get("id")}
+    use = f"{{{SVG_NS}}}use"
+    counts: dict[etree._Element, int] = {}
+    # depth first without recursion (a chain of <use> may be as long as the file): an element is
+    # counted when its children and the element it uses are
+    stack: list[tuple[etree._Element, bool]] = [(root, False)]
+    open_now: set[etree._Element] = set()
+    while stack:
+        element, ready = stack.pop()
+        if element in counts:
+            continue
+        target = None
+        if element.tag == use:
+            ref = (element.get("href") or element.get(f"{{{XLINK_NS}}}href") or "").strip()
+            target = ids.get(ref[1:]) if ref.startswith("#") else None
+        parts = [child for child in element if isinstance(child.tag, str)] + ([target] if target is not None else [])
+        if ready:
+            open_now.discard(element)
+            counts[element] = total = 1 + sum(counts[part] for part in parts)
+            if total > MAX_SVG_DRAWN:
+                raise UnsafeSvg(f"draws more than {MAX_SVG_DRAWN:,} elements once its <use> elements are expanded")
+            continue
+        if element in open_now:
+            raise UnsafeSvg("has a <use> that refers to an element containing it")
+        open_now.add(element)
+        stack.append((element, True))
+        for part in parts:
+            if part in open_now:
+                raise UnsafeSvg("has a <use> that refers to an element containing it")
+            if part not in counts:
+                stack.append((part, False))
 
 
 def _remove(element: etree._Element) -> None:
