@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,54 @@ FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 #: Characters that need no glyph: controls, format characters, separators.
 _NO_GLYPH_CATEGORIES = {"Cc", "Cf", "Zs", "Zl", "Zp"}
 _SHOWN = 8
+
+#: The letters of the scripts Latin fonts lack (ISO 15924 codes, as a theme's ``font_scripts``
+#: names them), as regular-expression character classes.
+SCRIPT_LETTERS = {
+    "Arab": "\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc",
+    "Hebr": "\u05d0-\u05f2\ufb1d-\ufb4f",
+    "Deva": "\u0900-\u097f\ua8e0-\ua8ff",
+    "Beng": "\u0980-\u09ff",
+    "Taml": "\u0b80-\u0bff",
+    "Thai": "\u0e01-\u0e5b",
+    "Khmr": "\u1780-\u17ff\u19e0-\u19ff",
+}
+_CJK_LETTERS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\U00020000-\U0003134f"
+#: The packages that install fonts for a script: Debian and Ubuntu, Fedora, Homebrew.
+FONT_PACKAGES = {
+    "Arab": ("fonts-noto-core", "google-noto-naskh-arabic-fonts", "font-noto-naskh-arabic"),
+    "Hebr": ("fonts-noto-core", "google-noto-serif-hebrew-fonts", "font-noto-serif-hebrew"),
+    "Deva": ("fonts-noto-core", "google-noto-serif-devanagari-fonts", "font-noto-serif-devanagari"),
+    "Beng": ("fonts-noto-core", "google-noto-serif-bengali-fonts", "font-noto-serif-bengali"),
+    "Taml": ("fonts-noto-core", "google-noto-serif-tamil-fonts", "font-noto-serif-tamil"),
+    "Thai": ("fonts-noto-core", "google-noto-serif-thai-fonts", "font-noto-serif-thai"),
+    "Khmr": ("fonts-noto-core", "google-noto-serif-khmer-fonts", "font-noto-serif-khmer"),
+    "CJK": ("fonts-noto-cjk", "google-noto-serif-cjk-fonts", "font-noto-serif-cjk"),
+}
+_SCRIPT_NAMES = {"Arab": "Arabic script", "Hebr": "Hebrew", "Deva": "Devanagari", "Beng": "Bengali", "Taml": "Tamil",
+                 "Thai": "Thai", "Khmr": "Khmer", "CJK": "Chinese, Japanese, Korean"}
+
+
+def char_script(char: str) -> str | None:
+    """The code of the script a character belongs to among those FONT_PACKAGES knows, else None."""
+    for code, letters in (*SCRIPT_LETTERS.items(), ("CJK", _CJK_LETTERS)):
+        if re.match(f"[{letters}]", char):
+            return code
+    return None
+
+
+def install_hint(chars: Iterable[str]) -> str:
+    """Which packages install fonts for the scripts of ``chars`` (Debian, Fedora, Homebrew), or a
+    general word when none of them is a script publish knows."""
+    scripts = list(dict.fromkeys(code for code in map(char_script, chars) if code is not None))
+    if not scripts:
+        return "install a font that covers them or name one in the theme's font options"
+    debian = " ".join(dict.fromkeys(FONT_PACKAGES[code][0] for code in scripts))
+    fedora = " ".join(FONT_PACKAGES[code][1] for code in scripts)
+    brew = " ".join(FONT_PACKAGES[code][2] for code in scripts)
+    names = ", ".join(_SCRIPT_NAMES[code] for code in scripts)
+    return (f"install fonts for {names}: Debian and Ubuntu 'apt install {debian}', Fedora 'dnf install {fedora}', "
+            f"Homebrew 'brew install --cask {brew}' (or name a font in the theme's font options)")
 
 
 def needs_glyph(char: str) -> bool:
@@ -215,9 +264,7 @@ def warn_missing_glyphs(doc: Document, theme_folders: Iterable[Path]) -> dict[in
     found = missing_by_line(doc, cover)
     for line, chars in sorted(found.items(), key=lambda item: item[0] or 0):
         warn(
-            f"no installed or theme font has {describe(chars)}: the PDF shows empty boxes there; "
-            "install a font that covers them (for Chinese, Japanese, Korean: Debian's fonts-noto-cjk) "
-            "or name one in the theme's font options",
+            f"no installed or theme font has {describe(chars)}: the PDF shows empty boxes there; {install_hint(chars)}",
             doc.path,
             line,
         )

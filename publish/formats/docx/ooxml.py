@@ -79,9 +79,10 @@ def put(parent: Any, child: Any, order: tuple[str, ...]) -> Any:
     return child
 
 
-def set_fonts(rpr: Any, name: str, east_asia: str | None = None) -> None:
-    """Name the typeface for every script, dropping theme-font references (which would win over names)."""
-    fonts = element("w:rFonts", ascii=name, hAnsi=name, cs=name)
+def set_fonts(rpr: Any, name: str, east_asia: str | None = None, complex_script: str | None = None) -> None:
+    """Name the typeface for every script (``complex_script`` for right-to-left and complex-script
+    text, else ``name``), dropping theme-font references (which would win over names)."""
+    fonts = element("w:rFonts", ascii=name, hAnsi=name, cs=complex_script or name)
     if east_asia:
         fonts.set(qn("w:eastAsia"), east_asia)
     put(rpr, fonts, RPR_ORDER)

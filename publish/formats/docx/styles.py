@@ -271,22 +271,26 @@ def character_looks(options: dict[str, Any]) -> dict[str, Look]:
     }
 
 
-def setup(document: Any, options: dict[str, Any], lang: str, only_missing: bool = False) -> None:
+def setup(document: Any, options: dict[str, Any], lang: str, only_missing: bool = False, complex_font: str | None = None,
+          complex_lang: str | None = None) -> None:
     """Tune the template's named styles and add publish's own, all from the theme options.
 
     With ``only_missing`` (a theme's reference.docx), the reference's styles stay as they are and
-    only the styles it lacks are added; the document language is set either way.
+    only the styles it lacks are added; the document language is set either way. ``complex_font``
+    is every style's complex-script font (w:cs: Arabic, Hebrew, Devanagari, Thai text), else each
+    style's own; ``complex_lang`` the language of complex-script text (w:lang w:bidi), else ar-SA.
     """
     styles = document.styles
     cjk = first_font(options["font_cjk"])
-    _document_defaults(styles.element, word_fonts(options)[0], cjk, lang, float(options["font_size"]), only_missing)
+    _document_defaults(styles.element, word_fonts(options)[0], cjk, lang, float(options["font_size"]), only_missing,
+                       complex_font, complex_lang)
     looks = [(name, look, WD_STYLE_TYPE.PARAGRAPH) for name, look in paragraph_looks(options).items()]
     looks += [(name, look, WD_STYLE_TYPE.CHARACTER) for name, look in character_looks(options).items()]
     existing = {style.name for style in styles}
     made = [_get_or_add(styles, name, kind) for name, _, kind in looks]  # all exist before any names another
     for style, (name, look, _) in zip(made, looks):
         if not only_missing or name not in existing:
-            _apply(style, look, styles, cjk if name == "Normal" else None)
+            _apply(style, look, styles, cjk if name == "Normal" else None, complex_font)
     if not only_missing or TABLE_STYLE not in existing:
         _table_style(styles, options)
 
@@ -303,7 +307,7 @@ def _get_or_add(styles: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
         return style
 
 
-def _apply(style: Any, look: Look, styles: Any, east_asia: str | None) -> None:
+def _apply(style: Any, look: Look, styles: Any, east_asia: str | None, complex_font: str | None = None) -> None:
     if look.based_on is not None and style.name != "Normal":
         style.base_style = styles[look.based_on]
     if look.next is not None:
@@ -312,7 +316,7 @@ def _apply(style: Any, look: Look, styles: Any, east_asia: str | None) -> None:
     font = style.font
     rpr = style.element.get_or_add_rPr()
     if look.font:
-        set_fonts(rpr, look.font, east_asia)
+        set_fonts(rpr, look.font, east_asia, complex_font)
     if look.size is not None:
         put(rpr, element("w:sz", val=str(round(look.size * 2))), RPR_ORDER)
         set_complex_size(rpr, round(look.size * 2))
@@ -366,7 +370,8 @@ def _apply(style: Any, look: Look, styles: Any, east_asia: str | None) -> None:
         ppr.remove(ppr.find(qn("w:contextualSpacing")))
 
 
-def _document_defaults(styles_element: Any, body: str, cjk: str, lang: str, size: float, keep_look: bool) -> None:
+def _document_defaults(styles_element: Any, body: str, cjk: str, lang: str, size: float, keep_look: bool,
+                       complex_font: str | None = None, complex_lang: str | None = None) -> None:
     """Fonts, size and language every run inherits (docDefaults)."""
     defaults = styles_element.find(qn("w:docDefaults"))
     if defaults is None:
@@ -381,11 +386,11 @@ def _document_defaults(styles_element: Any, body: str, cjk: str, lang: str, size
         rpr = element("w:rPr")
         rpr_default.append(rpr)
     if not keep_look:
-        set_fonts(rpr, body, cjk)
+        set_fonts(rpr, body, cjk, complex_font)
         put(rpr, element("w:sz", val=str(round(size * 2))), RPR_ORDER)
         set_complex_size(rpr, round(size * 2))
     east_asian = lang if lang.split("-")[0] in ("zh", "ja", "ko") else "zh-CN"
-    put(rpr, element("w:lang", val=lang, eastAsia=east_asian, bidi="ar-SA"), RPR_ORDER)
+    put(rpr, element("w:lang", val=lang, eastAsia=east_asian, bidi=complex_lang or "ar-SA"), RPR_ORDER)
 
 
 def _table_style(styles: Any, options: dict[str, Any]) -> None:

@@ -24,9 +24,10 @@ from ..view import build_date
 from ...errors import OutputError, warn
 from ...media.font_embed import average_char_width, family_faces
 from ..job import Job
-from ...read.language import cjk_fonts
+from ...read.language import cjk_fonts, complex_language, language_script, text_script
 from ...model import Node, plain_text
 from ..zipfiles import normalize
+from . import bidi
 from . import fonts as docx_fonts
 from . import parts
 from . import styles
@@ -85,6 +86,12 @@ class DocxWriter:
         self.job = job
         # the CJK font of the article's language (Noto Serif CJK JP for ja, ...)
         self.options = {**job.theme.options, "font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
+        # the complex-script font (w:cs) of the article's script: its language's (Noto Naskh Arabic
+        # for ar), else that of the script it quotes most (an English article with Arabic passages)
+        meta = job.doc.meta
+        script = language_script(meta.lang) or text_script(meta.title.text + "\n" + plain_text(job.doc.blocks))
+        faces = self.options.get("font_scripts", {}).get(script or "") or []
+        self.complex_font: str | None = faces[0] if faces else None
         # a theme's docx/reference.docx (pandoc's --reference-doc convention) wins over the options
         self.reference = getattr(job.theme, "reference_docx", None)
         self.docx = self._open_template()
@@ -683,7 +690,8 @@ class DocxWriter:
 
     def render(self) -> bytes:
         opts = self.options
-        styles.setup(self.docx, opts, self.job.view.lang, only_missing=self.reference is not None)
+        styles.setup(self.docx, opts, self.job.view.lang, only_missing=self.reference is not None,
+                     complex_font=self.complex_font, complex_lang=complex_language(self.job.view.lang))
         self.style_ids.update((style.name, style.style_id) for style in self.docx.styles)
         if self.reference is None:
             self.numbering.restyle(self.docx, "List Bullet", self.numbering.new_list(False))
@@ -702,6 +710,11 @@ class DocxWriter:
         self.properties()
         stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
         parts.number_drawings(stories)
+        # right-to-left paragraphs, runs and tables, in the body, the notes, headers and footers
+        code = frozenset(self.style_ids[name] for name in ("Verbatim Char", "Source Code") if name in self.style_ids)
+        sides = [part.element for part in self.docx.part.package.iter_parts()
+                 if str(part.partname).startswith(("/word/header", "/word/footer")) and hasattr(part, "element")]
+        bidi.lay_out([self.docx.element.body, *(part.element for part in stories[1:]), *sides], self.job.view.dir, code)
         docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(opts)), self.job.theme)
         out = io.BytesIO()
         self.docx.save(out)

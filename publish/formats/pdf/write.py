@@ -28,9 +28,11 @@ from ..job import Job
 from ...read.language import cjk_fonts
 from . import hyphens as break_hyphens
 from .weasyprint import columns as weasyprint_columns
+from .weasyprint import indent as weasyprint_indent
 from .page import print_page
 
 weasyprint_columns.apply()  # a run of columns ending at a page foot no longer loses what follows it
+weasyprint_indent.apply()  # a right-to-left paragraph's first-line indent at its start, not its end
 
 MAX_FETCH_BYTES = 32 * 1024 * 1024
 

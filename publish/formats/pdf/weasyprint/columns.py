@@ -22,8 +22,7 @@ and :data:`APPLIED` is False (the PDF's read-back check still refuses a PDF that
 """
 from __future__ import annotations
 
-import inspect
-import textwrap
+from .patch import corrected
 
 OLD = "        if stop_rendering:\n            break\n"
 NEW = "        if stop_rendering and (column_skip_stack is not None or break_page):\n            break\n"
@@ -46,15 +45,11 @@ def apply() -> bool:
         return True
     from weasyprint.layout import block, column
 
-    try:
-        source = textwrap.dedent(inspect.getsource(column.columns_layout))
-    except (OSError, TypeError):  # no source shipped (a frozen or compiled install)
+    if getattr(block, "columns_layout", None) is not column.columns_layout:
         return False
-    if source.count(OLD) != 1 or source.count(OLD_SPAN) != 1 or getattr(block, "columns_layout", None) is not column.columns_layout:
+    fixed = corrected(column, "columns_layout", {OLD: NEW, OLD_SPAN: NEW_SPAN})
+    if fixed is None:
         return False
-    namespace = dict(vars(column))
-    exec(compile(source.replace(OLD, NEW).replace(OLD_SPAN, NEW_SPAN), inspect.getsourcefile(column) or column.__name__, "exec"), namespace)
-    fixed = namespace["columns_layout"]
     column.columns_layout = fixed
     block.columns_layout = fixed  # block.py imported the name itself
     APPLIED = True
