@@ -35,9 +35,23 @@ def _run(ctx: click.Context, action: Callable[[], Any]) -> Any:
             raise
         click.echo(f"{exc}", err=True)
         sys.exit(1)
+    except OSError as exc:  # a full disk or a vanished folder outside the build's own checks: one line
+        if ctx.obj.get("debug"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"{where}{exc.strerror or exc}; the previous outputs are unchanged", err=True)
+        sys.exit(1)
+    except MemoryError:
+        if ctx.obj.get("debug"):
+            raise
+        click.echo("out of memory; the previous outputs are unchanged (build one format at a time: --format pdf)", err=True)
+        sys.exit(1)
     except KeyboardInterrupt as exc:
         stopped = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        click.echo(f"{stopped}; the previous outputs are unchanged", err=True)
+        if getattr(exc, "replaced", False):  # it came while the new outputs were put in place: they are
+            click.echo(f"{stopped} once the new outputs were in place", err=True)
+        else:
+            click.echo(f"{stopped}; the previous outputs are unchanged", err=True)
         sys.exit(143 if isinstance(exc, Terminated) else 130)
 
 
@@ -110,6 +124,8 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _terminate)  # cleaned up like Ctrl-C: no .tmp file left behind
+        if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # __main__ held it quiet while importing
+            signal.signal(signal.SIGINT, signal.default_int_handler)
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("publish")

@@ -174,8 +174,17 @@ def test_no_theme_or_article_makes_weasyprint_read_outside(sandbox: dict[str, Pa
     os.mkfifo(project / "pipe.woff")
     (project / "article.md").write_text(HOSTILE_ARTICLE)
     monkeypatch.chdir(project)
+    from publish.errors import ThemeError
+    from publish.theme import load
+    from publish.theme.options import validate_options
+
+    with pytest.raises(ThemeError, match="@import is not allowed") as refused:  # the theme check refuses it first
+        build(sources=[project / "article.md"], formats=["pdf"], theme="evil", out=project / "out", project=project, parallel=False, force=True)
+    assert Path(refused.value.path) == theme / "css" / "evil.css" and refused.value.line == 1
+    unchecked = load("evil", project, check=False)  # and the fetcher holds even for a theme that skipped it
+    validate_options(unchecked)
     with _OpenAudit() as opened:
-        [result] = build(sources=[project / "article.md"], formats=["pdf"], theme="evil", out=project / "out", project=project, parallel=False, force=True)
+        [result] = build(sources=[project / "article.md"], formats=["pdf"], theme=unchecked, out=project / "out", project=project, parallel=False, force=True)
     assert result.path.stat().st_size > 0
     assert _opened_outside(opened, [outside / "secret.css", outside / "secret.png"]) == []
     assert any(p.endswith("css/fine.css") for p in opened), "the audit sees what WeasyPrint reads"

@@ -490,3 +490,41 @@ def test_the_extensions_sheet_is_rendered_for_each_target_and_a_theme_may_replac
     assert [p.name for p in mine.stylesheet_paths("print")[:2]] == ["print.css", "print-extensions.css"]
     assert [p.name for p in mine.stylesheet_paths("epub")[:2]] == ["epub.css", "extensions.css"]
     assert ".mine" in mine.css("print") and ".callout {" not in mine.css("print") and ".callout {" in mine.css("epub")
+
+
+# -- a theme's stylesheets point at nothing outside the book --
+@pytest.mark.parametrize(("css", "line", "words"), [
+    ('p { color: red }\n@import url("fine.css");\n', 2, "@import is not allowed"),
+    ('@import "https://fonts.example/x.css";\n', 1, "@import is not allowed"),
+    ("body { background: url(file:///etc/passwd) }\n", 1, "url('file:///etc/passwd') is not allowed here"),
+    ('/* x */\nh1 {\n  background-image: url("https://tracker.example/pixel.gif");\n}\n', 3, "url('https://tracker.example/pixel.gif')"),
+    ("@media print {\n  h1 { background: url(/etc/passwd) }\n}\n", 2, "url('/etc/passwd')"),
+    ("p { background: url(../../../outside.png) }\n", 1, "url('../../../outside.png')"),
+    ("p { list-style-image: url(inside.png) }\n", 1, "url('inside.png')"),  # not carried into the EPUB or page either
+    ('p { background: image-set(url("http://h/x.png") 1x) }\n', 1, "url('http://h/x.png')"),
+], ids=["import", "import-remote", "file-url", "remote", "absolute-in-media", "escaping", "theme-file", "image-set"])
+def test_a_theme_stylesheet_reference_outside_the_book_is_an_error_at_its_line(tmp_path: Path, css: str, line: int, words: str) -> None:
+    """EPUBCheck counts each remote url() as an error (RSC-006), a file: URL points a reader at
+    their own disk, and @import was fetched when the PDF was drawn: all refused at the theme's line."""
+    theme = tmp_path / "themes" / "mine"
+    (theme / "css").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\nextra_css: [css/extra.css]\n")
+    (theme / "css" / "extra.css").write_text(css)
+    (tmp_path / "article.md").write_text("---\ntitle: T\n---\n\nText.\n")
+    with pytest.raises(ThemeError, match=re.escape(words)) as refused:
+        build(sources=[tmp_path / "article.md"], theme="mine", out=tmp_path / "dist", project=tmp_path)
+    assert Path(refused.value.path) == theme / "css" / "extra.css" and refused.value.line == line
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_theme_stylesheet_may_use_data_urls_fragments_and_its_own_fonts(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "mine"
+    (theme / "css").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: report\nextra_css: [css/extra.css]\n")
+    (theme / "css" / "extra.css").write_text(
+        'p { background: url("data:image/gif;base64,R0lGODlhAQABAAAAACw=") } svg { filter: url(#soft) }\n'
+        "/* url(http://commented.out) */\n")
+    (tmp_path / "article.md").write_text("---\ntitle: T\n---\n\nText.\n")
+    outputs = build(sources=[tmp_path / "article.md"], theme="mine", out=tmp_path / "dist", project=tmp_path,
+                    formats=["epub", "html"])
+    assert all(o.path.stat().st_size for o in outputs)  # the report theme's @font-face files are its own: allowed

@@ -8,7 +8,7 @@ import re
 import signal
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from ..errors import OutputError, PublishError, VerifyError, collecting, set_strict, warn
 from ..formats import WRITERS as FORMATS
 from .manifest import Inputs, Manifest, environment, options_digest, sha256_bytes, theme_digests, versions
-from .outputs import DEFAULT_OUT, DEFAULT_SOURCE, output_path
+from .outputs import DEFAULT_OUT, DEFAULT_SOURCE, check_stem, check_targets, closed, folder_lock, forget_in_children, output_path
 
 if TYPE_CHECKING:
     from ..formats.job import Job
@@ -116,6 +116,7 @@ def _new_temp(target: Path) -> Path:
             raise OutputError(f"cannot write in the output folder: {exc.strerror}", target.parent) from None
         if _lock(fd):
             _HELD[temp] = fd
+            forget_in_children(fd)
         else:
             os.close(fd)
         return temp
@@ -138,6 +139,7 @@ def release_temp(temp: Path) -> None:
     """Let go of a temporary file's lock (after it was installed or removed)."""
     fd = _HELD.pop(temp, None)
     if fd is not None:
+        closed(fd)
         os.close(fd)
 
 
@@ -256,7 +258,41 @@ def _render_into(job: Job, fmt: str, temp: Path, verify: bool = False) -> Render
     it with the article; return its size, sha256, seconds and the comparison. A format that
     runs past FORMAT_SECONDS is an OutputError (_watchdog)."""
     with _watchdog(fmt, job.doc.path):
-        return _render_into_now(job, fmt, temp, verify)
+        try:
+            return _render_into_now(job, fmt, temp, verify)
+        except OSError as exc:  # a full disk, a quota, a folder made read-only meanwhile: one line, not a traceback
+            raise _write_error(exc, f"cannot write the {fmt.upper()}", temp.parent) from None
+
+
+@contextmanager
+def _stops_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the outputs are renamed into place and the manifest written,
+    then act on them: a signal never leaves half the outputs old and half new. The interruption
+    raised afterwards carries ``replaced = True``, so the message can say the new outputs are in."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda signum, frame: caught.append(signum)) for number in stops}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if caught:
+            try:
+                signal.raise_signal(caught[0])
+            except KeyboardInterrupt as exc:
+                exc.replaced = True  # type: ignore[attr-defined]
+                raise
+
+
+def _write_error(exc: OSError, what: str, folder: Path) -> OutputError:
+    """An OSError met while writing outputs, as one line naming the folder (the previous outputs stay)."""
+    return OutputError(f"{what}: {exc.strerror or exc}; nothing was replaced", folder)
 
 
 def _render_into_now(job: Job, fmt: str, temp: Path, verify: bool) -> Rendered:
@@ -293,6 +329,24 @@ def _render_into_now(job: Job, fmt: str, temp: Path, verify: bool) -> Rendered:
     return len(data), sha256_bytes(data), seconds, cells, notes, time.perf_counter() - started - seconds
 
 
+def _side_files(task: _Task) -> set[Path]:
+    """A web folder's side files, relative to the page's folder."""
+    side = side_files_dir(task.temp)
+    return {p.relative_to(side) for p in side.rglob("*") if p.is_file()} if side.is_dir() else set()
+
+
+def _install_all(tasks: list[_Task], keep: list[Path]) -> None:
+    """Install every verified output, once every target (side files too) has been checked again:
+    a folder that appeared where an output goes stops the build before anything is renamed."""
+    targets = [t.target for t in tasks] + [t.target.parent / r for t in tasks for r in sorted(_side_files(t))]
+    check_targets(targets, keep)
+    for task in tasks:
+        try:
+            _install(task)
+        except OSError as exc:
+            raise _write_error(exc, f"cannot replace {task.target.name}", task.target.parent) from None
+
+
 def _install(task: _Task) -> None:
     """Put a rendered output in place: its side files first (their names are content hashes, so
     the old page still finds its own), then the file itself; side files no page uses any more go."""
@@ -300,7 +354,7 @@ def _install(task: _Task) -> None:
 
     side = side_files_dir(task.temp)
     if side.is_dir():
-        new = {p.relative_to(side) for p in side.rglob("*") if p.is_file()}
+        new = _side_files(task)
         for relative in sorted(new):
             (task.target.parent / relative).parent.mkdir(parents=True, exist_ok=True)
             os.replace(side / relative, task.target.parent / relative)
@@ -465,7 +519,17 @@ def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: 
     def here(task: _Task) -> Callable[[], None]:
         return lambda: done(task, _render_into(jobs[task.index], task.format, task.temp, verify))
 
-    lanes.run({"heavy": heavy}, message, done, prefer, meanwhile=[here(t) for t in light])
+    from .workers import WorkerDied
+
+    try:
+        lanes.run({"heavy": heavy}, message, done, prefer, meanwhile=[here(t) for t in light])
+    except WorkerDied as exc:
+        if not isinstance(exc.task, _Task):
+            raise
+        fmt = exc.task.format
+        raise OutputError(f"the {fmt.upper()} worker process {exc.how} while it rendered this article "
+                          f"(out of memory?); nothing was replaced; try `--format {fmt}` alone, or a smaller article",
+                          jobs[exc.task.index].doc.path) from None
 
 
 def _render_serial(jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
@@ -547,108 +611,111 @@ def _build(
     opts = dict(options or {})
     out_dir = Path(out)
     _check_distinct(source_paths, out_dir)
-    manifest = Manifest.load(out_dir)
+    with folder_lock(out_dir):  # one build at a time into a folder: never interleaved halves
+        manifest = Manifest.load(out_dir)
 
-    # 1. what is stale: compare each output's inputs with the manifest, without parsing anything
-    theme_sums = theme_digests(loaded.chain, loaded.files())
-    env = environment()
-    inputs: dict[tuple[Path, str], Inputs] = {}
-    stale: dict[Path, list[str]] = {}
-    for source in source_paths:
-        try:
-            # the reader's checks: no FIFO, no device, nothing over the size limit
-            from ..read.article import read_bytes
-
-            source_sha = sha256_bytes(read_bytes(source))
-        except PublishError:
-            source_sha = ""  # prepare() reports why it cannot be read
-        for fmt in ordered:
-            # a strict build re-reads what a lenient one built, so that its warnings are errors now
-            digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
-            wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
-            inputs[(source, fmt)] = wanted_inputs
-            if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs, verified=verify):
-                stale.setdefault(source, []).append(fmt)
-
-    # 2. read and render only what is stale, every format into a temporary file; the workers
-    #    fork first and import the writers while this process checks the theme and reads the sources
-    planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
-    cores = cpu_count()
-    pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if parallel is not False else None
-    tasks: list[_Task] = []
-    jobs: list[Job] = []
-    finished = False
-    try:
-        if stale and not isinstance(theme, Theme):
-            check_theme(loaded)
-        jobs = [prepare(source, loaded, project_dir, options) for source in stale]
-        for job in jobs:
-            job.font_cache = project_dir / FONT_CACHE
-            job.hyphenation_cache = project_dir / HYPHENATION_CACHE
-        if jobs:
+        # 1. what is stale: compare each output's inputs with the manifest, without parsing anything
+        theme_sums = theme_digests(loaded.chain, loaded.files())
+        env = environment()
+        inputs: dict[tuple[Path, str], Inputs] = {}
+        stale: dict[Path, list[str]] = {}
+        for source in source_paths:
             try:
-                out_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
-        for fmt, index in planned:  # PDF (the slowest) first, so the pool starts it first
-            target = output_path(list(stale)[index], fmt, out_dir, opts)
-            if target.parent != out_dir:
-                try:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise OutputError(f"cannot create the output folder: {exc.strerror}", target.parent) from None
-            tasks.append(_Task(index, fmt, target, _new_temp(target)))
-        if pools:
-            _render_parallel(pools, jobs, tasks, verify)
-        else:
-            _render_serial(jobs, tasks, verify)
-        if verify and tasks:
-            _verdict(tasks, list(stale))
-        for task in tasks:
-            _install(task)
-        finished = True
-    finally:
-        if pools is not None:
-            pools.stop(abort=not finished)
-        for task in tasks:
-            if task.temp.exists():
-                task.temp.unlink()
-            if side_files_dir(task.temp).exists():
-                import shutil
+                # the reader's checks: no FIFO, no device, nothing over the size limit
+                from ..read.article import read_bytes
 
-                shutil.rmtree(side_files_dir(task.temp), ignore_errors=True)
-            release_temp(task.temp)
+                source_sha = sha256_bytes(read_bytes(source))
+            except PublishError:
+                source_sha = ""  # prepare() reports why it cannot be read
+            for fmt in ordered:
+                # a strict build re-reads what a lenient one built, so that its warnings are errors now
+                digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
+                wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
+                inputs[(source, fmt)] = wanted_inputs
+                if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs, verified=verify):
+                    stale.setdefault(source, []).append(fmt)
 
-    # 3. remember what each new output was built from
-    for task in tasks:
-        job = jobs[task.index]
-        source = list(stale)[task.index]
-        built_from = inputs[(source, task.format)]
-        built_from.source = sha256_bytes(job.doc.source_bytes)
-        built_from.images = _image_sums(job, project_dir)
-        manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size,
-                        theme=_theme_spec(theme, loaded), options=opts, verified=verify)
-    if tasks:
+        # 2. read and render only what is stale, every format into a temporary file; the workers
+        #    fork first and import the writers while this process checks the theme and reads the sources
+        planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
+        cores = cpu_count()
+        pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if parallel is not False else None
+        tasks: list[_Task] = []
+        jobs: list[Job] = []
+        finished = False
+        stops = ExitStack()  # Ctrl-C or SIGTERM waits while the outputs are being put in place
         try:
-            manifest.save()
-        except OSError as exc:
-            warn(f"cannot write the build manifest ({exc.strerror}); the next build will render everything", manifest.path)
-
-    by_key = {(list(stale)[t.index], t.format): t for t in tasks}
-    results = []
-    for source in source_paths:
-        for fmt in ordered:
-            task = by_key.get((source, fmt))
-            if task is not None:
-                results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds,
-                                      verified=verify, verify_seconds=task.verify_seconds))
+            if stale and not isinstance(theme, Theme):
+                check_theme(loaded)
+            jobs = [prepare(source, loaded, project_dir, options) for source in stale]
+            for job in jobs:
+                job.font_cache = project_dir / FONT_CACHE
+                job.hyphenation_cache = project_dir / HYPHENATION_CACHE
+            keep = [p for job in jobs for p in (job.doc.path, *(a.path for a in job.assets.values()))]
+            check_targets([output_path(list(stale)[index], fmt, out_dir, opts) for fmt, index in planned], keep)
+            for fmt, index in planned:  # PDF (the slowest) first, so the pool starts it first
+                target = output_path(list(stale)[index], fmt, out_dir, opts)
+                if target.parent != out_dir:
+                    try:
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                    except OSError as exc:
+                        raise OutputError(f"cannot create the output folder: {exc.strerror}", target.parent) from None
+                tasks.append(_Task(index, fmt, target, _new_temp(target)))
+            if pools:
+                _render_parallel(pools, jobs, tasks, verify)
             else:
-                target = output_path(source, fmt, out_dir, opts)
-                results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True, verified=verify))
-    if report:
-        for result in results:
-            report(result)
-    return results
+                _render_serial(jobs, tasks, verify)
+            if verify and tasks:
+                _verdict(tasks, list(stale))
+            stops.enter_context(_stops_deferred())
+            _install_all(tasks, keep)
+            finished = True
+        except BaseException:
+            stops.close()
+            raise
+        finally:
+            if pools is not None:
+                pools.stop(abort=not finished)
+            for task in tasks:
+                if task.temp.exists():
+                    task.temp.unlink()
+                if side_files_dir(task.temp).exists():
+                    import shutil
+
+                    shutil.rmtree(side_files_dir(task.temp), ignore_errors=True)
+                release_temp(task.temp)
+
+        # 3. remember what each new output was built from
+        for task in tasks:
+            job = jobs[task.index]
+            source = list(stale)[task.index]
+            built_from = inputs[(source, task.format)]
+            built_from.source = sha256_bytes(job.doc.source_bytes)
+            built_from.images = _image_sums(job, project_dir)
+            manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size,
+                            theme=_theme_spec(theme, loaded), options=opts, verified=verify)
+        if tasks:
+            try:
+                manifest.save()
+            except OSError as exc:
+                warn(f"cannot write the build manifest ({exc.strerror}); the next build will render everything", manifest.path)
+        stops.close()
+
+        by_key = {(list(stale)[t.index], t.format): t for t in tasks}
+        results = []
+        for source in source_paths:
+            for fmt in ordered:
+                task = by_key.get((source, fmt))
+                if task is not None:
+                    results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds,
+                                          verified=verify, verify_seconds=task.verify_seconds))
+                else:
+                    target = output_path(source, fmt, out_dir, opts)
+                    results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True, verified=verify))
+        if report:
+            for result in results:
+                report(result)
+        return results
 
 
 def _theme_spec(theme: str | Path | Theme | None, loaded: Theme) -> str | None:
@@ -661,9 +728,11 @@ def _theme_spec(theme: str | Path | Theme | None, loaded: Theme) -> str | None:
 
 
 def _check_distinct(sources: list[Path], out: Path) -> None:
-    """Two sources with the same stem would overwrite each other's outputs: refuse before rendering."""
+    """Two sources with the same stem would overwrite each other's outputs, and a stem of ``..``
+    would write outside the output folder: refuse before rendering."""
     seen: dict[str, Path] = {}
     for source in sources:
+        check_stem(source)
         other = seen.setdefault(source.stem, source)
         if other is not source and other.resolve() != source.resolve():
             raise OutputError(f"{other} and {source} would both be written to {output_path(source, '<format>', out)}; rename one", source)

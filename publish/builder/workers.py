@@ -35,6 +35,34 @@ class WorkerBug(RuntimeError):
     """An unexpected exception in a worker: a bug in publish; carries the worker's traceback."""
 
 
+class WorkerDied(OutputError):
+    """A worker ended without answering (killed by a signal, out of memory): carries its task."""
+
+    def __init__(self, task: Any, exitcode: int | None) -> None:
+        how = f"killed by {signal.Signals(-exitcode).name}" if exitcode and exitcode < 0 and -exitcode in signal.Signals._value2member_map_ \
+            else f"ended with exit code {exitcode}"
+        super().__init__(f"a worker process {how} while rendering (out of memory?); try building one format at a time")
+        self.task = task
+        self.how = how
+
+
+def _die_with_parent() -> None:
+    """Make the kernel kill this worker when its parent dies, however it dies (kill -9 too), so
+    that no worker goes on rendering for a build nobody waits for (Linux; elsewhere the closed
+    pipe ends it after its task)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:  # it died before the request was made
+        os._exit(1)
+
+
 @dataclass
 class _Worker:
     process: Any
@@ -51,6 +79,7 @@ def _child(conn: Connection, inherited: list[Connection], init: Callable[..., No
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's: it kills the workers
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: a worker told to end ends
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+    _die_with_parent()
     for other in inherited:  # the parent's ends of the pipes, forked along: only the parent may hold them
         other.close()
     try:
@@ -175,7 +204,8 @@ class Lanes:
                         continue
                     kind, value = "died", None
                 if kind == "died":
-                    raise OutputError("a worker process died while rendering (out of memory?); try building one format at a time")
+                    worker.process.join(JOIN_SECONDS)
+                    raise WorkerDied(worker.busy, worker.process.exitcode)
                 if kind == "bug":
                     raise WorkerBug(f"a worker failed unexpectedly:\n{value}")
                 if kind == "error":

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..errors import ThemeError
+from ..theme.check import line_of
 from .fonts import FONT_SUFFIXES, theme_font_files
 
 #: OS/2 fsType bits (OpenType spec): the licence's word on embedding.
@@ -106,17 +107,8 @@ def font_face_file(url: str, folder: Path, roots: list[Path], stylesheet: Path |
     inside = any(path == root or root in path.parents for root in roots)
     if "://" in url or not inside or not path.is_file() or path.suffix.lower() not in FONT_SUFFIXES:
         raise ThemeError(f"@font-face url('{url}') must name a font file ({', '.join(FONT_SUFFIXES)}) inside the theme",
-                         stylesheet, _line_of(stylesheet, url))
+                         stylesheet, line_of(stylesheet, url))
     return path
-
-
-def _line_of(path: Path | None, text: str) -> int | None:
-    """The line of a stylesheet's source that holds a text (a URL), for the error message."""
-    try:
-        lines = path.read_text("utf-8").splitlines() if path else []
-    except (OSError, UnicodeDecodeError):
-        return None
-    return next((number for number, line in enumerate(lines, 1) if text in line), None)
 
 
 def characters(texts: Iterable[str]) -> frozenset[str]:

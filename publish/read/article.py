@@ -12,9 +12,13 @@ import yaml
 
 from ..errors import SourceError
 from .metadata import complete, parse_metadata
-from ..model import Document
+from ..model import Document, Node, plain_text
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
+#: The longest paragraph (or table cell, or list item's paragraph) and heading publish lays out,
+#: in characters: a real paragraph has a few thousand; one of 2 MB took the PDF past two minutes.
+MAX_PARAGRAPH_CHARS = 200_000
+MAX_HEADING_CHARS = 20_000
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 #: The front matter's YAML nests at most this deep, and expands (aliases followed)
 #: to at most this many values: a "billion laughs" is refused before it is built.
@@ -276,6 +280,19 @@ def read_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
+def _check_block_lengths(blocks: list[Node], path: Path) -> None:
+    """Refuse, within seconds, a paragraph or heading too long to lay out in a reasonable time."""
+    for block in blocks:
+        for node in block.walk():
+            limit = MAX_HEADING_CHARS if node.kind == "heading" else MAX_PARAGRAPH_CHARS if node.kind == "paragraph" else 0
+            if limit:
+                size = len(plain_text(node.children))
+                if size > limit:
+                    what = "heading" if node.kind == "heading" else "paragraph"
+                    raise SourceError(f"this {what} is {size:,} characters long; publish lays out {what}s of up to "
+                                      f"{limit:,}: split it with blank lines", path, node.line)
+
+
 def read_document(path: str | Path) -> Document:
     """Parse one article into the document model."""
     path = Path(path)
@@ -291,6 +308,7 @@ def read_document(path: str | Path) -> Document:
     notes = notes_near(path) if "[[" in front.body else frozenset()
     blocks, footnotes = parse_blocks(clean(front.body, mdx=path.suffix.lower() == ".mdx", notes=notes), front.offset, path)
     complete(meta, blocks, path, front.start_line)
+    _check_block_lengths(blocks, path)
     return Document(
         path=path,
         root=path.resolve().parent,

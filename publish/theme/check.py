@@ -51,7 +51,7 @@ def check(theme: "Theme", lines: dict[str, int]) -> None:
             raise ThemeError(f"the theme chain has no templates/{name} (add it, or extend a theme that has it)", manifest, where)
     check_templates(theme)
     for name in ("print", "epub", "web"):
-        theme.css(name)
+        check_stylesheet_urls(theme, name)
     reference = theme.reference_docx
     if reference is not None:
         check_reference_docx(reference)
@@ -65,6 +65,57 @@ def check_confined(theme: "Theme") -> None:
             real = path.resolve()
             if real != root and root not in real.parents:
                 raise ThemeError("links to a file outside the theme; themes may only use their own files", path)
+
+
+def check_stylesheet_urls(theme: "Theme", target: str) -> None:
+    """A theme's stylesheets for a target point at nothing outside the output: no ``@import`` (a
+    theme adds sheets with ``extra_css``), and no ``url()`` but a ``data:`` URL or a ``#fragment``
+    outside ``@font-face`` (whose fonts are checked and embedded by the font code). A reader's
+    local file (``file:``, an absolute path, ``../`` out of the theme) or a remote host would be
+    copied verbatim into the EPUB and the web page, or fetched when the PDF is drawn."""
+    import tinycss2
+
+    for (text, _folder), path in zip(theme.stylesheets(target), theme.stylesheet_paths(target)):
+        for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
+            if rule.type == "at-rule" and rule.lower_at_keyword == "import":
+                raise ThemeError("@import is not allowed in a theme stylesheet (it would be fetched when the page "
+                                 "is drawn, or point a reader outside the book); list the sheet under extra_css in "
+                                 "theme.yaml instead", path, line_of(path, "@import") or rule.source_line)
+            if rule.type == "at-rule" and rule.lower_at_keyword == "font-face":
+                continue
+            for url, line in _urls([*(rule.prelude or []), *(rule.content or [])]):
+                if not url.startswith(("data:", "#")):
+                    raise ThemeError(f"url('{url}') is not allowed here: outside @font-face a theme stylesheet may use "
+                                     "only data: URLs (a file of the theme, a reader's local file or a remote host "
+                                     "would not travel with the EPUB and the web page); inline the image as a data: URL",
+                                     path, line_of(path, url) or line)
+
+
+def _urls(tokens: list) -> list[tuple[str, int]]:
+    """Every ``url(...)`` in a list of CSS tokens, nested blocks and functions included, with its line."""
+    import tinycss2.ast as css
+
+    found: list[tuple[str, int]] = []
+    for token in tokens:
+        if isinstance(token, css.URLToken):
+            found.append((token.value.strip(), token.source_line))
+        elif isinstance(token, css.FunctionBlock):
+            if token.lower_name in ("url", "src"):
+                strings = [t.value for t in token.arguments if isinstance(t, css.StringToken)]
+                found.extend((value.strip(), token.source_line) for value in strings[:1])
+            found.extend(_urls(token.arguments))
+        elif isinstance(token, (css.SquareBracketsBlock, css.ParenthesesBlock, css.CurlyBracketsBlock)):
+            found.extend(_urls(token.content))  # rules nested in @media, @supports, @page margin boxes
+    return found
+
+
+def line_of(path: Path | None, text: str) -> int | None:
+    """The line of a stylesheet's source that holds a text (a URL), for the error message."""
+    try:
+        lines = path.read_text("utf-8").splitlines() if path else []
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((number for number, line in enumerate(lines, 1) if text in line), None)
 
 
 def check_templates(theme: "Theme") -> None:
