@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..formats.view import make_view
-from ..verifier.compare import FORMATS, Report, check_output
+from ..verifier.compare import DIFFERS, FORMATS, Report, check_output
 
 
 def verify_outputs(
@@ -53,5 +53,23 @@ def verify_outputs(
                 cover = coverage(loaded.chain)
                 undrawn = missing_by_line(doc, cover) if cover is not None else None
             where = {"web_folder": web_folder or (record.get("options") or {}).get("web_folder")}
-            check_output(doc, make_view(doc, loaded.options), fmt, output_path(source, fmt, out_dir, where), report, label, undrawn)
+            path = output_path(source, fmt, out_dir, where)
+            problems = len(report.problems)
+            check_output(doc, make_view(doc, loaded.options), fmt, path, report, label, undrawn)
+            if len(report.problems) == problems:  # it shows everything: is it the file the build wrote?
+                _check_recorded(record, path, fmt, report, label)
     return report
+
+
+def _check_recorded(record: dict[str, Any], path: Path, fmt: str, report: Report, label: str) -> None:
+    """An output that is not the file the build wrote (its sha256 is not the manifest's) is an error,
+    even when it shows every paragraph and field: someone or something replaced it since."""
+    from .manifest import sha256_file
+
+    wrote = record.get("output")
+    if not wrote or not path.is_file():
+        return
+    found = sha256_file(path)
+    if found != wrote:
+        report.set(f"{label}file", fmt, DIFFERS, f"{path} is not the file the build wrote (its sha256 is {str(found)[:12]}…, the "
+                                                 f"manifest records {str(wrote)[:12]}…); rebuild it with publish build --force")

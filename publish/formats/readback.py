@@ -16,11 +16,25 @@ _LIGATURE_RE = re.compile("|".join(_LIGATURES))
 _DROPPED = re.compile("[\\s\u00ad\\-\u2010\u2011\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
 
 
+#: Brackets a right-to-left line draws with its pair's glyph (Unicode's Bidi_Mirroring_Glyph): a PDF
+#: font maps a glyph to one character, so where "(" is drawn in Hebrew or Arabic text with the
+#: glyph of ")", the ")" of left-to-right text with that glyph extracts as "(" (and the other way
+#: round). Each pair is one key.
+_MIRRORED = str.maketrans(")]}>»›", "([{<«‹")
+
+
 def layout_key(text: str) -> str:
     """Text with layout differences removed (whitespace, soft hyphens, ligatures, line-break
-    hyphens); typography (curly quotes, dashes) is kept, so it must still match. Linear in the text."""
+    hyphens, which of a mirrored pair of brackets); typography (curly quotes, dashes) is kept, so
+    it must still match. Linear in the text."""
     text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
-    return _DROPPED.sub("", unicodedata.normalize("NFC", text))
+    return _DROPPED.sub("", unicodedata.normalize("NFC", text)).translate(_MIRRORED)
+
+
+class Unreadable(ValueError):
+    """An output that is not a file publish could have written (a container of too many members or
+    of one named outside it, a part or a stream that inflates past its bound): read no further.
+    The message says what is wrong with it."""
 
 
 @dataclass
@@ -34,6 +48,10 @@ class Extracted:
     pages: list[str] = field(default_factory=list)
     #: True when the pages hold only their content area (the page furniture is already off)
     bounded: bool = False
+    #: The pictures the output draws, in reading order, each by its alternative text (its media
+    #: actually there: an EPUB's or DOCX's image that names a member the file lacks is not drawn);
+    #: None when the read-back does not count them
+    pictures: list[str] | None = None
 
     @cached_property
     def key(self) -> str:

@@ -317,7 +317,8 @@ def _links(doc: Document) -> list[Node]:
     return [node for root in _roots(doc) for node in root.walk() if node.kind == "link"]
 
 
-def _is_remote(src: str) -> bool:
+def is_remote(src: str) -> bool:
+    """Whether an image's address is on the web (or a ``data:`` URL): publish shows its alt text."""
     parts = urlsplit(src)
     return bool(parts.scheme or parts.netloc)
 
@@ -326,7 +327,7 @@ def _replace_remote(nodes: list[Node], found: dict[str, int | None], every: bool
     """The nodes with each remote image (``every`` image) replaced by its alt text (a figure by a paragraph of it)."""
     out: list[Node] = []
     for node in nodes:
-        if node.kind in ("image", "figure") and (every or _is_remote(str(node.attrs.get("src", "")))):
+        if node.kind in ("image", "figure") and (every or is_remote(str(node.attrs.get("src", "")))):
             found.setdefault(str(node.attrs.get("src", "")), node.line)
             alt = _replace_remote(node.children, found, every)
             if node.kind == "figure":
@@ -385,7 +386,7 @@ def collect(doc: Document, project: Path) -> dict[str, Asset]:
         if src not in found:
             found[src] = resolve(src, doc, project, node.line)
     cover = doc.meta.cover_image
-    if cover and _is_remote(cover):
+    if cover and is_remote(cover):
         warn(f"cover image '{cover[:80]}' is on the web; publish never fetches, so the outputs have no cover", doc.path, doc.meta.lines.get("cover-image"))
         doc.meta.cover_image = None
     elif cover and cover not in found:

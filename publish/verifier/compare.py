@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable
 from ..formats.view import View, build_date, make_view
 from ..model import Document, Node, plain_text
 from ..formats import READ_BACKS, reader
-from ..formats.readback import Extracted, joined, layout_key
+from ..formats.readback import Extracted, Unreadable, joined, layout_key
 
 FORMATS = tuple(READ_BACKS)
 OK, MISSING, DIFFERS, UNDRAWN, NA = "ok", "missing", "differs", "not drawn", "-"
@@ -91,6 +91,63 @@ def _visit(nodes: list[Node], found: list[Paragraph]) -> None:
                     found.append((node.line, line, (True, True)))
         else:
             _visit(node.children, found)
+
+
+#: A picture the article shows: its source line, its path, its alternative text, and whether it is the cover.
+Picture = tuple[int | None, str, str, bool]
+
+
+def pictures(doc: Document, view: View, fmt: str) -> list[Picture]:
+    """Every picture a format must draw: each local image of the body and the notes (one on the web
+    is shown as its alt text), and the cover (in the PDF and the DOCX only when the theme's
+    ``cover_page`` is on)."""
+    from ..media.assets import is_remote
+
+    found: list[Picture] = []
+    cover = doc.meta.cover_image
+    if cover and not is_remote(cover) and (fmt in ("epub", "html") or view.options.get("cover_page", True)):
+        found.append((doc.meta.lines.get("cover-image"), cover, view.title.text, True))
+    for node in doc.images():
+        src = str(node.attrs.get("src", ""))
+        if not is_remote(src):
+            found.append((node.line, src, plain_text(node.children), False))
+    return found
+
+
+def lost_pictures(expected: list[Picture], drawn: list[str]) -> list[Picture]:
+    """The pictures the output does not draw: each is matched with a drawn picture of the same
+    alternative text (layout aside), the cover also with one whose text ends with the title
+    ("Cover: Title"); any order, so a picture floated to another page is still found."""
+    left = Counter(layout_key(alt) for alt in drawn)
+    lost = []
+    for picture in expected:
+        key = layout_key(picture[2])
+        if left[key] <= 0 and picture[3]:
+            key = next((k for k, n in left.items() if n > 0 and k.endswith(key)), key)
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            lost.append(picture)
+    return lost
+
+
+_FORMAT_NAMES = {"pdf": "PDF", "epub": "EPUB", "docx": "DOCX", "html": "web page"}
+
+
+def _pictures_cell(doc: Document, view: View, fmt: str, got: Extracted) -> Cell | None:
+    """The report's ``images`` cell: ok, or the first picture the output lacks; None when the
+    article has none or the read-back does not count them."""
+    expected = pictures(doc, view, fmt)
+    if not expected or got.pictures is None:
+        return None
+    lost = lost_pictures(expected, got.pictures)
+    if not lost:
+        return ("images", OK, "")
+    line, src, alt, cover = lost[0]
+    where = f"line {line}: " if line else ""
+    what = "the cover image" if cover else "image"
+    return ("images", MISSING, f"{where}{what} '{src}' (“{_shown(alt[:2 * CONTEXT])}”) is not in the {_FORMAT_NAMES.get(fmt, fmt)}; "
+                               f"{len(lost)} of the article's {len(expected)} pictures are missing")
 
 
 def _whole_words(got: Extracted, key: str, at: int, edges: tuple[bool, bool]) -> bool:
@@ -517,6 +574,9 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
         cells.append(("body", UNDRAWN, _undrawn_message(unshown)))
     else:
         cells.append(("body", OK, ""))
+    drawn = _pictures_cell(doc, view, fmt, whole)
+    if drawn is not None:
+        cells.append(drawn)
     for check in expectations(view, doc.meta.lines):
         key = META_KEYS.get(check.name, {}).get(fmt)
         if check.meta_only and key is None:
@@ -600,6 +660,8 @@ def check_file(doc: Document, view: View, fmt: str, path: Path,
         return [("file", MISSING, f"{path} does not exist; run publish build")], []
     try:
         got = READERS[fmt](path)
+    except Unreadable as exc:  # a file made to exhaust the read-back, or damaged so
+        return [("file", DIFFERS, f"{path}: {exc}; not a file publish wrote")], []
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         return [("file", DIFFERS, f"{path} cannot be read: {exc}")], []
     except Exception as exc:  # the PDF and XML libraries raise their own error types on damaged files

@@ -1,10 +1,12 @@
 """The EPUB read back: the spine's XHTML text in document order, and the OPF's metadata."""
 from __future__ import annotations
 
-import zipfile
+import posixpath
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..readback import NS, Extracted, xml
+from ..zipfiles import Container
 
 #: Elements that start a new line of text, so paragraphs do not run together.
 BLOCKS = frozenset({
@@ -50,12 +52,26 @@ def block_text(root) -> str:  # type: ignore[no-untyped-def]
     return "".join(parts)
 
 
+def pictures(root, document: str, members: set[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The alternative text of each image of a spine document (``document``: its member name) whose
+    picture is a member of the book."""
+    folder = posixpath.dirname(document)
+    found = []
+    for image in root.iter(f"{{{NS['x']}}}img"):
+        src = urlsplit(image.get("src") or "")
+        if src.scheme or src.netloc or not src.path:
+            continue
+        if posixpath.normpath(posixpath.join(folder, unquote(src.path))) in members:
+            found.append(image.get("alt") or "")
+    return found
+
+
 def read_back(path: Path) -> Extracted:
     """Text of the spine's XHTML documents and the OPF's metadata."""
     from lxml import etree
 
     meta: dict[str, list[str]] = {}
-    with zipfile.ZipFile(path) as archive:
+    with Container(path) as archive:
         container = xml(archive.read("META-INF/container.xml"))
         opf_path = container.find(".//{*}rootfile").get("full-path")
         opf = xml(archive.read(opf_path))
@@ -72,11 +88,13 @@ def read_back(path: Path) -> Extracted:
         if lang:
             meta.setdefault("language", []).append(lang)
         manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
-        texts = []
+        texts, shown = [], []
+        members = set(archive.names)
         for itemref in opf.iterfind(".//opf:spine/opf:itemref", NS):
             href = manifest.get(itemref.get("idref"))
             if href:
                 doc = xml(archive.read(base + href))
                 body = doc.find("x:body", NS)
                 texts.append(block_text(body if body is not None else doc))
-    return Extracted("\n".join(texts), meta)
+                shown.extend(pictures(doc, base + href, members))
+    return Extracted("\n".join(texts), meta, pictures=shown)

@@ -25,21 +25,23 @@ def _art_box(page) -> tuple[float, float, float, float] | None:  # type: ignore[
         return None
 
 
-def page_texts(path: Path) -> tuple[list[str], bool]:
+def page_texts(path: Path) -> tuple[list[str], bool, list[str]]:
     """Each page's visible text inside its content area (the /ArtBox: running heads and folios
-    drawn in the page margins are not the article), lines separated by newlines; and whether
-    every page had a content area."""
+    drawn in the page margins are not the article), lines separated by newlines; whether
+    every page had a content area; and the alternative text of each picture drawn (_pictures)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(str(path))
     try:
-        pages, bounded = [], True
+        pages, bounded, pictures = [], True, []
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
             art = _art_box(page)
             bounded = bounded and art is not None
-            figures = _figure_texts(page)
+            figures, drawn = _figures(page)
+            if drawn:
+                pictures.extend(_pictures(page, drawn))
             bounds = None
             if art:
                 # above and below the content area: the running heads and folios; but a table too wide
@@ -55,30 +57,63 @@ def page_texts(path: Path) -> tuple[list[str], bool]:
             pages.append(text.translate(_NOT_TEXT))
             textpage.close()
             page.close()
-        return pages, bounded
+        return pages, bounded, pictures
     finally:
         pdf.close()
 
 
-def _figure_texts(page) -> set[int]:  # type: ignore[no-untyped-def]
-    """The text objects a page draws inside a figure (marked content tagged /Figure: the labels of
-    an SVG drawing), by address: a picture's words are not the article's running text."""
+_FIGURE = "Figure".encode("utf-16-le")
+
+
+def _figures(page) -> tuple[set[int], set[int]]:  # type: ignore[no-untyped-def]
+    """What a page draws inside figures (marked content tagged /Figure: an image, an SVG drawing):
+    the text objects, by address (the labels of a drawing are not the article's running text), and
+    the marked-content ids of every object drawn (each picture drawn has its own)."""
     import ctypes
 
     import pypdfium2.raw as raw
 
-    found = set()
+    texts, drawn = set(), set()
     name = (ctypes.c_ushort * 16)()
     size = ctypes.c_ulong()
     for index in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, index)
-        if raw.FPDFPageObj_GetType(obj) != raw.FPDF_PAGEOBJ_TEXT:
-            continue
         for number in range(raw.FPDFPageObj_CountMarks(obj)):
             raw.FPDFPageObjMark_GetName(raw.FPDFPageObj_GetMark(obj, number), name, ctypes.sizeof(name), ctypes.byref(size))
-            if bytes(name)[: max(0, size.value - 2)] == "Figure".encode("utf-16-le"):
-                found.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+            if bytes(name)[: max(0, size.value - 2)] == _FIGURE:
+                if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
+                    texts.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+                drawn.add(raw.FPDFPageObj_GetMarkedContentID(obj))
                 break
+    return texts, drawn
+
+
+def _pictures(page, drawn: set[int]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The alternative text (/Alt) of each /Figure structure element of the page that has something
+    drawn (``drawn``: marked-content ids): a picture WeasyPrint could not load is a /Figure that
+    shows its alt text as text, not as a figure."""
+    import pypdfium2.raw as raw
+
+    found: list[str] = []
+    tree = raw.FPDF_StructTree_GetForPage(page.raw)
+    if not tree:
+        return found
+    try:
+        stack = [raw.FPDF_StructTree_GetChildAtIndex(tree, i) for i in reversed(range(raw.FPDF_StructTree_CountChildren(tree)))]
+        while stack:
+            element = stack.pop()
+            if not element:
+                continue
+            if _utf16(raw.FPDF_StructElement_GetType, element) == "Figure":
+                ids = {raw.FPDF_StructElement_GetMarkedContentIdAtIndex(element, i)
+                       for i in range(raw.FPDF_StructElement_GetMarkedContentIdCount(element))}
+                if ids & drawn:
+                    found.append(_utf16(raw.FPDF_StructElement_GetAltText, element))
+                    continue
+            stack.extend(raw.FPDF_StructElement_GetChildAtIndex(element, i)
+                         for i in reversed(range(raw.FPDF_StructElement_CountChildren(element))))
+    finally:
+        raw.FPDF_StructTree_Close(tree)
     return found
 
 
@@ -156,8 +191,10 @@ def _xmp_fields(path: Path) -> list[tuple[str, str]]:
     """The Dublin Core fields of the PDF's XMP packet, as ``xmp:<name>``."""
     from lxml import etree
 
-    data = path.read_bytes()
-    packets = _XMP.findall(data)
+    import mmap
+
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        packets = _XMP.findall(data)  # the packets only are copied, not the file
     if not packets:  # a filtered XMP stream (another writer's PDF): parse the PDF for it
         from pypdf import PdfReader
 
@@ -179,5 +216,8 @@ def _xmp_fields(path: Path) -> list[tuple[str, str]]:
 
 def read_back(path: Path) -> Extracted:
     """Visible text of every page (its content area) and the metadata."""
-    pages, bounded = page_texts(path)
-    return Extracted("\n".join(pages), metadata(path), pages, bounded)
+    from .bounds import check
+
+    check(path)  # PDFium inflates each stream whole: a file not made by publish may inflate to gigabytes
+    pages, bounded, pictures = page_texts(path)
+    return Extracted("\n".join(pages), metadata(path), pages, bounded, pictures)

@@ -13,13 +13,19 @@ _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "figcaptio
 MAX_BYTES = 256 * 1024 * 1024
 
 
-def _visible_text(body: Any) -> str:
-    """The body's text with a line break before each block, skipping script, style and hidden elements."""
+def _visible_text(body: Any, pictures: list[str] | None = None) -> str:
+    """The body's text with a line break before each block, skipping script, style and hidden
+    elements; the alternative text of each image it shows (a ``data:`` image or a file's path) is
+    added to ``pictures``."""
     parts: list[str] = []
 
     def visit(element: Any) -> None:
         if not isinstance(element.tag, str) or element.tag in _HIDDEN or element.get("hidden") is not None:
             return
+        if element.tag == "img" and pictures is not None:
+            src = (element.get("src") or "").strip()
+            if src.startswith("data:image/") or (src and ":" not in src.split("/")[0]):
+                pictures.append(element.get("alt") or "")
         if element.tag in _BLOCKS:
             parts.append("\n")
         if element.text:
@@ -63,9 +69,12 @@ def read_back(path: Path) -> Any:
     as ``ld:<name>`` with every text inside it."""
     from ..readback import Extracted
 
-    data = path.read_bytes()
+    from ..readback import Unreadable
+
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValueError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB")
+        raise Unreadable(f"is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     root = lxml_html.document_fromstring(data, parser=lxml_html.HTMLParser(encoding="utf-8", no_network=True, huge_tree=False))
     meta: dict[str, list[str]] = {}
     if root.get("lang"):
@@ -87,4 +96,5 @@ def read_back(path: Path) -> Any:
             if not name.startswith("@"):
                 _flatten(value, f"ld:{name}", meta)
     body = root.find("body")
-    return Extracted(_visible_text(body if body is not None else root), meta)
+    pictures: list[str] = []
+    return Extracted(_visible_text(body if body is not None else root, pictures), meta, pictures=pictures)
