@@ -50,6 +50,15 @@ def test_two_builds_at_different_times_and_zones_are_byte_identical(project: Pat
     assert _manifest(project / "a") == _manifest(project / "b")  # no times in the manifest either
 
 
+def test_the_same_project_in_two_folders_gives_byte_identical_files(project: Path, tmp_path: Path) -> None:
+    """A checkout elsewhere (another CI runner, another editor's machine) gives the same bytes: the
+    PDF named each image after a hash of its file: URL, so moving the project changed the PDF."""
+    moved = tmp_path / "elsewhere" / "deeper"
+    shutil.copytree(project, moved, ignore=shutil.ignore_patterns("a", "b", "c"))
+    first = _build_in_a_fresh_process(project, "c", "UTC", None)
+    assert first == _build_in_a_fresh_process(moved, "c", "UTC", None)
+
+
 def _manifest(out: Path) -> dict:
     """The manifest, less the digest of publish's code (which a concurrent edit of a module may change)."""
     data = json.loads((out / ".publish-manifest.json").read_text("utf-8"))

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import re
 from html import escape
+from pathlib import Path
 
 from ...media.fonts import warn_missing_glyphs
 from ..job import Job
@@ -23,7 +24,7 @@ def print_page(job: Job) -> str:
         asset = assets[str(node.attrs["src"])]
         if asset.media_type == "image/svg+xml":  # the sanitized drawing, not the file as written
             return asset.data_url()
-        return asset.path.as_uri()
+        return project_url(asset.path, job.project)
 
     page, _ = render_page(job, target="print", footnotes="print", image_url=image_url, head_extra=_meta_tags(job),
                           cover=cover_url(job))
@@ -75,7 +76,24 @@ def cover_url(job: Job) -> str | None:
     asset = job.assets.get(src) if src else None
     if asset is None or not job.theme.options.get("cover_page", True):
         return None
-    return asset.path.as_uri()
+    return project_url(asset.path, job.project)
+
+
+#: The URL scheme of a project file in the print page: ``publish-project:images/a.png``. WeasyPrint
+#: names each image in the PDF after the hash of its URL, so a ``file:`` URL made the PDF's bytes
+#: depend on where the project folder is; this one is the same in every checkout.
+PROJECT_SCHEME = "publish-project"
+
+
+def project_url(path: Path, project: Path) -> str:
+    """A project file's URL for the print page, relative to the project (see PROJECT_SCHEME)."""
+    from urllib.parse import quote
+
+    try:
+        relative = path.resolve().relative_to(project.resolve())
+    except ValueError:  # not in the project (the checks before make this unreachable): as before
+        return path.as_uri()
+    return f"{PROJECT_SCHEME}:{quote(relative.as_posix())}"
 
 
 def _date_iso(job: Job) -> str | None:

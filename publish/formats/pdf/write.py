@@ -29,7 +29,7 @@ from ...read.language import cjk_fonts
 from . import hyphens as break_hyphens
 from .weasyprint import columns as weasyprint_columns
 from .weasyprint import indent as weasyprint_indent
-from .page import print_page
+from .page import PROJECT_SCHEME, print_page
 
 weasyprint_columns.apply()  # a run of columns ending at a page foot no longer loses what follows it
 weasyprint_indent.apply()  # a right-to-left paragraph's first-line indent at its start, not its end
@@ -111,6 +111,10 @@ class ConfinedFetcher(URLFetcher):
         scheme = url.split(":", 1)[0].lower() if ":" in url else ""
         if scheme == "data":
             return super().fetch(url, headers)
+        if scheme == PROJECT_SCHEME:  # a project file (print_page): the first root is the project
+            from urllib.parse import unquote
+
+            url, scheme = (self._roots[0] / unquote(url.split(":", 1)[1])).as_uri(), "file"
         if scheme != "file":
             raise ValueError(f"publish does not fetch {scheme or 'relative'} URLs")
         parts = urlsplit(url)
