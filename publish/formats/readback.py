@@ -52,6 +52,9 @@ class Extracted:
     #: actually there: an EPUB's or DOCX's image that names a member the file lacks is not drawn);
     #: None when the read-back does not count them
     pictures: list[str] | None = None
+    #: The pictures counted the thorough way, when ``pictures`` may have left some out (a PDF's
+    #: figures that draw nothing): asked for only when some picture seems lost
+    recount: Callable[[], list[str]] | None = None
 
     @cached_property
     def key(self) -> str:

@@ -141,6 +141,8 @@ def _pictures_cell(doc: Document, view: View, fmt: str, got: Extracted) -> Cell 
     if not expected or got.pictures is None:
         return None
     lost = lost_pictures(expected, got.pictures)
+    if lost and got.recount is not None:
+        lost = lost_pictures(expected, got.recount())
     if not lost:
         return ("images", OK, "")
     line, src, alt, cover = lost[0]
@@ -487,11 +489,14 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
 
 def find_shaped_anywhere(got: Extracted, key: str, script: str) -> tuple[int, int]:
     """find_shaped from each place one of the text's first letters is shown (the first 200 of
-    them), or for right-to-left text from its length before (a left-to-right run may be drawn
-    first on the line): the first place it is found, or (-1, -1)."""
+    them and the last 200: the title block opens the text, the end matter closes it, and in an
+    Arabic article the first letters of a field are in every line of the body between), or for
+    right-to-left text from its length before (a left-to-right run may be drawn first on the
+    line): the first place it is found, or (-1, -1)."""
     firsts = set(_letters(key)[:3])
     back = len(key) if script in RTL_SCRIPTS else 2
-    for start in [i for i, char in enumerate(got.key) if char in firsts][:200]:
+    places = [i for i, char in enumerate(got.key) if char in firsts]
+    for start in dict.fromkeys(places[:200] + places[-200:]):
         found = find_shaped(got, key, max(0, start - back), script, max(0, start - back))
         if found[1] >= 0:
             return found

@@ -185,3 +185,28 @@ def test_the_cover_is_not_expected_in_the_pdf_and_docx_when_the_theme_leaves_it_
 
     assert len(reader("pdf")(folder / "dist" / "article.pdf").pictures) == 6
     assert len(reader("epub")(folder / "dist" / "article.epub").pictures) == 7
+
+
+def test_a_drawing_that_draws_nothing_is_still_a_picture_of_the_pdf(tmp_path: Path) -> None:
+    """An empty SVG, or one whose only content the sanitizer removed (a linked photo), is a /Figure
+    with nothing drawn in it: there, not lost."""
+    (tmp_path / "empty.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "utf-8")
+    (tmp_path / "linked.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20">'
+                                         '<image href="photo.jpg" width="60" height="20"/></svg>', "utf-8")
+    (tmp_path / "a.md").write_text("---\ntitle: Empty drawings\n---\n\nText.\n\n![nothing](empty.svg)\n\n![linked](linked.svg)\n\nEnd.\n", "utf-8")
+    build([tmp_path / "a.md"], formats=["pdf"], out=tmp_path / "dist", project=tmp_path, parallel=False)
+    assert verify_outputs([tmp_path / "a.md"], out=tmp_path / "dist", project=tmp_path).rows["images"] == {"pdf": "ok"}
+
+
+def test_an_image_weasyprint_refuses_to_load_is_a_loss_of_the_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 31, case 5, with the measure of images taken away: WeasyPrint's loader refuses a 30000 x
+    30000 PNG by Pillow's limit and prints the alt text; the EPUB has the picture, the PDF does not."""
+    from test_hostile_images import png
+
+    monkeypatch.setattr("publish.media.assets.check_pixels", lambda *args: None)
+    (tmp_path / "huge.png").write_bytes(png(30000, 30000))
+    (tmp_path / "a.md").write_text("---\ntitle: Huge\n---\n\nText.\n\n![A huge picture](huge.png)\n\nEnd.\n", "utf-8")
+    with pytest.raises(VerifyError) as caught:
+        build([tmp_path / "a.md"], formats=["pdf", "epub"], out=tmp_path / "dist", project=tmp_path, parallel=False)
+    assert [line for line in str(caught.value).splitlines() if "missing" in line] == [
+        "pdf: images missing: line 7: image 'huge.png' (“A huge picture”) is not in the PDF; 1 of the article's 1 pictures are missing"]
