@@ -311,3 +311,57 @@ def test_a_read_only_output_folder_is_one_line_and_nothing_changes(project: Path
         assert _outputs(disk / "out") == before
     finally:
         subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def _slow_build(project: Path, *options: str) -> subprocess.Popen[str]:
+    """`publish build` of the project's article in its own process group, its EPUB writer asleep
+    for a minute, returned once its temporary files are in out/ (the PDF then renders)."""
+    slow_epub = (
+        "import time, publish.formats.epub.write as e\n"
+        "e.write = lambda job: time.sleep(60) or b''\n"
+        "from publish.cli import main\n"
+        f"main(['build', 'article.md', '--out', 'out', '--no-verify', *{list(options)!r}])\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", slow_epub], cwd=project, env=ENV, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not any(p.name.endswith(".tmp") for p in (project / "out").iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return process
+
+
+@pytest.mark.parametrize(("stop", "group", "code", "message"), [
+    (signal.SIGINT, True, 130, "interrupted; the previous outputs are unchanged"),  # Ctrl-C in a terminal
+    (signal.SIGTERM, True, 143, "terminated; the previous outputs are unchanged"),  # a CI job cancelled
+    (signal.SIGTERM, False, 143, "terminated; the previous outputs are unchanged"),  # `timeout`, `kill PID`
+], ids=["ctrl-c", "sigterm-group", "sigterm-parent"])
+def test_interrupting_the_cli_leaves_previous_outputs_and_no_temporary_file(
+    project: Path, stop: signal.Signals, group: bool, code: int, message: str
+) -> None:
+    """A real Ctrl-C or SIGTERM while the formats render: exit 130 or 143, outputs as they were."""
+    out = project / "out"
+    before = _outputs(out)
+    process = _slow_build(project)
+    try:
+        time.sleep(1.0)  # the PDF is rendering, the EPUB sleeping
+        if group:
+            os.killpg(process.pid, stop)
+        else:
+            process.send_signal(stop)
+        stdout, stderr = process.communicate(timeout=60)
+        time.sleep(0.5)
+        left = _in_session(process.pid)  # the parent stops its workers before it exits
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert process.returncode == code, stderr
+    assert stderr.strip().endswith(message)
+    assert _outputs(out) == before
+    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
+    extra = [line for line in stderr.splitlines() if line.strip() and line != message]
+    assert not extra, "no traceback from any process (workers leave stopping to the parent from the moment they are forked)"
+    assert not left, "no worker left running"

@@ -4,11 +4,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
 import threading
-import time
 import zipfile
 from pathlib import Path
 from typing import Any, Callable
@@ -405,74 +402,6 @@ def test_a_failing_format_leaves_previous_outputs_byte_identical(
     assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")], "no temporary file left behind"
 
 
-def _in_session(session: int) -> list[int]:
-    """The processes still running in a session (Linux /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _slow_build(project: Path, *options: str) -> subprocess.Popen[str]:
-    """`publish build` of the project's article in its own process group, its EPUB writer asleep
-    for a minute, returned once its temporary files are in out/ (the PDF then renders)."""
-    slow_epub = (
-        "import time, publish.formats.epub.write as e\n"
-        "e.write = lambda job: time.sleep(60) or b''\n"
-        "from publish.cli import main\n"
-        f"main(['build', 'article.md', '--out', 'out', '--no-verify', *{list(options)!r}])\n"
-    )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-c", slow_epub], cwd=project, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not any(p.name.endswith(".tmp") for p in (project / "out").iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return process
-
-
-@pytest.mark.parametrize(("stop", "group", "code", "message"), [
-    (signal.SIGINT, True, 130, "interrupted; the previous outputs are unchanged"),  # Ctrl-C in a terminal
-    (signal.SIGTERM, True, 143, "terminated; the previous outputs are unchanged"),  # a CI job cancelled
-    (signal.SIGTERM, False, 143, "terminated; the previous outputs are unchanged"),  # `timeout`, `kill PID`
-], ids=["ctrl-c", "sigterm-group", "sigterm-parent"])
-def test_interrupting_the_cli_leaves_previous_outputs_and_no_temporary_file(
-    previous: Path, stop: signal.Signals, group: bool, code: int, message: str
-) -> None:
-    """A real Ctrl-C or SIGTERM while the formats render: exit 130 or 143, outputs as they were."""
-    out = previous / "out"
-    before = _snapshot(out)
-    process = _slow_build(previous)
-    try:
-        time.sleep(1.0)  # the PDF is rendering, the EPUB sleeping
-        if group:
-            os.killpg(process.pid, stop)
-        else:
-            process.send_signal(stop)
-        stdout, stderr = process.communicate(timeout=60)
-        time.sleep(0.5)
-        left = _in_session(process.pid)  # the parent stops its workers before it exits
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert process.returncode == code, stderr
-    assert stderr.strip().endswith(message)
-    assert _snapshot(out) == before
-    assert not [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
-    extra = [line for line in stderr.splitlines() if line.strip() and line != message]
-    assert not extra, "no traceback from any process (workers leave stopping to the parent from the moment they are forked)"
-    assert not left, "no worker left running"
-
-
 def test_a_web_folder_build_beside_the_articles_own_assets_deletes_none_of_them(tmp_path: Path) -> None:
     """`publish build guide.md --web-folder --out .` puts the page's assets in ./guide/assets/: when
     the article keeps its own images there, the clean-up of stale side files must leave them (it
@@ -506,27 +435,3 @@ def test_a_web_folder_build_beside_the_articles_own_assets_deletes_none_of_them(
     assert result.exit_code == 0, result.output
     assert not stale_ours.exists(), "a stale side file an earlier build wrote is removed"
     assert stale.exists(), "a file whose name is a hash but not of its content is not the build's"
-
-
-@pytest.mark.parametrize("delay", [0.2, 1.0, 2.0])
-def test_a_build_killed_by_sigkill_leaves_outputs_as_they_were_and_the_next_build_leaves_no_temporary(previous: Path, delay: float) -> None:
-    """kill -9 runs no handler: its temporaries stay until the next build of those outputs, which
-    removes them (they are no longer locked) and leaves dist/ with the new outputs only."""
-    out = previous / "out"
-    before = _snapshot(out)
-    process = _slow_build(previous, "--force")
-    try:
-        time.sleep(delay)
-        os.killpg(process.pid, signal.SIGKILL)  # the parent and its workers, at once
-        process.communicate(timeout=60)
-    finally:
-        try:
-            os.killpg(process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert {k: v for k, v in _snapshot(out).items() if ".tmp" not in k} == before, "a killed build replaced nothing"
-    assert [p.name for p in out.iterdir() if ".tmp" in p.name], "the killed build left its temporaries (kill -9 runs no clean-up)"
-    result = subprocess.run([sys.executable, "-m", "publish", "build", "article.md", "--out", "out", "--force"],
-                            cwd=previous, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert not [p.name for p in out.iterdir() if ".tmp" in p.name]
