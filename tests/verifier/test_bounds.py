@@ -6,6 +6,7 @@ small on disk: zeros, and drawing operators, compress a thousandfold."""
 from __future__ import annotations
 
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -259,3 +260,12 @@ def test_an_output_that_is_not_the_file_the_build_wrote_is_an_error(built: Path,
     assert said.startswith(f"epub: file differs: {path} is not the file the build wrote (its sha256 is "), said
     assert said.endswith("; rebuild it with publish build --force"), said
     assert report.rows["body"] == {"epub": "ok", "docx": "ok"}
+
+
+@pytest.mark.parametrize("length", [b"/Length 12", b"/Length 12 0 R"])
+def test_a_stream_whose_length_is_short_or_indirect_is_measured_to_its_end(tmp_path: Path, length: bytes) -> None:
+    data, count = re.subn(rb"/Length \d+>>", length + b">>", _pdf_with_content(128 << 20), count=1)
+    assert count == 1
+    (tmp_path / "a.pdf").write_bytes(data)
+    with pytest.raises(Unreadable, match="stream 4 inflates past 64 MiB"):
+        bounds.check(tmp_path / "a.pdf")

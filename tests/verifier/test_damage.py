@@ -292,6 +292,9 @@ def test_a_title_cut_at_words_limit_is_accepted_only_when_the_cut_is_true(tmp_pa
         return text.replace(whole.group(0), "").encode("utf-8")
 
     rewrite_zip_member(out / "long.docx", "docProps/custom.xml", without_whole_title)
+    # the edited file is not the one the manifest recorded (an error of its own): what is tried here
+    # is the comparison of the title, so the record goes
+    (out / ".publish-manifest.json").unlink()
     assert _verify(out, source, "--format", "docx").exit_code == 0
     rewrite_zip_member(out / "long.docx", "docProps/core.xml", lambda data: data.replace(b"goes on A very", b"goes on A vary", 1))
     result = _verify(out, source, "--format", "docx")

@@ -24,7 +24,7 @@ _MIB = 1024 * 1024
 _STREAM = re.compile(rb">>\s*stream(?:\r\n|\n|\r)")
 _OBJ = re.compile(rb"(\d+)\s+\d+\s+obj\b")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[^\s/<>\[\]()]+)")
-_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_LENGTH = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
 _CONTENTS = re.compile(rb"/(?:Contents|CharProcs)\s*(\[[^\]]*\]|<<[^>]*>>|\d+\s+\d+\s+R)")
 _REF = re.compile(rb"(\d+)\s+\d+\s+R")
 #: Filters of images only: reading text never applies them.
@@ -70,11 +70,12 @@ def _content_refs(text: bytes | mmap.mmap) -> set[int]:
 
 
 def _end(data: mmap.mmap, head: bytes, start: int) -> int:
+    """Where the stream's data end, as far as PDFium may read them: its /Length (when direct), or
+    the next ``endstream`` if that is further (PDFium looks for it when the length is wrong)."""
+    found = data.find(b"endstream", start)
+    end = found if found >= 0 else len(data)
     length = _LENGTH.search(head)
-    if length and start + int(length.group(1)) <= len(data):
-        return start + int(length.group(1))
-    end = data.find(b"endstream", start)
-    return end if end >= 0 else len(data)
+    return max(end, min(len(data), start + int(length.group(1)))) if length else end
 
 
 def _inflate(data: mmap.mmap, number: int, head: bytes, start: int, budget: list[int], keep: bool) -> bytes:
