@@ -496,7 +496,7 @@ def complete(meta: Metadata, blocks: list[Node], path: Path, start_line: int = 1
             meta.lang = guess.tag
             if "dir" not in meta.lines:
                 meta.direction = language_direction(guess.tag)
-            written = ", written right to left," if meta.direction == "rtl" else ""
+            written = ", written right to left" if meta.direction == "rtl" else ""
             notices.append(Notice(f"no 'lang' in the front matter; the text is {guess.name}, so the language is "
                                   f"{guess.tag}{written} (add 'lang: {guess.tag}' to say so)", str(path), start_line))
     warn_all(notices)

@@ -25,11 +25,13 @@ MISSING_ALT = ROOT / "tests" / "fixtures" / "epub" / "missing-alt.md"
 JOSS_PAPER = ROOT / "tests" / "fixtures" / "front-matter" / "joss-paper.md"
 #: every pandoc and GitHub extension (math as MathML, callouts, definition lists...)
 EXTENSIONS = ROOT / "tests" / "fixtures" / "extensions" / "extensions.md"
+#: an Arabic article, right to left (page-progression-direction, dir on every page), with English, code and a table
+RTL = ROOT / "tests" / "fixtures" / "rtl" / "rtl.md"
 SOURCES = {"article": ARTICLE, "constructs": CONSTRUCTS, "cover": COVER, "missing-alt": MISSING_ALT, "joss-paper": JOSS_PAPER,
-           "extensions": EXTENSIONS}
+           "extensions": EXTENSIONS, "rtl": RTL}
 #: Books built in the report theme too (its own fonts, CSS and title block), checked by EPUBCheck with the rest.
 REPORT = {"report-article": ARTICLE, "report-constructs": CONSTRUCTS, "report-joss-paper": JOSS_PAPER,
-          "report-extensions": EXTENSIONS}
+          "report-extensions": EXTENSIONS, "report-rtl": RTL}
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

@@ -293,6 +293,14 @@ def setup(document: Any, options: dict[str, Any], lang: str, only_missing: bool 
             _apply(style, look, styles, cjk if name == "Normal" else None, complex_font)
     if not only_missing or TABLE_STYLE not in existing:
         _table_style(styles, options)
+    if complex_font:  # the template's other styles (Macro Text...) draw Arabic or Hebrew in it too
+        for rfonts in styles.element.iter(qn("w:rFonts")):
+            if rfonts.get(qn("w:ascii")) and not rfonts.get(qn("w:cs")) and not rfonts.get(qn("w:cstheme")):
+                rfonts.set(qn("w:cs"), complex_font)
+        for size in styles.element.iter(qn("w:sz")):  # and at their size
+            rpr = size.getparent()
+            if rpr.find(qn("w:szCs")) is None:
+                set_complex_size(rpr, int(size.get(qn("w:val"))))
 
 
 def _get_or_add(styles: Any, name: str, kind: WD_STYLE_TYPE) -> Any:
