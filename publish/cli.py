@@ -89,6 +89,49 @@ def _project(project: Path | None, sources: tuple[Path, ...]) -> Path:
     return project.resolve() if project is not None else find_project(list(sources) or None)
 
 
+def _expand(sources: tuple[Path, ...]) -> tuple[Path, ...]:
+    """The articles named: each SOURCE as given, or, for a pattern no file is named like, the files
+    it matches (``**`` for any depth of folders), sorted."""
+    import glob
+
+    found: list[Path] = []
+    for source in sources:
+        text = str(source)
+        if any(c in text for c in "*?[") and not source.exists():
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True) if Path(m).is_file())
+            if not matches:
+                raise PublishError(f"no article matches '{text}'")
+            found.extend(matches)
+        else:
+            found.append(source)
+    return tuple(dict.fromkeys(found))
+
+
+def _progress_printer() -> Callable[[Any], None]:
+    """Show an archive build's progress: a bar with counts, rate and time left on a terminal, a
+    plain line at each step otherwise (a log, CI)."""
+    bar: list[Any] = []
+
+    def show(state: Any) -> None:
+        finished = state.done + state.failed
+        if sys.stderr.isatty():
+            if not bar:
+                from tqdm import tqdm
+
+                bar.append(tqdm(total=state.total, unit="article", file=sys.stderr, leave=False, dynamic_ncols=True))
+            bar[0].n = finished
+            bar[0].set_postfix_str(f"{state.failed} failed" if state.failed else "", refresh=True)
+            if finished >= state.total:
+                bar[0].close()
+            return
+        left = state.seconds_left
+        eta = f", about {left:.0f} s left" if left is not None and finished < state.total else ""
+        failed = f" ({state.failed} failed)" if state.failed else ""
+        click.echo(f"{finished}/{state.total} articles{failed}, {state.rate:.1f}/s{eta}", err=True)
+
+    return show
+
+
 def _warn_theme_switch(sources: tuple[Path, ...], formats: tuple[str, ...], theme: str | None, out: Path,
                        project: Path) -> None:
     """Warn when this build replaces outputs the folder holds from another theme (the manifest knows)."""
@@ -146,13 +189,19 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Read each output back before it replaces the old one, and replace nothing if any lost text or metadata.")
 @click.option("--force", is_flag=True, help="Render every output, even those whose inputs have not changed.")
 @click.option("--strict", is_flag=True, help="Treat every warning as an error: exit 1 and leave the outputs as they were.")
+@click.option("--executor", default="local", show_default=True, metavar="local|dask|dask://HOST:PORT",
+              help="Where many articles are built: this machine's worker pool, a Dask LocalCluster (one process a core), "
+                   "or a running Dask scheduler (pip install 'publish[dask]').")
+@click.option("--fail-fast", is_flag=True, help="With several articles, stop at the first that fails (by default the others are built).")
 @project_option
 @debug_option
 @click.pass_context
 def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tuple[str, ...], theme: str | None,
           paper: str | None, pdf_variant: str | None, web_folder: bool, verify: bool, force: bool, strict: bool,
-          project: Path | None) -> None:
-    """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>."""
+          executor: str, fail_fast: bool, project: Path | None) -> None:
+    """Build SOURCES (default: source/article.md) into OUT/<stem>.<ext>.
+
+    A SOURCE may be a pattern (quoted, so that the shell leaves it): 'archive/**/*.md'."""
     from .builder.pipeline import Output
     from .builder.pipeline import build as run_build
 
@@ -174,12 +223,21 @@ def build(ctx: click.Context, sources: tuple[Path, ...], out: Path, formats: tup
 
         started = time.perf_counter()
         options: dict[str, Any] = {"pdf_variant": pdf_variant, "paper": paper, "web_folder": web_folder or None}
-        folder = _project(project, sources)
+        articles = _expand(sources)
+        folder = _project(project, articles)
         if ctx.get_parameter_source("out") == click.core.ParameterSource.DEFAULT:
-            _warn_theme_switch(sources, formats, theme, out, folder)
+            _warn_theme_switch(articles, formats, theme, out, folder)
         try:
-            results = run_build(list(sources) or None, list(formats) or None, theme, out, project=folder, options=options,
-                                report=report, force=force, strict=strict, verify=verify)
+            if len(articles) > 1 or executor != "local":
+                from .builder.archive import build_archive
+
+                results = build_archive(list(articles) or None, executor=executor, fail_fast=fail_fast,
+                                        progress=_progress_printer(), report=report, formats=list(formats) or None,
+                                        theme=theme, out=out, project=folder, options=options, force=force,
+                                        strict=strict, verify=verify)
+            else:
+                results = run_build(list(articles) or None, list(formats) or None, theme, out, project=folder, options=options,
+                                    report=report, force=force, strict=strict, verify=verify)
         except VerifyError as exc:
             if exc.report is not None:
                 click.echo(exc.report.table(), err=True)  # type: ignore[attr-defined]
@@ -289,6 +347,42 @@ def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> N
         shown = name if parent_dir.resolve() == (Path.cwd() / "themes").resolve() else str(folder)
         click.echo(f"created {folder}: theme.yaml, extra.css, README.md")
         click.echo(f"build with: publish build --theme {shown}")
+
+    _run(ctx, action)
+
+
+@main.command("import")
+@click.argument("edited", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--into", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the edited source here instead of over the source the copy was made from.")
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@click.option("--track-changes", type=_choice("accept", "reject"), default="accept", show_default=True,
+              help="Take the copy's tracked changes (accept) or leave them out (reject).")
+@click.option("--accept-notice-changes", is_flag=True,
+              help="Take edits to the rights notice, the source, the credits and the contact (refused otherwise).")
+@project_option
+@debug_option
+@click.pass_context
+def import_(ctx: click.Context, edited: Path, into: Path | None, dry_run: bool, track_changes: str,
+            accept_notice_changes: bool, project: Path | None) -> None:
+    """Take the edits of a Word copy publish wrote (saved by Word or LibreOffice) back into its Markdown source."""
+
+    def action() -> None:
+        from .importer.docx import import_docx
+        from .project import find_project
+
+        if not edited.is_file():
+            raise PublishError("no such file: give the Word copy that `publish build` made", edited)
+        folder = project.resolve() if project is not None else find_project(None)
+        result = import_docx(edited, folder, into, dry_run, track_changes.lower(), accept_notice_changes)
+        for note in result.notes:
+            click.echo(f"{edited}: {note}" if not note.startswith(str(result.source)) else note, err=True)
+        if dry_run:
+            click.echo(result.diff(), nl=False)
+        elif result.after == result.before and into is None:
+            click.echo(f"{result.source}: unchanged (the Word copy has no edits to take)")
+        else:
+            click.echo(f"wrote {result.source}")
 
     _run(ctx, action)
 

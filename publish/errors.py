@@ -68,6 +68,34 @@ class SeveralErrors(SourceError):
         return (SeveralErrors, (self.errors,))
 
 
+class ArticlesFailed(PublishError):
+    """Some articles of a build of several failed; the others were built. ``errors`` by source,
+    ``total`` the articles of the build, ``outputs`` what was built (or found up to date)."""
+
+    def __init__(self, errors: dict[Path, PublishError], total: int, outputs: list[Any] | None = None) -> None:
+        first = next(iter(errors.values()))
+        super().__init__(first.message, first.path, first.line)
+        self.errors = dict(errors)
+        self.total = total
+        self.outputs = list(outputs or [])
+
+    def __str__(self) -> str:
+        lines = [_with_path(source, error) for source, error in self.errors.items()]
+        built = self.total - len(self.errors)
+        lines.append(f"{len(self.errors)} of {self.total} articles failed and were left as they were; "
+                     f"the other {built} {'was' if built == 1 else 'were'} built")
+        return "\n".join(lines)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ArticlesFailed, (self.errors, self.total, self.outputs))
+
+
+def _with_path(source: Path, error: PublishError) -> str:
+    """An article's error as ``path:line: message``, naming the article when the error names no file."""
+    text = str(error)
+    return text if error.path else f"{source}: {text}"
+
+
 def raise_all(errors: list[PublishError]) -> None:
     """Raise the collected errors, if any: one as itself, several as one SeveralErrors."""
     if len(errors) == 1:

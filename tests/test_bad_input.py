@@ -112,6 +112,9 @@ BODY = {
     "too many blocks": ("# h\n" * 150_000, "more than 100000 blocks", None),
     "too wide a table": ("|a" * 100 + "|\n" + "|-" * 100 + "|\n", "more than 64 columns", 4),
     "too long a table": ("|a|b|\n|-|-|\n" + "|x|y|\n" * 20_000, "more than 20000 cells", 4),
+    # a paragraph past MAX_PARAGRAPH_CHARS: a 2 MB one took the PDF past two minutes
+    "one long line": ("word " * 200_000 + "\n", "this paragraph is 999,999 characters long", 4),
+    "smart quotes everywhere": ('"a" ' * 100_000 + "\n", "publish lays out paragraphs of up to 200,000", 4),
     "footnote echoed too often": (
         "".join("[^n] " for _ in range(2_000)) + "\n\n[^n]: " + "long note " * 200 + "\n",
         "footnote n is too long for the number of times",
@@ -147,10 +150,8 @@ PARSES = {
     "emphasis markers": "*" * 50_000 + "a" + "*" * 50_000 + "\n",
     "underscores": "_" * 100_000 + "\n",
     "backticks": "`" * 100_000 + "\n",
-    "one long line": "word " * 200_000 + "\n",
     "quotes nested 39 deep": ">" * 39 + " deep\n",
     "nested links": "[" * 3000 + "a](b)" + "](c)" * 3000 + "\n",
-    "smart quotes everywhere": '"a" ' * 100_000 + "\n",
     "many link references": "".join(f"[l{i}]: /u{i}\n" for i in range(3000)) + "[l1]\n",
     "a note referring to itself": "Text[^1] and[^2].\n\n[^1]: see [^1]\n[^2]: see [^3]\n[^3]: see [^2]\n",
     "raw HTML comments without end": "<!--" * 50_000 + "\n",

@@ -8,12 +8,12 @@ import re
 import signal
 import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
-from ..errors import OutputError, PublishError, VerifyError, collecting, set_strict, warn
+from ..errors import ArticlesFailed, OutputError, PublishError, VerifyError, collecting, set_strict, warn
 from ..formats import WRITERS as FORMATS
 from .manifest import Inputs, Manifest, environment, options_digest, sha256_bytes, theme_digests, versions
 from .outputs import DEFAULT_OUT, DEFAULT_SOURCE, check_stem, check_targets, closed, folder_lock, forget_in_children, output_path
@@ -488,9 +488,11 @@ def _start_pools(planned: list[str], cores: int, strict: bool = False) -> Lanes 
     return Lanes({"heavy": size}, _init_worker, {"heavy": (list(dict.fromkeys(heavy)), strict)}, _worker_render)
 
 
-def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
+def _render_parallel(lanes: Lanes, jobs: dict[int, Job], tasks: list[_Task], verify: bool, failures: _Failures,
+                     sources: list[Path]) -> None:
     """Render (and read back) the heavy tasks on the workers, PDF first, and the light ones here
-    meanwhile; the first error anywhere is raised at once, and the caller stops every worker."""
+    meanwhile; an article's error is its own (``failures``), unless it is the build's only one:
+    then, as any other error, it is raised at once, and the caller stops every worker."""
     import pickle
 
     token = os.urandom(8).hex()
@@ -517,12 +519,19 @@ def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: 
         return (token, task.index) in worker.holds
 
     def here(task: _Task) -> Callable[[], None]:
-        return lambda: done(task, _render_into(jobs[task.index], task.format, task.temp, verify))
+        def render_here() -> None:
+            if sources[task.index] not in failures.errors:
+                with failures.of(sources[task.index]):
+                    done(task, _render_into(jobs[task.index], task.format, task.temp, verify))
+        return render_here
+
+    def failed(task: _Task, exc: PublishError) -> None:
+        failures.add(sources[task.index], exc)
 
     from .workers import WorkerDied
 
     try:
-        lanes.run({"heavy": heavy}, message, done, prefer, meanwhile=[here(t) for t in light])
+        lanes.run({"heavy": heavy}, message, done, prefer, meanwhile=[here(t) for t in light], failed=failed)
     except WorkerDied as exc:
         if not isinstance(exc.task, _Task):
             raise
@@ -532,26 +541,31 @@ def _render_parallel(lanes: Lanes, jobs: list[Job], tasks: list[_Task], verify: 
                           jobs[exc.task.index].doc.path) from None
 
 
-def _render_serial(jobs: list[Job], tasks: list[_Task], verify: bool) -> None:
+def _render_serial(jobs: dict[int, Job], tasks: list[_Task], verify: bool, failures: _Failures, sources: list[Path]) -> None:
     for task in tasks:
-        result = _render_into(jobs[task.index], task.format, task.temp, verify)
-        task.size, task.sha, task.seconds, task.cells, task.notes, task.verify_seconds = result
+        if sources[task.index] in failures.errors:
+            continue  # its article failed already: the rest of it is not worth rendering
+        with failures.of(sources[task.index]):
+            result = _render_into(jobs[task.index], task.format, task.temp, verify)
+            task.size, task.sha, task.seconds, task.cells, task.notes, task.verify_seconds = result
 
 
-def _verdict(tasks: list[_Task], sources: list[Path]) -> None:
-    """Raise a VerifyError with the report if any output lost anything (before anything is replaced)."""
+def _verdict(tasks: list[_Task], sources: list[Path], failures: _Failures) -> None:
+    """A VerifyError with its report for each article an output of which lost anything (before
+    anything is replaced)."""
     from ..verifier.compare import Report
 
-    report = Report()
+    reports: dict[int, Report] = {}
     for task in tasks:
-        label = f"{sources[task.index].stem}: " if len(sources) > 1 else ""
-        report.add(task.format, task.cells, task.notes, label)
-    if not report.ok:
-        raise VerifyError(
-            "verification failed, nothing was replaced: an output lost text or metadata\n" + "\n".join(report.problems[:10])
-            + (f"\n(and {len(report.problems) - 10} more)" if len(report.problems) > 10 else ""),
-            report=report,
-        )
+        if sources[task.index] not in failures.errors:
+            reports.setdefault(task.index, Report()).add(task.format, task.cells, task.notes, "")
+    for index, report in reports.items():
+        if not report.ok:
+            failures.add(sources[index], VerifyError(
+                "verification failed, nothing was replaced: an output lost text or metadata\n" + "\n".join(report.problems[:10])
+                + (f"\n(and {len(report.problems) - 10} more)" if len(report.problems) > 10 else ""),
+                sources[index] if len(sources) > 1 else None, report=report,
+            ))
 
 
 def build(
@@ -566,20 +580,25 @@ def build(
     parallel: bool | None = None,
     strict: bool = False,
     verify: bool = True,
+    fail_fast: bool = False,
 ) -> list[Output]:
-    """Build every source in every format; outputs appear only if every one of them succeeded.
+    """Build every source in every format; an article's outputs appear only if every one of them succeeded.
 
     With ``verify`` each output is read back from its temporary file right after it is rendered
-    (in its worker) and compared with the article; only if every output passed are the temporary
-    files renamed over the targets and the manifest written, else a VerifyError carries the report.
-    An output whose inputs (source, images, theme files, options, versions) and bytes match
-    the manifest in ``out`` (and, with ``verify``, that was verified as these very bytes) is left
-    alone unless ``force``. More than one output to render renders on worker processes unless
-    ``parallel`` is False. Each warning is printed once; with ``strict``, any warning is an error
-    (and no output changes).
+    (in its worker) and compared with the article; only if every output of an article passed are
+    its temporary files renamed over the targets and the manifest updated, else a VerifyError
+    carries the report. An output whose inputs (source, images, theme files, options, versions)
+    and bytes match the manifest in ``out`` (and, with ``verify``, that was verified as these very
+    bytes) is left alone unless ``force``. More than one output to render renders on worker
+    processes unless ``parallel`` is False. Each warning is printed once; with ``strict``, any
+    warning is an error (and no output changes).
+
+    With several sources, an article that fails does not stop the others: they are built and
+    installed, then ArticlesFailed lists every failure (``fail_fast`` stops at the first instead,
+    with nothing installed). One article alone raises its own error.
     """
     with collecting(strict):
-        return _build(sources, formats, theme, out, project, options, report, force, parallel, strict, verify)
+        return _build(sources, formats, theme, out, project, options, report, force, parallel, strict, verify, fail_fast)
 
 
 def _build(
@@ -594,6 +613,7 @@ def _build(
     parallel: bool | None,
     strict: bool,
     verify: bool,
+    fail_fast: bool = False,
 ) -> list[Output]:
     from ..theme import Theme, check_theme, load
 
@@ -611,111 +631,155 @@ def _build(
     opts = dict(options or {})
     out_dir = Path(out)
     _check_distinct(source_paths, out_dir)
-    with folder_lock(out_dir):  # one build at a time into a folder: never interleaved halves
-        manifest = Manifest.load(out_dir)
+    # one article alone, or --fail-fast: its first error is the build's; else each article on its own
+    failures = _Failures(alone=fail_fast or len(source_paths) == 1)
+    manifest = Manifest.load(out_dir)
 
-        # 1. what is stale: compare each output's inputs with the manifest, without parsing anything
-        theme_sums = theme_digests(loaded.chain, loaded.files())
-        env = environment()
-        inputs: dict[tuple[Path, str], Inputs] = {}
-        stale: dict[Path, list[str]] = {}
-        for source in source_paths:
-            try:
-                # the reader's checks: no FIFO, no device, nothing over the size limit
-                from ..read.article import read_bytes
-
-                source_sha = sha256_bytes(read_bytes(source))
-            except PublishError:
-                source_sha = ""  # prepare() reports why it cannot be read
-            for fmt in ordered:
-                # a strict build re-reads what a lenient one built, so that its warnings are errors now
-                digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
-                wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
-                inputs[(source, fmt)] = wanted_inputs
-                if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs, verified=verify):
-                    stale.setdefault(source, []).append(fmt)
-
-        # 2. read and render only what is stale, every format into a temporary file; the workers
-        #    fork first and import the writers while this process checks the theme and reads the sources
-        planned = [(fmt, index) for fmt in ordered for index, fmts in enumerate(stale.values()) if fmt in fmts]
-        cores = cpu_count()
-        pools = _start_pools([fmt for fmt, _ in planned], cores, strict) if parallel is not False else None
-        tasks: list[_Task] = []
-        jobs: list[Job] = []
-        finished = False
-        stops = ExitStack()  # Ctrl-C or SIGTERM waits while the outputs are being put in place
+    # 1. what is stale: compare each output's inputs with the manifest, without parsing anything
+    theme_sums = theme_digests(loaded.chain, loaded.files())
+    env = environment()
+    inputs: dict[tuple[Path, str], Inputs] = {}
+    stale: dict[Path, list[str]] = {}
+    for source in source_paths:
         try:
-            if stale and not isinstance(theme, Theme):
-                check_theme(loaded)
-            jobs = [prepare(source, loaded, project_dir, options) for source in stale]
-            for job in jobs:
+            # the reader's checks: no FIFO, no device, nothing over the size limit
+            from ..read.article import read_bytes
+
+            source_sha = sha256_bytes(read_bytes(source))
+        except PublishError:
+            source_sha = ""  # prepare() reports why it cannot be read
+        for fmt in ordered:
+            # a strict build re-reads what a lenient one built, so that its warnings are errors now
+            digest = options_digest({**opts, "strict": True} if strict else opts, source, project_dir)
+            wanted_inputs = Inputs(source_sha, theme_sums, digest, versions(fmt), env)
+            inputs[(source, fmt)] = wanted_inputs
+            if force or not manifest.is_current(output_path(source, fmt, out_dir, opts), wanted_inputs, verified=verify):
+                stale.setdefault(source, []).append(fmt)
+
+    # 2. read and render only what is stale, every format into a temporary file; the workers
+    #    fork first and import the writers while this process checks the theme and reads the sources
+    planned_formats = [fmt for fmt in ordered for fmts in stale.values() if fmt in fmts]
+    cores = cpu_count()
+    pools = _start_pools(planned_formats, cores, strict) if parallel is not False else None
+    tasks: list[_Task] = []
+    jobs: dict[int, Job] = {}
+    sources_of = list(stale)
+    finished = False
+    stops = ExitStack()  # Ctrl-C or SIGTERM waits while the outputs are being put in place
+    try:
+        if stale and not isinstance(theme, Theme):
+            check_theme(loaded)
+        for index, source in enumerate(sources_of):
+            with failures.of(source):
+                job = prepare(source, loaded, project_dir, options)
                 job.font_cache = project_dir / FONT_CACHE
                 job.hyphenation_cache = project_dir / HYPHENATION_CACHE
-            keep = [p for job in jobs for p in (job.doc.path, *(a.path for a in job.assets.values()))]
-            check_targets([output_path(list(stale)[index], fmt, out_dir, opts) for fmt, index in planned], keep)
-            for fmt, index in planned:  # PDF (the slowest) first, so the pool starts it first
-                target = output_path(list(stale)[index], fmt, out_dir, opts)
+                check_targets([output_path(source, fmt, out_dir, opts) for fmt in stale[source]], _read_by(job))
+                jobs[index] = job
+        if jobs:
+            try:
+                out_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot create the output folder: {exc.strerror}", out_dir) from None
+        for fmt in ordered:  # PDF (the slowest) first, so the pool starts it first
+            for index in jobs:
+                if fmt not in stale[sources_of[index]]:
+                    continue
+                target = output_path(sources_of[index], fmt, out_dir, opts)
                 if target.parent != out_dir:
                     try:
                         target.parent.mkdir(parents=True, exist_ok=True)
                     except OSError as exc:
                         raise OutputError(f"cannot create the output folder: {exc.strerror}", target.parent) from None
                 tasks.append(_Task(index, fmt, target, _new_temp(target)))
-            if pools:
-                _render_parallel(pools, jobs, tasks, verify)
-            else:
-                _render_serial(jobs, tasks, verify)
-            if verify and tasks:
-                _verdict(tasks, list(stale))
+        if pools:
+            _render_parallel(pools, jobs, tasks, verify, failures, sources_of)
+        else:
+            _render_serial(jobs, tasks, verify, failures, sources_of)
+        if verify and tasks:
+            _verdict(tasks, sources_of, failures)
+        good = [t for t in tasks if sources_of[t.index] not in failures.errors]
+        with folder_lock(out_dir) if good else nullcontext():  # one install at a time into a folder: never interleaved halves
             stops.enter_context(_stops_deferred())
-            _install_all(tasks, keep)
+            _install_all(good, [p for i in {t.index for t in good} for p in _read_by(jobs[i])])
             finished = True
-        except BaseException:
-            stops.close()
-            raise
-        finally:
-            if pools is not None:
-                pools.stop(abort=not finished)
-            for task in tasks:
-                if task.temp.exists():
-                    task.temp.unlink()
-                if side_files_dir(task.temp).exists():
-                    import shutil
-
-                    shutil.rmtree(side_files_dir(task.temp), ignore_errors=True)
-                release_temp(task.temp)
-
-        # 3. remember what each new output was built from
-        for task in tasks:
-            job = jobs[task.index]
-            source = list(stale)[task.index]
-            built_from = inputs[(source, task.format)]
-            built_from.source = sha256_bytes(job.doc.source_bytes)
-            built_from.images = _image_sums(job, project_dir)
-            manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size,
-                            theme=_theme_spec(theme, loaded), options=opts, verified=verify)
-        if tasks:
-            try:
-                manifest.save()
-            except OSError as exc:
-                warn(f"cannot write the build manifest ({exc.strerror}); the next build will render everything", manifest.path)
+            # 3. remember what each new output was built from, in the manifest as it is now (another
+            #    build may have recorded its own outputs since this one read it)
+            manifest = Manifest.load(out_dir)
+            for task in good:
+                job = jobs[task.index]
+                source = sources_of[task.index]
+                built_from = inputs[(source, task.format)]
+                built_from.source = sha256_bytes(job.doc.source_bytes)
+                built_from.images = _image_sums(job, project_dir)
+                manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size,
+                                theme=_theme_spec(theme, loaded), options=opts, verified=verify)
+            if good:
+                try:
+                    manifest.save()
+                except OSError as exc:
+                    warn(f"cannot write the build manifest ({exc.strerror}); the next build will render everything", manifest.path)
         stops.close()
+    except BaseException:
+        stops.close()
+        raise
+    finally:
+        if pools is not None:
+            pools.stop(abort=not finished)
+        for task in tasks:
+            if task.temp.exists():
+                task.temp.unlink()
+            if side_files_dir(task.temp).exists():
+                import shutil
 
-        by_key = {(list(stale)[t.index], t.format): t for t in tasks}
-        results = []
-        for source in source_paths:
-            for fmt in ordered:
-                task = by_key.get((source, fmt))
-                if task is not None:
-                    results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds,
-                                          verified=verify, verify_seconds=task.verify_seconds))
-                else:
-                    target = output_path(source, fmt, out_dir, opts)
-                    results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True, verified=verify))
-        if report:
-            for result in results:
-                report(result)
-        return results
+                shutil.rmtree(side_files_dir(task.temp), ignore_errors=True)
+            release_temp(task.temp)
+
+    by_key = {(sources_of[t.index], t.format): t for t in good}
+    results = []
+    for source in source_paths:
+        if source in failures.errors:
+            continue
+        for fmt in ordered:
+            task = by_key.get((source, fmt))
+            if task is not None:
+                results.append(Output(jobs[task.index].doc.path, fmt, task.target, task.size, task.seconds,
+                                      verified=verify, verify_seconds=task.verify_seconds))
+            else:
+                target = output_path(source, fmt, out_dir, opts)
+                results.append(Output(source, fmt, target, target.stat().st_size, 0.0, unchanged=True, verified=verify))
+    if report:
+        for result in results:
+            report(result)
+    if failures.errors:
+        raise ArticlesFailed(failures.errors, len(source_paths), results)
+    return results
+
+
+def _read_by(job: Job) -> list[Path]:
+    """The files a job reads: its article and its images (no output may be one of them)."""
+    return [job.doc.path, *(a.path for a in job.assets.values())]
+
+
+class _Failures:
+    """The articles that failed, each with its error; ``alone``: the first failure is raised as it is."""
+
+    def __init__(self, alone: bool) -> None:
+        self.alone = alone
+        self.errors: dict[Path, PublishError] = {}
+
+    @contextmanager
+    def of(self, source: Path) -> Iterator[None]:
+        """Record a PublishError of this article's (raise it when the build is about one article)."""
+        try:
+            yield
+        except PublishError as exc:
+            self.add(source, exc)
+
+    def add(self, source: Path, exc: PublishError) -> None:
+        if self.alone:
+            raise exc
+        self.errors.setdefault(source, exc)
 
 
 def _theme_spec(theme: str | Path | Theme | None, loaded: Theme) -> str | None:

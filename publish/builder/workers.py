@@ -159,12 +159,13 @@ class Lanes:
 
     def run(self, queues: dict[str, list[Any]], message: Callable[[Any, _Worker], tuple[Any, ...]],
             done: Callable[[Any, Any], None], prefer: Callable[[Any, _Worker], bool] | None = None,
-            meanwhile: Iterable[Callable[[], None]] = ()) -> None:
+            meanwhile: Iterable[Callable[[], None]] = (), failed: Callable[[Any, PublishError], None] | None = None) -> None:
         """Run every task of each lane's queue on that lane's workers (in queue order; ``prefer``
         picks a task a free worker is best placed for); ``done(task, result)`` as each finishes.
         Once every worker has work, this process runs the ``meanwhile`` calls itself, one by one,
         collecting answers and handing out tasks between them. The first error, a worker's or
-        its own, raises at once (the caller then stops the lanes)."""
+        its own, raises at once (the caller then stops the lanes), except a task's PublishError
+        when ``failed`` is given: ``failed(task, error)`` decides (it may raise), and the worker goes on."""
         local = list(meanwhile)
         pending = {lane: list(tasks) for lane, tasks in queues.items()}
         running = 0
@@ -209,7 +210,13 @@ class Lanes:
                 if kind == "bug":
                     raise WorkerBug(f"a worker failed unexpectedly:\n{value}")
                 if kind == "error":
-                    raise value
+                    if failed is None or not isinstance(value, PublishError):
+                        raise value
+                    task, worker.busy = worker.busy, None
+                    running -= 1
+                    failed(task, value)
+                    feed(worker)
+                    continue
                 task, worker.busy = worker.busy, None
                 running -= 1
                 done(task, value)
