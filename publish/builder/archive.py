@@ -125,7 +125,10 @@ def _dask(paths: list[Path], executor: str, fail_fast: bool, state: Progress, pr
         if executor == "dask":
             import logging
 
-            cluster = stack.enter_context(LocalCluster(n_workers=cpu_count(), threads_per_worker=1, processes=True,
+            import os
+
+            workers = int(os.environ.get("PUBLISH_DASK_WORKERS") or cpu_count())  # (the benchmark's 1-worker run)
+            cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                        dashboard_address=None, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster))
         else:
