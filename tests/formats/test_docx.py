@@ -1,6 +1,8 @@
 """The DOCX writer: named styles, real lists, footnotes and hyperlinks, properties, read back by python-docx, pandoc and LibreOffice."""
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 import json
 import shutil
@@ -289,6 +291,10 @@ def test_every_custom_property_is_text_numbered_from_two_with_the_front_matters_
     assert {p.get("fmtid") for p in props} == {"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"}
     assert all(len(p) == 1 and p[0].tag == f"{vt}lpwstr" for p in props)
     values = {p.get("name"): p[0].text for p in props}
+    # the marks `publish import` finds the source by (the path inside the project, its sha256, the fields' hashes)
+    marks = {name: values.pop(name) for name in ("PublishSource", "PublishSourceSHA256", "PublishFields")}
+    assert marks["PublishSourceSHA256"] == hashlib.sha256(CONSTRUCTS.read_bytes()).hexdigest()
+    assert marks["PublishSource"] == CONSTRUCTS.name or CONSTRUCTS.as_posix().endswith("/" + marks["PublishSource"])
     assert values == {
         "Rights": fm["rights"],
         "Source": fm["source"]["name"],
@@ -635,7 +641,9 @@ def test_headings_that_share_a_long_slug_get_distinct_bookmarks_and_the_build_en
     path = _build(tmp_path / "a.md", tmp_path / "out")
     with zipfile.ZipFile(path) as package:
         body = etree.fromstring(package.read("word/document.xml"))
-    names = [b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")]
+    every = [b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")]
+    assert len(set(every)) == len(every) and all(len(name) <= 40 for name in every)
+    names = [name for name in every if not name.startswith("_pub_")]  # not publish import's hidden marks
     assert len(names) == 12 and len(set(names)) == 12, names
     assert all(len(name) <= 40 for name in names)
     assert names[1].endswith("-2") and names[11].endswith("-12")

@@ -28,6 +28,7 @@ from ...read.language import cjk_fonts, complex_language, language_script, text_
 from ...model import Node, plain_text
 from ..zipfiles import normalize
 from . import bidi
+from . import marks
 from . import fonts as docx_fonts
 from . import parts
 from . import styles
@@ -107,6 +108,7 @@ class DocxWriter:
         parts.drop_body_relationships(self.docx)
         self.style_ids: dict[str, str] = {}  # style name -> id, filled once the styles are set up
         self.body = Story(body, self.docx.part, self.style_ids, anchor=body.find(qn("w:sectPr")))
+        self.marks = marks.BlockMarks(body)  # where each block is, for `publish import`
         base = float(self.options["font_size"])
         self.quote_step = round(base * 1.5 * 20)
 
@@ -343,6 +345,8 @@ class DocxWriter:
     def blocks(self, story: Story, nodes: list[Node], ctx: Ctx) -> None:
         previous: Node | None = None
         for node in nodes:
+            if nodes is self.job.doc.blocks:
+                self.marks.block(node)
             if node.kind == "callout" and previous is not None and previous.kind == "callout":
                 # Word draws paragraphs with equal borders as one box: a thin gap keeps two callouts apart
                 gap = self.paragraph(story, ctx.style, ctx=ctx)
@@ -674,7 +678,8 @@ class DocxWriter:
         core.created = when
         core.modified = when
         core.revision = 1
-        parts.custom_properties(self.docx, {
+        marked = {"title": core.title, "creator": core.author, "keywords": core.keywords, "description": core.comments}
+        parts.custom_properties(self.docx, self.marks.properties(self.job.doc, self.job.project, marked, {
             "Rights": view.rights.text if view.rights else None,
             "Source": view.source_name,
             "SourceURL": view.source_url,
@@ -685,7 +690,7 @@ class DocxWriter:
             # core properties stop at 255 characters: keep the whole text beside them
             **{name: text for name, text in (("Title", view.title.text), ("Keywords", view.keywords_text))
                if len(text) > CORE_TEXT_LIMIT},
-        })
+        }))
         parts.app_properties(self.docx, view.publisher)
 
     def render(self) -> bytes:
@@ -705,6 +710,7 @@ class DocxWriter:
         self.cover()
         self.title_block()
         self.blocks(self.body, self.job.doc.blocks, Ctx())
+        self.marks.block(None)
         self.end_matter()
         self.footnotes()
         self.properties()
@@ -715,6 +721,8 @@ class DocxWriter:
         sides = [part.element for part in self.docx.part.package.iter_parts()
                  if str(part.partname).startswith(("/word/header", "/word/footer")) and hasattr(part, "element")]
         bidi.lay_out([self.docx.element.body, *(part.element for part in stories[1:]), *sides], self.job.view.dir, code)
+        self.marks.apply(self.job.doc, self.style_ids, lambda rid: self.docx.part.rels[rid].target_ref, self._bookmark_id,
+                         self.notes_part.element if self.notes_part is not None else None, self.notes)
         docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(opts)), self.job.theme)
         out = io.BytesIO()
         self.docx.save(out)

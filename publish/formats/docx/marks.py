@@ -1,0 +1,238 @@
+"""Marks that let ``publish import`` find the article's parts in an edited Word copy.
+
+Each top-level block of the body is wrapped in a hidden bookmark (a name that starts with ``_``:
+Word lists it only when asked to show hidden bookmarks, LibreOffice keeps it, no reader sees it)
+named ``_pub_L<first>_<last>_<hash>``: the block's first and last source line and a hash of what
+the writer put there (text and inline formatting, by ``content_hash``). The title block and the
+end matter get ``_pub_F<field>_<hash>``, each footnote ``_pub_N<number>_<hash>``. Custom document
+properties name the source (its path inside the project and its sha256) and hash the core and
+custom property values as written, so an import tells an edited field from an untouched one.
+
+``runs`` reads a paragraph's text with its inline structure from WordprocessingML; the writer
+hashes with it and the importer reads the edited paragraphs with it, so both see the same thing.
+Plain lxml: the importer gives it a saved file's XML, the writer python-docx's elements.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from ...model import Document, Node
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+M = "{http://schemas.openxmlformats.org/officeDocument/2006/math}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+PREFIX = "_pub_"
+#: Custom properties: the source's path (inside the project, '/'-separated), its sha256, and
+#: ``name=hash`` of each core or custom property value as written.
+SOURCE_PROPERTY, SHA_PROPERTY, FIELDS_PROPERTY = "PublishSource", "PublishSourceSHA256", "PublishFields"
+#: The object replacement character stands for what is not text: a picture, a note reference, a formula.
+OBJECT = "\ufffc"
+#: Title-block and end-matter paragraph styles and the field each shows.
+FIELD_STYLES = {
+    "Kicker": "source", "Title": "title", "Subtitle": "subtitle", "Author": "author", "Affiliation": "affiliation",
+    "Date": "date", "Source Line": "sourceline", "Contact": "contact", "Notice": "rights", "Credit": "credit",
+    "End Matter": "end", "Abstract": "abstract",
+}
+
+Items = list[tuple[str, tuple[str, ...]]]
+
+
+def _on(rpr: Any, tag: str) -> bool:
+    found = rpr.find(W + tag) if rpr is not None else None
+    return found is not None and found.get(W + "val", "true") not in ("0", "false", "off", "none")
+
+
+def _run_flags(run: Any, code_styles: frozenset[str]) -> set[str]:
+    rpr = run.find(W + "rPr")
+    flags = set()
+    if rpr is None:
+        return flags
+    style = rpr.find(W + "rStyle")
+    if style is not None and style.get(W + "val") in code_styles:
+        flags.add("code")
+    for tag, flag in (("b", "strong"), ("i", "emph"), ("strike", "strike")):
+        if _on(rpr, tag):
+            flags.add(flag)
+    align = rpr.find(W + "vertAlign")
+    if align is not None and align.get(W + "val") in ("superscript", "subscript"):
+        flags.add("sup" if align.get(W + "val") == "superscript" else "sub")
+    return flags
+
+
+def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], str]) -> Items:
+    """A paragraph's content as (text, formatting) pieces, adjacent pieces of the same formatting
+    joined: formatting is a sorted tuple of ``emph``, ``strong``, ``code``, ``strike``, ``sup``,
+    ``sub`` and ``link:<target>``; a picture, a note reference or a formula is OBJECT followed by
+    what it is (``img:<alt>``, ``note``, ``math:<text>``) as a piece of its own."""
+    out: Items = []
+
+    def add(text: str, flags: Iterable[str], alone: bool = False) -> None:
+        key = tuple(sorted(flags))
+        if out and not alone and out[-1][1] == key and not out[-1][0].startswith(OBJECT):
+            out[-1] = (out[-1][0] + text, key)
+        elif text:
+            out.append((text, key))
+
+    def walk(element: Any, inherited: frozenset[str]) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            if tag == W + "r":
+                flags = inherited | _run_flags(child, code_styles)
+                for part in child:
+                    ptag = part.tag
+                    if ptag == W + "t":
+                        add(part.text or "", flags)
+                    elif ptag == W + "tab":
+                        add("\t", flags)
+                    elif ptag in (W + "br", W + "cr"):
+                        add("\n", flags)
+                    elif ptag == W + "noBreakHyphen":
+                        add("\u2011", flags)
+                    elif ptag == W + "footnoteReference":
+                        add(OBJECT + "note", (), alone=True)
+                    elif ptag == W + "drawing":
+                        described = next(part.iter(WP + "docPr"), None)
+                        add(OBJECT + "img:" + (described.get("descr", "") if described is not None else ""), (), alone=True)
+            elif tag == W + "hyperlink":
+                target = link_target(child.get(R + "id") or "") if child.get(R + "id") else "#" + (child.get(W + "anchor") or "")
+                walk(child, inherited | {"link:" + target})
+            elif tag in (M + "oMath", M + "oMathPara"):
+                add(OBJECT + "math:" + "".join(t.text or "" for t in child.iter(M + "t")), (), alone=True)
+            elif tag in (W + "pPr", W + "rPr", W + "del", W + "moveFrom"):
+                continue
+            else:  # w:ins, w:smartTag, w:sdt, w:fldSimple...: their runs
+                walk(child, inherited)
+
+    walk(para, frozenset())
+    return out
+
+
+def paragraphs_of(elements: Iterable[Any]) -> list[Any]:
+    """Every w:p in body-level elements (paragraphs, tables), in document order."""
+    found = []
+    for element in elements:
+        found.extend([element] if element.tag == W + "p" else element.iter(W + "p"))
+    return found
+
+
+def content_hash(paras: list[Any], code_styles: frozenset[str], link_target: Callable[[str], str]) -> str:
+    """Eight hex digits of the paragraphs' text and inline formatting."""
+    data = [runs(p, code_styles, link_target) for p in paras]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
+
+
+def value_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def block_spans(doc: Document) -> list[tuple[Node, int, int]]:
+    """Each top-level block of the body with its first and last source line (1-based, inclusive).
+    A paragraph or heading ends at its first blank line (what follows it before the next block,
+    reference definitions or comments, is not its own); other blocks run to the next block or
+    footnote definition, blank lines at their end left out."""
+    lines = doc.source_bytes.splitlines()
+    starts = sorted({n.line for n in doc.blocks if n.line} | {f.line for f in doc.footnotes if f.line})
+    spans = []
+    for node in doc.blocks:
+        if not node.line:
+            continue
+        later = [s for s in starts if s > node.line]
+        end = (later[0] - 1) if later else len(lines)
+        if node.kind in ("paragraph", "heading"):
+            for n in range(node.line, end + 1):
+                if not lines[n - 1].strip():
+                    end = n - 1
+                    break
+        while end > node.line and not lines[end - 1].strip():
+            end -= 1
+        spans.append((node, node.line, end))
+    return spans
+
+
+def source_path(doc: Document, project: Path) -> str:
+    """The source's path inside the project, '/'-separated (its name alone when it lies outside)."""
+    try:
+        return doc.path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return doc.path.name
+
+
+class BlockMarks:
+    """Collects where each top-level block starts among the body's elements while the writer
+    appends them, then bookmarks each block, the title block's and end matter's fields and the
+    footnotes (``apply``)."""
+
+    def __init__(self, body: Any) -> None:
+        self.body = body
+        self.starts: list[tuple[Node | None, int]] = []
+
+    def _count(self) -> int:
+        return sum(1 for child in self.body if child.tag in (W + "p", W + "tbl"))
+
+    def block(self, node: Node | None) -> None:
+        """A top-level block is about to be written (None: the body's blocks are done)."""
+        self.starts.append((node, self._count()))
+
+    def properties(self, doc: Document, project: Path, core: dict[str, str], custom: dict[str, str | None]) -> dict[str, str | None]:
+        """The custom properties with the source's and the fields' marks added."""
+        fields = {f"core.{k}": v for k, v in core.items() if v} | {k: v for k, v in custom.items() if v}
+        return {
+            **custom,
+            SOURCE_PROPERTY: source_path(doc, project),
+            SHA_PROPERTY: hashlib.sha256(doc.source_bytes).hexdigest(),
+            FIELDS_PROPERTY: ";".join(f"{k}={value_hash(v)}" for k, v in fields.items()),
+        }
+
+    def apply(self, doc: Document, style_ids: dict[str, str], link_target: Callable[[str], str],
+              first_id: int, notes_root: Any, notes: list[tuple[int, int]]) -> None:
+        """Bookmark the blocks, fields and footnotes (``notes``: each w:footnote's id in
+        ``notes_root`` and the model's number of its note)."""
+        code = frozenset(style_ids[n] for n in ("Verbatim Char",) if n in style_ids)
+        elements = [child for child in self.body if child.tag in (W + "p", W + "tbl")]
+        spans = {id(node): (first, last) for node, first, last in block_spans(doc)}
+        ident = [first_id]
+
+        def mark(paras: list[Any], name: str) -> None:
+            if not paras:
+                return
+            start = self.body.makeelement(W + "bookmarkStart", {W + "id": str(ident[0]), W + "name": name})
+            end = self.body.makeelement(W + "bookmarkEnd", {W + "id": str(ident[0])})
+            ident[0] += 1
+            ppr = paras[0].find(W + "pPr")
+            mark_run = next((r for r in paras[0].iter(W + "r") if r.find(W + "footnoteRef") is not None), None)
+            if mark_run is not None:  # a note's number and the space after it stay first (pandoc drops that space only there)
+                (mark_run.getnext() if mark_run.getnext() is not None else mark_run).addnext(start)
+            elif ppr is not None:
+                ppr.addnext(start)
+            else:
+                paras[0].insert(0, start)
+            paras[-1].append(end)
+
+        bounds = self.starts or [(None, len(elements))]  # the last is (None, where the body's blocks end)
+        body_start, body_end = bounds[0][1], bounds[-1][1]
+        names = {v: k for k, v in style_ids.items()}
+        seen: dict[str, int] = {}
+        for para in paragraphs_of(elements[:body_start] + elements[body_end:]):
+            style = para.find(f"{W}pPr/{W}pStyle")
+            key = FIELD_STYLES.get(names.get(style.get(W + "val") if style is not None else "", ""))
+            if key is None:
+                continue
+            seen[key] = seen.get(key, 0) + 1
+            label = key + (str(seen[key]) if key in ("credit", "end", "abstract") else "")
+            mark([para], f"{PREFIX}F{label}_{content_hash([para], code, link_target)}")
+        for (node, start), (_, stop) in zip(bounds, bounds[1:]):
+            if node is None or id(node) not in spans:
+                continue
+            paras = paragraphs_of(elements[start:stop])
+            first, last = spans[id(node)]
+            mark(paras, f"{PREFIX}L{first}_{last}_{content_hash(paras, code, link_target)}")
+        by_id = {el.get(W + "id"): el for el in notes_root.iter(W + "footnote")} if notes_root is not None else {}
+        for note_id, n in notes:
+            paras = list(by_id[str(note_id)].iter(W + "p")) if str(note_id) in by_id else []
+            mark(paras, f"{PREFIX}N{n}_{content_hash(paras, code, link_target)}")
