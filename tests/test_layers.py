@@ -21,7 +21,7 @@ LAYERS: dict[str, int] = {
     "publish.formats": 4,
     "publish.verifier": 5,
     "publish.builder": 6,
-    "publish.project": 7, "publish.watch": 7,
+    "publish.project": 7, "publish.watch": 7, "publish.importer": 7,
     "publish.cli": 8, "publish": 8,
     "publish.__main__": 9,
 }

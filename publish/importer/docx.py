@@ -1,0 +1,683 @@
+"""A Word copy publish wrote, edited in Word or LibreOffice, back into its Markdown source.
+
+The copy names its source (custom properties, formats/docx/marks.py) and bookmarks each block
+with its source lines and a hash of what was written there. A block whose paragraphs hash the
+same keeps its source lines byte for byte; a changed one is written again from the edited runs
+(emphasis, strong, code, links) in the source's own marks; paragraphs added between blocks come
+back in place, a block whose paragraphs were deleted goes. Tracked changes are accepted (or
+rejected) first; comments are reported. The rights notice, the source line, the credits and the
+contact may not change unless the caller accepts it; title, subtitle, authors, date, keywords and
+description edited in the title block or the document properties go back into the front matter
+by line edits that keep its comments and order.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import posixpath
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import PublishError
+from ..formats.docx import marks
+from ..formats.docx.marks import OBJECT, PREFIX, W
+from ..formats.readback import Unreadable, xml
+from ..formats.zipfiles import Container
+from ..model import Node
+from ..read.article import read_document
+
+_CP = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_CORE_NAMES = {"title": _DC + "title", "creator": _DC + "creator", "description": _DC + "description",
+               "keywords": "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}keywords"}
+#: Fields the reprint's authorization rests on: never changed unnoticed.
+PROTECTED = {"rights": "the rights notice", "source": "the source", "sourceline": "the source line",
+             "contact": "the contact", "credit": "the credits", "Rights": "the rights notice (document property Rights)",
+             "Source": "the source (document property Source)", "SourceURL": "the source's URL (document property SourceURL)",
+             "Contact": "the contact (document property Contact)", "Credits": "the credits (document property Credits)"}
+TRACK_CHANGES = ("accept", "reject")
+ACCEPT_FLAG = "--accept-notice-changes"
+#: Typographic characters the reader makes from plain ones (smart punctuation), and those plain ones.
+_SMART = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "--", "\u2014": "---", "\u2026": "..."}
+
+
+class ImportRefused(PublishError):
+    """The edited copy cannot be taken into the source (as it is, or without a flag)."""
+
+
+@dataclass
+class Imported:
+    """What an import gives: the source's path, its bytes before and after, and notes to show."""
+
+    source: Path
+    before: bytes
+    after: bytes
+    notes: list[str] = field(default_factory=list)
+
+    def diff(self) -> str:
+        old = self.before.decode("utf-8", "replace").splitlines(keepends=True)
+        new = self.after.decode("utf-8", "replace").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, new, f"a/{self.source.name}", f"b/{self.source.name}"))
+
+
+# -- the edited package --------------------------------------------------------
+@dataclass
+class Edited:
+    body: Any
+    notes: Any
+    custom: dict[str, str]
+    core: dict[str, str]
+    links: dict[str, str]
+    code: frozenset[str]
+    comments: list[str]
+
+    def target(self, rid: str) -> str:
+        return self.links.get(rid, "")
+
+
+def _read_package(path: Path, track: str) -> Edited:
+    try:
+        with Container(path) as archive:
+            names = set(archive.names)
+            part = lambda name: xml(archive.read(name)) if name in names else None  # noqa: E731
+            document, custom, core = part("word/document.xml"), part("docProps/custom.xml"), part("docProps/core.xml")
+            rels, styles, notes, comments = (part("word/_rels/document.xml.rels"), part("word/styles.xml"),
+                                             part("word/footnotes.xml"), part("word/comments.xml"))
+    except (Unreadable, OSError) as exc:
+        raise ImportRefused(f"cannot read the Word file: {exc}", path) from None
+    except Exception as exc:  # a file that is no zip at all (zipfile.BadZipFile), broken XML: one line, no traceback
+        raise ImportRefused(f"cannot read the Word file: {type(exc).__name__}: {exc}", path) from None
+    if document is None:
+        raise ImportRefused("is not a Word document (it has no word/document.xml)", path)
+    props = {}
+    for prop in custom if custom is not None else []:
+        props[prop.get("name", "")] = "".join(prop.itertext())
+    core_values = {}
+    for key, tag in _CORE_NAMES.items():
+        found = core.find(tag) if core is not None else None
+        core_values[key] = (found.text or "") if found is not None else ""
+    links = {rel.get("Id", ""): rel.get("Target", "") for rel in (rels if rels is not None else [])}
+    code = frozenset(s.get(W + "styleId", "") for s in (styles.iter(W + "style") if styles is not None else [])
+                     if (s.find(W + "name") is not None and s.find(W + "name").get(W + "val") in ("Verbatim Char", "VerbatimChar")))
+    body = document.find(W + "body")
+    if body is None:
+        raise ImportRefused("is not a Word document (its word/document.xml has no body)", path)
+    remarks = _comments(body, comments)
+    for root in (body, notes):
+        if root is not None:
+            _resolve_changes(root, track)
+    return Edited(body, notes, props, core_values, links, code, remarks)
+
+
+def _comments(body: Any, comments: Any) -> list[str]:
+    """Each comment as a note naming its author and the text it is anchored to."""
+    if comments is None:
+        return []
+    anchors: dict[str, str] = {}
+    for ref in body.iter(W + "commentReference"):
+        para = next((a for a in ref.iterancestors(W + "p")), None)
+        anchors[ref.get(W + "id", "")] = "".join(t.text or "" for t in para.iter(W + "t")) if para is not None else ""
+    found = []
+    for comment in comments.iter(W + "comment"):
+        text = " ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p")).strip()
+        anchor = anchors.get(comment.get(W + "id", ""), "")
+        short = anchor if len(anchor) <= 60 else anchor[:57] + "…"
+        found.append(f"comment by {comment.get(W + 'author', 'someone')} on “{short}”: {text} (comments are not imported)")
+    return found
+
+
+def _unwrap(element: Any) -> None:
+    parent = element.getparent()
+    index = parent.index(element)
+    for child in reversed(list(element)):
+        parent.insert(index, child)
+    parent.remove(element)
+
+
+def _resolve_changes(root: Any, track: str) -> None:
+    """Tracked changes accepted or rejected in place: what remains is the text as it then reads."""
+    keep, drop = ((W + "ins", W + "moveTo"), (W + "del", W + "moveFrom")) if track == "accept" else \
+                 ((W + "del", W + "moveFrom"), (W + "ins", W + "moveTo"))
+    # a paragraph mark deleted (accepted) or inserted (rejected): the paragraph runs on into the next
+    for para in list(root.iter(W + "p")):
+        mark = para.find(f"{W}pPr/{W}rPr")
+        if mark is not None and mark.find(drop[0]) is not None:
+            following = para.getnext()
+            if following is not None and following.tag == W + "p":
+                for child in list(following):
+                    if child.tag != W + "pPr":
+                        para.append(child)
+                following.getparent().remove(following)
+    for element in list(root.iter(*drop)):
+        if element.getparent() is not None and element.getparent().tag != W + "rPr":
+            element.getparent().remove(element)
+    for element in list(root.iter(*keep)):
+        if element.getparent() is not None and element.getparent().tag != W + "rPr":
+            _unwrap(element)
+    for text in list(root.iter(W + "delText")):  # rejected deletions read as text again
+        text.tag = W + "t"
+    for change in list(root.iter(W + "rPrChange", W + "pPrChange")):
+        holder = change.getparent()
+        if track == "reject":  # the formatting as it was before
+            old = change.find(W + "rPr") if change.tag == W + "rPrChange" else change.find(W + "pPr")
+            for child in list(holder):
+                if child is not change:
+                    holder.remove(child)
+            for child in list(old) if old is not None else []:
+                holder.append(child)
+        holder.remove(change)
+
+
+# -- which paragraphs belong to which mark -----------------------------------
+def _groups(body: Any) -> list[tuple[str | None, list[Any]]]:
+    """The body's paragraphs (tables' included) in order, grouped by the publish mark that is open
+    in each (the first one, when a merge put two in one paragraph); None for paragraphs in none."""
+    groups: list[tuple[str | None, list[Any]]] = []
+    open_marks: dict[str, str] = {}  # bookmark id -> name, in opening order
+    for para in body.iter(W + "p"):
+        owner = next(iter(open_marks.values()), None)
+        for element in para.iter(W + "bookmarkStart", W + "bookmarkEnd"):
+            if element.tag == W + "bookmarkStart" and (element.get(W + "name") or "").startswith(PREFIX):
+                open_marks[element.get(W + "id", "")] = element.get(W + "name")
+                owner = owner or element.get(W + "name")
+            elif element.tag == W + "bookmarkEnd":
+                open_marks.pop(element.get(W + "id", ""), None)
+        if groups and groups[-1][0] == owner:
+            groups[-1][1].append(para)
+        else:
+            groups.append((owner, [para]))
+    return groups
+
+
+# -- Markdown from runs ---------------------------------------------------------
+@dataclass
+class Style:
+    """How the source writes its marks: emphasis, strong, which typographic characters it types."""
+
+    emph: str = "*"
+    strong: str = "**"
+    typed: frozenset[str] = frozenset()
+    newline: str = "\n"
+
+    @classmethod
+    def of(cls, text: str, whole: str) -> Style:
+        emph = "_" if re.search(r"(?<![\w_])_[^_\s]", whole) and not re.search(r"(?<![\w*])\*[^*\s]", whole) else "*"
+        strong = "__" if "__" in whole and "**" not in whole else "**"
+        return cls(emph, strong, frozenset(c for c in _SMART if c in text), "\r\n" if "\r\n" in whole else "\n")
+
+
+_ESCAPE = re.compile(r"([\\`*_\[\]<])")
+
+
+def _plain(text: str, style: Style) -> str:
+    text = _ESCAPE.sub(r"\\\1", text)
+    for char, typed in _SMART.items():
+        if char not in style.typed:
+            text = text.replace(char, typed)
+    return text.replace("\n", "\\" + "\n")
+
+
+def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int]) -> str:
+    """A paragraph's pieces as inline Markdown in the source's style."""
+    out: list[str] = []
+    pieces = list(items)
+    i = 0
+    while i < len(pieces):
+        text, flags = pieces[i]
+        if text.startswith(OBJECT):
+            raise ImportRefused("a picture, a note reference or a formula is in an edited paragraph; publish import "
+                               "cannot write those back yet: make this change in the source", *where)
+        link = next((f[5:] for f in flags if f.startswith("link:")), None)
+        if link is not None:  # the run of pieces in the same link
+            j = i
+            while j < len(pieces) and f"link:{link}" in pieces[j][1]:
+                j += 1
+            inner = [(t, tuple(f for f in fl if not f.startswith("link:"))) for t, fl in pieces[i:j]]
+            out.append(f"[{inline_markdown(inner, style, where)}]({link})")
+            i = j
+            continue
+        out.append(_formatted(text, set(flags), style))
+        i += 1
+    return "".join(out)
+
+
+def _formatted(text: str, flags: set[str], style: Style) -> str:
+    lead = text[: len(text) - len(text.lstrip(" "))]
+    trail = text[len(text.rstrip(" ")):]
+    core = text.strip(" ")
+    if not core:
+        return text
+    if "code" in flags:
+        ticks = "`" * (max((len(m) for m in re.findall(r"`+", core)), default=0) + 1)
+        body = f"{ticks} {core} {ticks}" if core.startswith("`") or core.endswith("`") else f"{ticks}{core}{ticks}"
+    else:
+        body = _plain(core, style)
+    for flag, (opening, closing) in (("strike", ("~~", "~~")), ("emph", (style.emph, style.emph)),
+                                     ("strong", (style.strong, style.strong)),
+                                     ("sub", ("<sub>", "</sub>")), ("sup", ("<sup>", "</sup>"))):
+        if flag in flags:
+            body = f"{opening}{body}{closing}"
+    return lead + body + trail
+
+
+def _level(para: Any) -> int | None:
+    """A list paragraph's level (w:numPr/w:ilvl), None when it is no list item."""
+    num = para.find(f"{W}pPr/{W}numPr")
+    if num is None:
+        return None
+    ilvl = num.find(W + "ilvl")
+    return int(ilvl.get(W + "val", "0")) if ilvl is not None else 0
+
+
+def _heading(para: Any) -> int | None:
+    style = para.find(f"{W}pPr/{W}pStyle")
+    found = re.fullmatch(r"(?i)heading ?(\d)", style.get(W + "val", "")) if style is not None else None
+    return int(found.group(1)) if found else None
+
+
+# -- blocks ---------------------------------------------------------------------
+class _Writer:
+    def __init__(self, doc_path: Path, edited: Edited, style: Style) -> None:
+        self.path = doc_path
+        self.edited = edited
+        self.style = style
+
+    def inline(self, para: Any, line: int) -> str:
+        items = marks.runs(para, self.edited.code, self.edited.target)
+        text = inline_markdown(items, self.style, (self.path, line)).strip()
+        return text
+
+    def paragraphs(self, paras: list[Any], line: int) -> list[str]:
+        """Paragraphs as Markdown blocks by their style: headings, list items, paragraphs."""
+        blocks = []
+        for para in paras:
+            text = self.inline(para, line)
+            if not text:
+                continue
+            level = _heading(para)
+            depth = _level(para)
+            if level:
+                blocks.append("#" * level + " " + text)
+            elif depth is not None:
+                blocks.append("  " * depth + "- " + text)
+            else:
+                blocks.append(_escape_start(text))
+        return blocks
+
+    def block(self, node: Node, original: list[str], paras: list[Any]) -> list[str]:
+        """The block's new Markdown lines (none: it was emptied)."""
+        kind, line, nl = node.kind, node.line or 1, self.style.newline
+        first, last = original[0].rstrip("\r\n"), original[-1].rstrip("\r\n")
+        if kind == "paragraph":
+            return self._joined(self.paragraphs(paras, line))
+        if kind == "heading":
+            attrs = re.search(r"\s+\{[^{}]*\}\s*$", first) if first.lstrip().startswith("#") else None
+            texts = self.paragraphs(paras, line)
+            if texts and not texts[0].startswith("#"):
+                texts[0] = "#" * int(node.attrs.get("level", 1)) + " " + texts[0]
+            if texts and attrs and texts[0].startswith("#"):
+                texts[0] += attrs.group(0).rstrip()
+            return self._joined(texts)
+        if kind == "div" and first.lstrip().startswith(":::") and last.strip().startswith(":::") and len(original) > 1:
+            inner = self._joined(self.paragraphs(paras, line))
+            return [first] + inner + [last] if inner else []
+        if kind == "blockquote" and all(not _level(p) and not _heading(p) for p in paras):
+            inner = self._joined(self.paragraphs(paras, line))
+            return [("> " + text) if text else ">" for text in inner]
+        if kind == "code_block" and first.lstrip()[:3] in ("```", "~~~") and len(original) > 1:
+            text = "\n".join("".join(t for t, _ in marks.runs(p, self.edited.code, self.edited.target)) for p in paras)
+            return [first] + text.split("\n") + [last]
+        if kind in ("bullet_list", "ordered_list"):
+            texts = self.paragraphs(paras, line)
+            if all(t.lstrip().startswith("- ") for t in texts):
+                return _list_lines(texts, original, int(node.attrs.get("start", 1) or 1))
+        what = kind.replace("_", " ")
+        raise ImportRefused(f"this {what} was edited in Word; publish import cannot write an edited {what} back yet: "
+                           "make this change in the source (or undo it in the Word copy)", self.path, line)
+
+    @staticmethod
+    def _joined(blocks: list[str]) -> list[str]:
+        out: list[str] = []
+        for block in blocks:
+            if out:
+                out.append("")
+            out.extend(block.split("\n"))
+        return out
+
+
+def _list_lines(texts: list[str], original: list[str], start: int) -> list[str]:
+    """List items (``"  " * level + "- " + text``) with the source's own markers and indents at
+    each level: its bullet character or numbers (from ``start`` at the top), its indentation."""
+    levels: dict[int, tuple[str, str]] = {}  # indent width -> (indent, marker)
+    for line in original:
+        found = re.match(r"(\s*)([-*+]|\d+[.)])\s", line)
+        if found and len(found.group(1)) not in levels:
+            levels[len(found.group(1))] = (found.group(1), found.group(2))
+    by_depth = [levels[width] for width in sorted(levels)] or [("", "-")]
+    counters: dict[int, int] = {}
+    out = []
+    for text in texts:
+        depth = (len(text) - len(text.lstrip())) // 2
+        item = text.lstrip()[2:]
+        if depth < len(by_depth):
+            indent, marker = by_depth[depth]
+        else:
+            indent, marker = by_depth[-1][0] + "  " * (depth - len(by_depth) + 1), "-"
+        for deeper in [d for d in counters if d > depth]:
+            del counters[deeper]
+        if marker[0].isdigit():
+            counters[depth] = counters.get(depth, start if depth == 0 else int(marker[:-1]))
+            out.append(f"{indent}{counters[depth]}{marker[-1]} {item}")
+            counters[depth] += 1
+        else:
+            out.append(f"{indent}{marker} {item}")
+    return out
+
+
+#: Paragraphs of the title block that are no text of the article (the abstract's heading, the cover).
+_FURNITURE = frozenset({"AbstractTitle", "Abstract Title", "Figure"})
+
+
+def _style_name(para: Any) -> str:
+    style = para.find(f"{W}pPr/{W}pStyle")
+    return style.get(W + "val", "") if style is not None else ""
+
+
+def _escape_start(text: str) -> str:
+    """A paragraph's text that would start another block (a heading, a list, a quote) escaped."""
+    if re.match(r"(#{1,6}(\s|$)|[-+*>](\s|$)|\d+[.)](\s|$)|=+\s*$|:::)", text):
+        match = re.match(r"\d+", text)
+        return text[: match.end()] + "\\" + text[match.end():] if match else "\\" + text
+    return text
+
+
+# -- the front matter ---------------------------------------------------------------
+def _yaml_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
+    return _yaml_scalar(value)
+
+
+def _yaml_scalar(value: str) -> str:
+    import yaml
+
+    if value and re.fullmatch(r"[\w][\w .,'’()\-–/]*", value) and not value.endswith(" "):
+        try:
+            if yaml.safe_load(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
+
+
+def set_field(lines: list[bytes], key: str, value: Any, newline: str) -> list[bytes]:
+    """The source's lines with a top-level YAML field set: its lines (the key's and any continued
+    below it) replaced by one ``key: value`` line, or the line added at the end of the front matter;
+    every other line, comments included, kept."""
+    if not lines or lines[0].rstrip() != b"---":
+        raise ImportRefused(f"'{key}' was edited in the Word copy, but the source has no YAML front matter "
+                           f"to write it into: add `{key}:` to its front matter by hand")
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (b"---", b"...")), None)
+    if end is None:
+        raise ImportRefused("the front matter is not closed")
+    new = f"{key}: {_yaml_value(value)}{newline}".encode("utf-8")
+    pattern = re.compile(rb"^" + re.escape(key.encode()) + rb"\s*:")
+    for i in range(1, end):
+        if pattern.match(lines[i]):
+            j = i + 1
+            while j < end and (lines[j][:1] in (b" ", b"\t") or (lines[j].strip() == b"" and j + 1 < end and lines[j + 1][:1] in (b" ", b"\t"))):
+                j += 1
+            comment = re.search(rb"\s#\s.*$", lines[i].rstrip(b"\r\n")) if j == i + 1 else None
+            if comment and b'"' not in comment.group(0) and b"'" not in comment.group(0):
+                new = new.rstrip(b"\r\n") + comment.group(0) + newline.encode()
+            return lines[:i] + [new] + lines[j:]
+    return lines[:end] + [new] + lines[end:]
+
+
+# -- the import -------------------------------------------------------------------------
+def read_edits(edited_path: Path, project: Path, into: Path | None = None, track_changes: str = "accept",
+               accept_notice_changes: bool = False) -> Imported:
+    """Read an edited Word copy and give the source with its edits (nothing is written)."""
+    if track_changes not in TRACK_CHANGES:
+        raise ImportRefused(f"--track-changes takes {' or '.join(TRACK_CHANGES)}, not '{track_changes}'")
+    edited = _read_package(edited_path, track_changes)
+    recorded = edited.custom.get(marks.SOURCE_PROPERTY)
+    if not recorded or not edited.custom.get(marks.SHA_PROPERTY):
+        raise ImportRefused("this Word file was not written by publish (it has no PublishSource property); "
+                           "publish import takes back the DOCX that `publish build` made", edited_path)
+    source = (project / Path(*posixpath.normpath(recorded).split("/"))) if not Path(recorded).is_absolute() else Path(recorded)
+    if not source.is_file():
+        raise ImportRefused(f"the source this copy was made from, {recorded}, is not in the project {project}: "
+                           "run publish import from the project folder (or give --project)", edited_path)
+    before = source.read_bytes()
+    if hashlib.sha256(before).hexdigest() != edited.custom[marks.SHA_PROPERTY]:
+        raise ImportRefused("has changed since this Word copy was made (its sha256 is not the one the copy records); "
+                           "publish import needs the very source it was built from: restore that version or merge by hand",
+                           source)
+    doc = read_document(source)
+    lines = before.splitlines(keepends=True)
+    whole = before.decode("utf-8", "replace")
+    notes = list(edited.comments)
+    groups = _groups(edited.body)
+    by_prefix: dict[str, list[Any]] = {}
+    names: dict[str, str] = {}
+    for name, paras in groups:
+        if name:
+            head = name.rsplit("_", 1)[0]
+            by_prefix[head] = paras
+            names[head] = name
+
+    # the protected fields and the front matter's fields, in the title block and end matter
+    changed_fields: dict[str, list[Any] | None] = {}
+    for head in [h for h in names if h.startswith(PREFIX + "F")]:
+        paras = by_prefix[head]
+        if marks.content_hash(paras, edited.code, edited.target) != names[head].rsplit("_", 1)[1]:
+            changed_fields[head[len(PREFIX) + 1:]] = paras
+    recorded_fields = dict(item.split("=", 1) for item in (edited.custom.get(marks.FIELDS_PROPERTY) or "").split(";") if "=" in item)
+    changed_props: dict[str, str] = {}
+    for key, digest in recorded_fields.items():
+        value = edited.core.get(key[5:], "") if key.startswith("core.") else edited.custom.get(key, "")
+        if marks.value_hash(value) != digest:
+            changed_props[key] = value
+    # a field paragraph whose mark is gone was deleted: the written ones are named by the writer's styles
+    refused = []
+    for label, paras in changed_fields.items():
+        base = re.sub(r"\d+$", "", label)
+        if base in PROTECTED and not accept_notice_changes:
+            text = " ".join("".join(t for t, _ in marks.runs(p, edited.code, edited.target)) for p in paras).strip()
+            refused.append(f"{PROTECTED[base]} was edited in the Word copy (it now reads “{text[:80]}”)")
+    meta = doc.meta
+    for label, present in (("rights", meta.rights), ("contact", meta.contact), ("source", meta.source),
+                           *((f"credit{i}", c) for i, c in enumerate(meta.credits, 1))):
+        if present and f"{PREFIX}F{label}" not in names and not accept_notice_changes:
+            refused.append(f"{PROTECTED[re.sub(r'[0-9]+$', '', label)]} was removed from the Word copy")
+    for key in changed_props:
+        if key in PROTECTED and not accept_notice_changes:
+            refused.append(f"{PROTECTED[key]} was edited in the Word copy")
+    if refused:
+        raise ImportRefused(refused[0] + f"; publish import leaves the source as it is: undo the edit, or pass {ACCEPT_FLAG} to take it",
+                           edited_path)
+    for label in changed_fields:
+        if re.sub(r"\d+$", "", label) in ("date", "end", "abstract", "affiliation"):
+            what = {"date": "the date line", "end": "an end-matter line (publisher, keywords)", "abstract": "the abstract",
+                    "affiliation": "the affiliations"}[re.sub(r"\d+$", "", label)]
+            raise ImportRefused(f"{what} was edited in the Word copy; publish import cannot write it back yet: "
+                               "make this change in the source (or in the document properties: Date, Keywords)", edited_path)
+
+    for note in edited.notes.iter(W + "footnote") if edited.notes is not None else []:
+        mark = next((b.get(W + "name") for b in note.iter(W + "bookmarkStart")
+                     if (b.get(W + "name") or "").startswith(PREFIX + "N")), None)
+        if mark and marks.content_hash(list(note.iter(W + "p")), edited.code, edited.target) != mark.rsplit("_", 1)[1]:
+            number = mark[len(PREFIX) + 1:].rsplit("_", 1)[0]
+            line = next((f.line for f in doc.footnotes if str(f.n) == number), None)
+            raise ImportRefused(f"footnote {number} was edited in the Word copy; publish import cannot write footnotes "
+                                "back yet: make this change in the source (or undo it in the Word copy)", source, line)
+
+    # the body
+    spans = marks.block_spans(doc)
+    style_text = whole
+    out: list[bytes] = []
+    nl = "\r\n" if b"\r\n" in before else "\n"
+    head_end = spans[0][1] - 1 if spans else len(lines)
+    out.extend(lines[:head_end])
+    tails: dict[int, list[bytes]] = {}
+    for k, (node, first, last) in enumerate(spans):
+        stop = spans[k + 1][1] - 1 if k + 1 < len(spans) else len(lines)
+        tails[k] = lines[last:stop]
+    index = {f"{PREFIX}L{first}_{last}": k for k, (_, first, last) in enumerate(spans)}
+    placed: set[int] = set()
+
+    def emit(new_lines: list[str]) -> None:
+        if out and out[-1].strip() and not out[-1].endswith(b"\n"):
+            out[-1] += nl.encode()
+        if out and out[-1].strip():
+            out.append(nl.encode())
+        out.extend((text + nl).encode("utf-8") for text in new_lines)
+        out.append(nl.encode())
+
+    present = {index[n.rsplit("_", 1)[0]] for n, _ in groups if n and n.rsplit("_", 1)[0] in index}
+    first_block = next((i for i, (n, _) in enumerate(groups) if n and n.rsplit("_", 1)[0] in index), len(groups))
+
+    def deleted_before(k: int) -> None:
+        """The tails of the deleted blocks just before block k (reference definitions stay)."""
+        j = k - 1
+        while j >= 0 and j not in present and j not in placed:
+            j -= 1
+        for gone in range(j + 1, k):
+            placed.add(gone)
+            node, first, last = spans[gone]
+            notes.append(f"{source}:{first}: lines {first}-{last} were deleted in the Word copy")
+            out.extend(_kept_tail(tails[gone]))
+
+    for i, (name, paras) in enumerate(groups):
+        head = name.rsplit("_", 1)[0] if name else None
+        if head is not None and head not in index:
+            continue  # a field of the title block or the end matter, or a footnote
+        if head is None:  # paragraphs added in Word: where they stand, after the block before them
+            paras = [p for p in paras if _style_name(p) not in _FURNITURE]
+            writer = _Writer(source, edited, Style.of("", style_text))
+            texts = writer._joined(writer.paragraphs(paras, len(lines)))
+            if texts:
+                emit(texts)
+                notes.append(f"{source}: {len([t for t in texts if t])} paragraph(s) added in the Word copy"
+                             + (" before the first block" if i < first_block else ""))
+            continue
+        k = index[head]
+        if k in placed:
+            continue
+        deleted_before(k)
+        placed.add(k)
+        node, first, last = spans[k]
+        original = lines[first - 1: last]
+        if marks.content_hash(paras, edited.code, edited.target) == name.rsplit("_", 1)[1]:
+            out.extend(original)
+            out.extend(tails[k])
+            continue
+        chunk = b"".join(original).decode("utf-8", "replace")
+        writer = _Writer(source, edited, Style.of(chunk, style_text))
+        new_lines = writer.block(node, [line.decode("utf-8", "replace") for line in original], paras)
+        if new_lines:
+            out.extend((text + nl).encode("utf-8") for text in new_lines)
+            out.extend(tails[k])
+        else:
+            notes.append(f"{source}:{first}: lines {first}-{last} were emptied in the Word copy")
+            out.extend(_kept_tail(tails[k]))
+    deleted_before(len(spans))
+    after = _tidy(b"".join(out), before)
+    after = _front_matter(after, doc, changed_fields, changed_props, edited, source, nl)
+    return Imported(into or source, before, after, notes)
+
+
+def _kept_tail(tail: list[bytes]) -> list[bytes]:
+    """What followed a deleted block: kept when it is more than blank lines (reference definitions)."""
+    return tail if any(line.strip() for line in tail) else []
+
+
+def _tidy(data: bytes, before: bytes) -> bytes:
+    """No run of blank lines the edit made longer than the source had; the source's last newline."""
+    nl = b"\r\n" if b"\r\n" in before else b"\n"
+    longest = max((len(m) for m in re.findall(rb"(?:" + re.escape(nl) + rb"){3,}", before)), default=0) // len(nl)
+    allowed = max(longest, 2)
+    data = re.sub(rb"(?:" + re.escape(nl) + rb"){" + str(allowed + 1).encode() + rb",}", nl * allowed, data)
+    ending = before[len(before.rstrip(b"\r\n")):]  # the source's own last newlines, as many as it had
+    return data.rstrip(b"\r\n") + ending
+
+
+def _front_matter(data: bytes, doc: Any, fields: dict[str, Any], props: dict[str, str], edited: Edited,
+                  source: Path, nl: str) -> bytes:
+    """The title block's and the document properties' edits set in the front matter."""
+    updates: dict[str, Any] = {}
+    writer = _Writer(source, edited, Style.of(data.decode("utf-8", "replace"), data.decode("utf-8", "replace")))
+    for key in ("title", "subtitle"):
+        if key in fields:
+            texts = [writer.inline(p, doc.meta.lines.get(key, 1)) for p in fields[key] or []]
+            updates[key] = " ".join(t for t in texts if t)
+    if "title" not in updates:
+        if "Title" in props or "core.title" in props:
+            updates["title"] = props.get("Title") or props["core.title"]
+    if "core.creator" in props:
+        updates["author"] = [a.strip() for a in props["core.creator"].split(";") if a.strip()]
+    elif "author" in fields:
+        text = " ".join("".join(t for t, _ in marks.runs(p, edited.code, edited.target)) for p in fields["author"])
+        updates["author"] = [a.strip() for a in text.split(",") if a.strip()]
+    if "core.keywords" in props or "Keywords" in props:
+        text = props.get("Keywords") or props["core.keywords"]
+        updates["keywords"] = [k.strip() for k in text.split(";" if ";" in text else ",") if k.strip()]
+    if "core.description" in props:
+        updates["description"] = props["core.description"]
+    if "Date" in props:
+        updates["date"] = props["Date"]
+    for key in ("Rights", "Contact"):
+        if key in props:
+            updates[key.lower()] = props[key]
+    if "rights" in fields:
+        updates["rights"] = " ".join(writer.inline(p, 1) for p in fields["rights"] or [])
+    if "contact" in fields:
+        updates["contact"] = " ".join(writer.inline(p, 1) for p in fields["contact"] or [])
+    if not updates:
+        return data
+    lines = data.splitlines(keepends=True)
+    for key, value in updates.items():
+        if key == "author" and len(value) == 1:
+            value = value[0]
+        if key == "date":
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ImportRefused(f"the document property Date reads '{value}'; give it as YYYY-MM-DD")
+        try:
+            lines = set_field(lines, key, value, nl)
+        except ImportRefused as exc:
+            raise ImportRefused(exc.message, source, exc.line) from None
+    return b"".join(lines)
+
+
+def write_source(path: Path, data: bytes) -> None:
+    """Replace the source atomically: a temporary file beside it, renamed over it."""
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.unlink(temp)
+        raise
+
+
+def import_docx(edited: Path, project: Path, into: Path | None = None, dry_run: bool = False,
+                track_changes: str = "accept", accept_notice_changes: bool = False) -> Imported:
+    """``publish import``: the edits of a Word copy into its source (or ``into``), written only when
+    the whole import succeeded; with ``dry_run`` nothing is written."""
+    result = read_edits(edited, project, into, track_changes, accept_notice_changes)
+    if not dry_run and (result.after != result.before or into is not None):
+        write_source(result.source, result.after)
+    return result
