@@ -50,8 +50,6 @@ FRONT_MATTER = {
     "Latin-1": ("---\ntitle: Caf\xe9\n---\n".encode("latin-1"), "invalid UTF-8 at byte offset 14", 2),
     "UTF-16": ("---\ntitle: T\n---\n".encode("utf-16"), "looks like UTF-16", 1),
     "NUL byte": (b"---\ntitle: T\n---\nbo\x00dy\n", "NUL byte (byte offset 19)", 4),
-    "control character": (b"---\ntitle: T\n---\nok\n\x1b[31m\n", "control character U+001B", 5),
-    "U+FFFE": ("---\ntitle: T\n---\n\ufffe\n".encode("utf-8"), "control character U+FFFE", 4),
     "invalid YAML": ("---\ntitle: T\nauthor: [unclosed\n---\n", "not valid YAML", 3),
     "tab in YAML": ("---\ntitle: T\n\tauthor: x\n---\n", "not valid YAML", 3),
     "list front matter": ("---\n- a\n- b\n---\n", "must be a mapping", 2),
@@ -481,3 +479,20 @@ def test_fixture_files_each_fail_with_their_stated_line() -> None:
             read_document(path)
         assert fragment in caught.value.message, path
         assert caught.value.line == int(line), path
+
+
+@pytest.mark.parametrize(("data", "code", "line"), [
+    (b"---\ntitle: T\n---\nok\n\x1b[31m red\n", "U+001B", 5),
+    ("---\ntitle: T\n---\n\ufffe\n".encode("utf-8"), "U+FFFE", 4),
+    ("---\ntitle: T\n---\n\u5b58\u5728\x08\u7684\n".encode("utf-8"), "U+0008", 4),  # system-design-primer's README-zh-Hans.md
+], ids=["escape", "U+FFFE", "backspace"])
+def test_a_stray_control_character_is_removed_with_a_warning_at_its_line(tmp_path: Path, data: bytes, code: str, line: int,
+                                                                        caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "a.md"
+    path.write_bytes(data)
+    with caplog.at_level(logging.WARNING, logger="publish"):
+        doc = read_document(path)
+    assert any(f"{path}:{line}: warning: the control character {code}" in r.getMessage() and "was removed" in r.getMessage()
+               for r in caplog.records)
+    text = plain_text(doc.blocks)
+    assert not any(c in text for c in "\x1b\x08\ufffe")

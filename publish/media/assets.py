@@ -226,10 +226,11 @@ PUBLIC_FOLDERS = ("public", "static")
 def _in_public_folder(relative: str, doc: Document, root: Path) -> Path | None:
     """A site-absolute image (``/images/x.png``) that is not in the project's top folder, found in
     the folder the site serves at its root: ``public/`` or ``static/`` beside the article or beside
-    one of its folders up to the project's top."""
+    one of its folders up to the project's top, or one of those folders itself (Eleventy and
+    Jekyll serve their input folder, e.g. ``src/``, at the root: ``/blog/x.png`` is ``src/blog/x.png``)."""
     folder = doc.path.resolve().parent
     while True:
-        for name in PUBLIC_FOLDERS:
+        for name in (*PUBLIC_FOLDERS, ""):
             candidate = (folder / name / relative).resolve()
             if candidate.is_file() and root in candidate.parents:
                 return candidate

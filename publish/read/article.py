@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import SourceError
+from ..errors import SourceError, warn
 from .metadata import complete, parse_metadata
 from ..model import Document, Node, plain_text
 
@@ -44,13 +44,17 @@ def _decode(data: bytes, path: Path) -> str:
     if bad:
         before = text[: bad.start()]
         line, offset = before.count("\n") + 1, len(before.encode("utf-8"))
-        if bad.group() == "\x00":
-            raise SourceError(f"the file contains a NUL byte (byte offset {offset}); is it a text file?", path, line)
-        raise SourceError(
-            f"the file contains the control character U+{ord(bad.group()):04X} (byte offset {offset}); remove it",
-            path,
-            line,
-        )
+        if "\x00" in text:
+            at = text.index("\x00")
+            raise SourceError(f"the file contains a NUL byte (byte offset {len(text[:at].encode('utf-8'))}); is it a text file?",
+                              path, text[:at].count("\n") + 1)
+        # a stray control character (a backspace pasted into a README) no reader sees and no XML
+        # format can carry: it goes, and the warning says where (--strict makes it an error)
+        count = len(NOT_XML.findall(text))
+        more = f", and {count - 1} more" if count > 1 else ""
+        warn(f"the control character U+{ord(bad.group()):04X} (byte offset {offset}{more}) was removed: no format can "
+             "carry it", path, line)
+        text = NOT_XML.sub("", text)
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -1,5 +1,5 @@
 """What other tools put in a Markdown body that is theirs, not the article's: MDX's ``import`` and
-``export`` lines, the Liquid, Nunjucks and Hugo tags that only prefix a link with the site's
+``export`` lines and its component tags, mkdocstrings' ``::: module.Name`` directives, the Liquid, Nunjucks and Hugo tags that only prefix a link with the site's
 base address, and Obsidian's wiki links (``[[Note|text]]``, ``![[image.png]]``). Each is taken out before the Markdown is parsed, line for line, so every line number
 stays the file's; code blocks are left as they are (there, such lines are the article's text)."""
 from __future__ import annotations
@@ -22,6 +22,15 @@ _FENCE = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?(`{3,}|~{3,})")  # in
 #: An Obsidian wiki link or embed: ``[[Note]]``, ``[[Note#Heading|shown text]]``, ``![[picture.png|300]]``.
 _WIKI = re.compile(r"(!?)\[\[([^\[\]|\n]+?)(?:\|([^\[\]\n]*))?\]\]")
 _PICTURE = re.compile(r"\.(png|jpe?g|gif|svg|webp|avif|bmp)$", re.I)
+#: A line that is only an MDX component's tag (``<Fragment slot="react">``, ``</Tabs>``, ``<Steps>``):
+#: structure, not text. Left in, it opens an HTML block that swallows the Markdown after it (a
+#: fenced code block whose ``<img src={x}>`` then read as an image), where MDX reads Markdown.
+_COMPONENT_LINE = re.compile(r"^\s*</?[A-Z][\w.]*(?:\s+[^<>]*?)?/?>\s*$")
+_SHOWN_ATTRIBUTE = re.compile(r"\b(?:title|label|heading)\s*=")
+#: mkdocstrings' directive ``::: package.module.Name`` (the API documentation the site generates
+#: there), and its indented ``options:`` block: not a pandoc fenced div, which it would open and
+#: never close.
+_AUTODOC = re.compile(r"^:::\s+([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)\s*$")
 
 
 def _wiki(match: re.Match[str], notes: frozenset[str]) -> str:
@@ -69,7 +78,8 @@ def _outside_code(line: str, change: "re.Pattern[str]", by: "object") -> str:
 
 def clean(body: str, mdx: bool, notes: frozenset[str] = frozenset()) -> str:
     """The body without other tools' module lines and base-address tags, with as many lines as
-    before. ``mdx``: the file is MDX, where every top-level ``import``/``export`` line is code;
+    before. ``mdx``: the file is MDX, where every top-level ``import``/``export`` line is code
+    and a line that is only a component's tag is structure;
     elsewhere only lines that are exactly an ES module import are (react.dev writes MDX in .md).
     ``notes``: the note names a wiki link may name (notes_near)."""
     lines = body.split("\n")
@@ -90,6 +100,17 @@ def clean(body: str, mdx: bool, notes: frozenset[str] = frozenset()) -> str:
             continue
         if _IMPORT.match(line) or (mdx and line.startswith("import ") and " from " in line):
             lines[i] = ""
+            continue
+        autodoc = _AUTODOC.match(line)
+        if autodoc:
+            lines[i] = f"`{autodoc.group(1)}`"  # the page names what it documents
+            options = i + 1
+            while options < len(lines) and lines[options].startswith("    ") and lines[options].strip():
+                lines[options] = ""  # (the loop then meets them empty)
+                options += 1
+            continue
+        if mdx and _COMPONENT_LINE.match(line) and not _SHOWN_ATTRIBUTE.search(line):
+            lines[i] = ""  # (a title or label is text the page shows: rawhtml keeps those tags)
             continue
         if mdx and _EXPORT.match(line):
             exporting = max(0, line.count("{") - line.count("}"))

@@ -224,3 +224,49 @@ def test_a_site_absolute_image_is_read_from_the_folder_the_site_serves_at_its_ro
     [result] = build([tmp_path / "docs" / "guide" / "a.md"], formats=["epub"], out=tmp_path / "out", project=tmp_path, parallel=False)
     with zipfile.ZipFile(result.path) as book:
         assert any(n.endswith(".png") for n in book.namelist())
+
+
+def test_a_site_absolute_image_is_read_from_the_input_folder_eleventy_serves_at_its_root(tmp_path: Path) -> None:
+    """11ty/11ty-website's blog post: ``<img src="/blog/sevenmilgraph.png">`` beside the post in src/blog/."""
+    from PIL import Image
+
+    (tmp_path / "src" / "blog").mkdir(parents=True)
+    Image.new("RGB", (40, 20), "green").save(tmp_path / "src" / "blog" / "graph.png")
+    post = tmp_path / "src" / "blog" / "post.md"
+    post.write_text('---\ntitle: Post\n---\n\nA chart:\n\n<img src="/blog/graph.png" alt="Downloads">\n', "utf-8")
+    [result] = build([post], formats=["epub"], out=tmp_path / "out", project=tmp_path, parallel=False)
+    with zipfile.ZipFile(result.path) as book:
+        assert any(n.endswith(".png") for n in book.namelist())
+
+
+def test_an_mdx_component_tag_alone_on_its_line_does_not_swallow_the_code_block_after_it(tmp_path: Path) -> None:
+    """withastro/docs' sharing-state-islands.mdx: ``<Fragment slot="react">`` right above a fenced
+    block made the fence part of an HTML block, and its ``<img src={cartItem.imageSrc}>`` an image
+    that 'does not exist'. MDX reads Markdown inside a component; a tag with a title stays."""
+    source = tmp_path / "recipe.mdx"
+    source.write_text('---\ntitle: Recipe\n---\n\n<Tabs>\n<Fragment slot="react">\n```jsx\n<img src={cartItem.imageSrc} alt="x" />\n```\n'
+                      '</Fragment>\n<TabItem label="npm">\n\nRun it.\n\n</TabItem>\n</Tabs>\n', "utf-8")
+    doc = read_document(source)
+    kinds = [b.kind for b in doc.blocks]
+    assert "code_block" in kinds
+    code = next(b for b in doc.blocks if b.kind == "code_block")
+    assert code.text == '<img src={cartItem.imageSrc} alt="x" />\n' and code.line == 7
+    assert not doc.images()
+    assert "npm" in plain_text(doc.blocks), "a tab's label is text the page shows"
+    assert clean('<Tabs>\n```\n<Tabs>\n```\n', mdx=False) == '<Tabs>\n```\n<Tabs>\n```\n', "only in MDX"
+
+
+def test_a_mkdocstrings_directive_names_what_it_documents_and_opens_no_div(tmp_path: Path) -> None:
+    """mkdocs/mkdocs' docs/dev-guide/themes.md: a dozen ``::: mkdocs.structure...`` directives,
+    each with an indented options block, were read as pandoc divs that never close ("divs nest
+    more than 8 levels deep"); pandoc built it."""
+    body = "".join(f"::: mkdocs.structure.pages.Page.attr{n}\n    options:\n        heading_level: 5\n\n" for n in range(12))
+    source = tmp_path / "themes.md"
+    source.write_text("---\ntitle: Themes\n---\n\n" + body + "The end.\n", "utf-8")
+    doc = read_document(source)
+    assert [b.kind for b in doc.blocks] == ["paragraph"] * 13
+    assert plain_text(doc.blocks[0].children) == "mkdocs.structure.pages.Page.attr0"
+    assert doc.blocks[1].line == 9 and "heading_level" not in plain_text(doc.blocks)
+    div = tmp_path / "div.md"
+    div.write_text("---\ntitle: D\n---\n\n::: sidebar\nA pandoc div.\n:::\n", "utf-8")
+    assert read_document(div).blocks[0].kind == "div", "a fenced div with a class is still a div"
