@@ -38,7 +38,10 @@ EXTRA_CSS = """\
    {% raw %}{{ options.color_accent }}{% endraw %} prints the accent colour.
    Rules inside @media print apply to the PDF (and to the web page when printed). The web
    page has a dark scheme too: set a text colour together with its background, as here,
-   so that it reads the same on a dark screen as on paper. */
+   so that it reads the same on a dark screen as on paper. Name sides logically
+   (margin-inline-start, padding-inline-end, border-inline-start, text-align: start) and
+   one rule serves left-to-right and right-to-left articles alike; where CSS has no logical
+   form (@page margin boxes), {% raw %}{{ dir }}{% endraw %} is the article's direction, ltr or rtl. */
 h1.title { color: #ffffff; background-color: {{ options.color_accent }}; padding: 0.15em 0.35em; }
 
 @media print {

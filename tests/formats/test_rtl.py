@@ -184,3 +184,31 @@ def test_an_arabic_quote_in_an_english_article_goes_right_to_left_alone(tmp_path
     body = _docx(results["docx"], "word/document.xml").find(_w("body"))
     flagged = [(_text(p)[:10], p.find(f"{_w('pPr')}/{_w('bidi')}") is not None) for p in body.iter(_w("p")) if _text(p).strip()]
     assert [text for text, flag in flagged if flag] == ["إذا الشعب "]
+
+
+def test_a_right_to_left_first_line_indent_is_at_the_start_of_the_line(tmp_path: Path) -> None:
+    """WeasyPrint set the indent of a right-to-left paragraph at the end of its first line; the
+    correction (publish.formats.pdf.weasyprint.indent) moves the line so that it starts one indent
+    in from the right edge, for a theme that indents right-to-left paragraphs."""
+    from publish.formats.pdf import write  # noqa: F401  (applies the corrections)
+    from publish.formats.pdf.weasyprint import indent
+
+    assert indent.APPLIED
+    import weasyprint
+
+    words = "بدأت الوفود صباح الاثنين جولة جديدة من المحادثات حول الرسوم الجمركية على السلع الزراعية والصناعية"
+    page = (f'<html dir="rtl" lang="ar"><head><meta charset="utf-8"/><style>@page {{ size: 120mm 80mm; margin: 10mm }}'
+            f' body {{ margin: 0; font: 12pt "Noto Naskh Arabic", serif }} p {{ margin: 0 }} p + p {{ text-indent: 20mm }}</style></head>'
+            f'<body><p>MARKERA {words}</p><p>MARKERB {words}</p></body></html>')
+    pdf = tmp_path / "indent.pdf"
+    weasyprint.HTML(string=page).write_pdf(pdf)
+    _, pages = _words(pdf)
+    width = 120 * MM
+    first, second = _find(pages, "MARKERA"), _find(pages, "MARKERB")
+    # each paragraph's first word is its first line's rightmost word: the line of the second,
+    # indented, starts 20 mm further from the right edge than the first
+    lines = []
+    for _, _, bottom, _, top in (first, second):
+        lines.append(max(c[3] for c in pages[0] if c[0].strip() and c[2] < top and c[4] > bottom))
+    assert abs(lines[0] - (width - 10 * MM)) < 2, "the unindented line starts at the right margin"
+    assert abs((lines[0] - lines[1]) - 20 * MM) < 2, f"the indent is {(lines[0] - lines[1]) / MM:.1f} mm at the line's start"
