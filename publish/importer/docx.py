@@ -75,9 +75,14 @@ class Edited:
     links: dict[str, str]
     code: frozenset[str]
     comments: list[str]
+    #: each footnote's label in the source, by its w:id in the copy (found by the note's mark)
+    notes_labels: dict[str, str] = field(default_factory=dict)
 
     def target(self, rid: str) -> str:
         return self.links.get(rid, "")
+
+    def note_label(self, ident: str) -> str:
+        return self.notes_labels.get(ident, "")
 
 
 def _read_package(path: Path, track: str) -> Edited:
@@ -203,12 +208,25 @@ class Style:
     strong: str = "**"
     typed: frozenset[str] = frozenset()
     newline: str = "\n"
+    #: a picture's Markdown in the block as the source writes it, by its alt text
+    images: dict[str, str] = field(default_factory=dict)
+    #: a link target's reference label, where the block refers to it by that label
+    references: dict[str, str] = field(default_factory=dict)
+    #: the block's longest line when the source wraps it over several (0: one line)
+    width: int = 0
 
     @classmethod
     def of(cls, text: str, whole: str) -> Style:
         emph = "_" if re.search(r"(?<![\w_])_[^_\s]", whole) and not re.search(r"(?<![\w*])\*[^*\s]", whole) else "*"
         strong = "__" if "__" in whole and "**" not in whole else "**"
-        return cls(emph, strong, frozenset(c for c in _SMART if c in text), "\r\n" if "\r\n" in whole else "\n")
+        images = {m.group(1): m.group(0) for m in re.finditer(r"!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))+(?:\s+\"[^\"]*\")?\)", text)}
+        used = {m.group(1).lower() for m in re.finditer(r"\]\[([^\]]+)\]", text)}
+        defined = {m.group(2): m.group(1) for m in re.finditer(r"(?m)^ {0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s|$)", whole)}
+        references = {url: label for url, label in defined.items() if label.lower() in used}
+        lines = [line for line in text.rstrip("\r\n").split("\n")]
+        width = max(len(line.rstrip("\r")) for line in lines) if len(lines) > 1 else 0
+        return cls(emph, strong, frozenset(c for c in _SMART if c in text), "\r\n" if "\r\n" in whole else "\n",
+                   images, references, width)
 
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<])")
@@ -230,20 +248,63 @@ def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int]) -
     while i < len(pieces):
         text, flags = pieces[i]
         if text.startswith(OBJECT):
-            raise ImportRefused("a picture, a note reference or a formula is in an edited paragraph; publish import "
-                               "cannot write those back yet: make this change in the source", *where)
+            out.append(_object(text[1:], style, where))
+            i += 1
+            continue
         link = next((f[5:] for f in flags if f.startswith("link:")), None)
         if link is not None:  # the run of pieces in the same link
             j = i
             while j < len(pieces) and f"link:{link}" in pieces[j][1]:
                 j += 1
             inner = [(t, tuple(f for f in fl if not f.startswith("link:"))) for t, fl in pieces[i:j]]
-            out.append(f"[{inline_markdown(inner, style, where)}]({link})")
+            url, _, title = link.partition(marks.TITLE_SEPARATOR)
+            label = style.references.get(url)
+            shown = "".join(t for t, _ in inner)
+            if not title and all(not fl for _, fl in inner) and url in (shown, "mailto:" + shown) and " " not in url:
+                out.append(f"<{shown}>")  # an autolink, as the source writes a bare address
+            elif label and not title:
+                out.append(f"[{inline_markdown(inner, style, where)}][{label}]")
+            else:
+                quoted = ' "' + title.replace('"', '\\"') + '"' if title else ""
+                out.append(f"[{inline_markdown(inner, style, where)}](<{url}>{quoted})" if " " in url
+                           else f"[{inline_markdown(inner, style, where)}]({url}{quoted})")
             i = j
             continue
         out.append(_formatted(text, set(flags), style))
         i += 1
     return "".join(out)
+
+
+def _object(what: str, style: Style, where: tuple[Path, int]) -> str:
+    """A picture or a note reference in an edited paragraph, as the source writes it."""
+    kind, _, value = what.partition(":")
+    if kind == "note" and value:
+        return f"[^{value}]"
+    if kind == "img" and value in style.images:
+        return style.images[value]
+    what = {"note": "a footnote written inline (^[...])", "img": "a picture the block did not have",
+            "math": "a formula"}.get(kind, "an object")
+    raise ImportRefused(f"{what} is in an edited paragraph; publish import cannot write it back yet: "
+                        "make this change in the source", *where)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """A paragraph's Markdown wrapped at the width the source wraps it at (as it is when no line
+    could start with something that would begin another block)."""
+    import textwrap
+
+    if not width or len(text) <= width:
+        return text
+    out = []
+    for piece in text.split("\\\n"):
+        out.append("\n".join(textwrap.wrap(piece, width, break_long_words=False, break_on_hyphens=False)))
+    lines = "\\\n".join(out).split("\n")
+    # a continuation line may not start a block that can interrupt a paragraph: a heading, a list, a
+    # quote, a fence, an HTML block (an autolink may), a setext underline, a footnote definition
+    if any(_escape_start(line) != line or line.startswith(("```", "~~~")) or re.match(r"<(?:[!?]|/?[A-Za-z][\w-]*(?:[\s/>]|$))|\[\^[^\]]*\]:|-+\s*$", line)
+           for line in lines[1:]):
+        return text
+    return "\n".join(lines)
 
 
 def _formatted(text: str, flags: set[str], style: Style) -> str:
@@ -288,7 +349,7 @@ class _Writer:
         self.style = style
 
     def inline(self, para: Any, line: int) -> str:
-        items = marks.runs(para, self.edited.code, self.edited.target)
+        items = marks.runs(para, self.edited.code, self.edited.target, self.edited.note_label)
         text = inline_markdown(items, self.style, (self.path, line)).strip()
         return text
 
@@ -306,7 +367,7 @@ class _Writer:
             elif depth is not None:
                 blocks.append("  " * depth + "- " + text)
             else:
-                blocks.append(_escape_start(text))
+                blocks.append(_wrapped(_escape_start(text), self.style.width))
         return blocks
 
     def block(self, node: Node, original: list[str], paras: list[Any]) -> list[str]:
@@ -518,6 +579,13 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
             raise ImportRefused(f"footnote {number} was edited in the Word copy; publish import cannot write footnotes "
                                 "back yet: make this change in the source (or undo it in the Word copy)", source, line)
 
+    labels = {str(f.n): f.label for f in doc.footnotes}
+    for note in edited.notes.iter(W + "footnote") if edited.notes is not None else []:
+        mark = next((b.get(W + "name") for b in note.iter(W + "bookmarkStart")
+                     if (b.get(W + "name") or "").startswith(PREFIX + "N")), "")
+        if mark:
+            edited.notes_labels[note.get(W + "id", "")] = labels.get(mark[len(PREFIX) + 1:].rsplit("_", 1)[0], "")
+
     # the body
     spans = marks.block_spans(doc)
     style_text = whole
@@ -531,6 +599,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         tails[k] = lines[last:stop]
     index = {f"{PREFIX}L{first}_{last}": k for k, (_, first, last) in enumerate(spans)}
     placed: set[int] = set()
+    last_put: list[int | None] = [-1]  # the source block put out last (None: new paragraphs)
 
     def emit(new_lines: list[str]) -> None:
         if out and out[-1].strip() and not out[-1].endswith(b"\n"):
@@ -550,6 +619,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
             j -= 1
         for gone in range(j + 1, k):
             placed.add(gone)
+            last_put[0] = gone
             node, first, last = spans[gone]
             notes.append(f"{source}:{first}: lines {first}-{last} were deleted in the Word copy")
             out.extend(_kept_tail(tails[gone]))
@@ -564,6 +634,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
             texts = writer._joined(writer.paragraphs(paras, len(lines)))
             if texts:
                 emit(texts)
+                last_put[0] = None
                 notes.append(f"{source}: {len([t for t in texts if t])} paragraph(s) added in the Word copy"
                              + (" before the first block" if i < first_block else ""))
             continue
@@ -571,7 +642,11 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         if k in placed:
             continue
         deleted_before(k)
+        if last_put[0] != k - 1 and len(out) > head_end and out[-1].strip():  # moved after a block with no blank line
+            out[-1] = out[-1] if out[-1].endswith(b"\n") else out[-1] + nl.encode()
+            out.append(nl.encode())
         placed.add(k)
+        last_put[0] = k
         node, first, last = spans[k]
         original = lines[first - 1: last]
         if marks.content_hash(paras, edited.code, edited.target) == name.rsplit("_", 1)[1]:

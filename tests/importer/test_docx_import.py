@@ -300,3 +300,62 @@ def test_a_heading_a_nested_list_item_and_a_code_line_keep_their_markup(tmp_path
     assert done.returncode == 0, done.stderr
     assert article.read_text("utf-8") == (before.replace("## Headings and paragraphs\n", "## Headings and prose\n")
                                           .replace("  1. first\n", "  1. the first\n").replace("def greet(", "def welcome("))
+
+
+def _texts(path: Path) -> list[str]:
+    """Every paragraph's text of a DOCX's body, as a reader sees it (tracked deletions are not text)."""
+    with zipfile.ZipFile(path) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+    return ["".join(t.text or "" for t in p.iter(w + "t")) for p in body.iter(w + "p")]
+
+
+def test_an_edited_paragraph_with_a_note_a_titled_link_and_an_autolink_builds_what_the_editor_saw(tmp_path: Path) -> None:
+    """The rewritten paragraph keeps its footnote reference, its link's title, the bare e-mail
+    address and the source's line width; built again, the copy reads as the edited one did."""
+    article = _project(tmp_path, ROOT / "tests" / "fixtures" / "constructs" / "constructs.md")
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "constructs.docx")
+    _replace_in_run(copy.paragraph("A paragraph with"), "A paragraph", "One short paragraph")
+    edited = copy.save(tmp_path / "edited.docx")
+    done = _publish(tmp_path, "import", "edited.docx")
+    assert done.returncode == 0, done.stderr
+    old = before[before.index("A paragraph with"): before.index("[^first]\n") + len("[^first]\n")]
+    new = ("One short paragraph with *emphasis*, **strong text**, ~~struck text~~, `inline\n"
+           'code`, a [link to the W3C](https://www.w3.org/ "W3C") and an e-mail link\n'
+           '<bo@example.org>. Straight "quotes" become curly -- and double hyphens become an\n'
+           "en dash.[^first]\n")
+    assert article.read_text("utf-8") == before.replace(old, new)
+    build([article], formats=["docx"], out=tmp_path / "again", project=tmp_path)
+    assert _texts(tmp_path / "again" / "constructs.docx") == _texts(edited)
+
+
+def test_a_paragraph_moved_in_word_moves_in_the_source(tmp_path: Path) -> None:
+    article = _project(tmp_path)
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    moved = copy.paragraph("Both parties agreed")
+    copy.paragraph("Chinese President Xi").addprevious(moved)  # cut and pasted: its bookmark goes with it
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx")
+    assert done.returncode == 0, done.stderr
+    last = next(p for p in before.split("\n\n") if p.startswith("Both parties agreed"))
+    xi = next(p for p in before.split("\n\n") if p.startswith("Chinese President Xi"))
+    expected = before.replace("\n\n" + last, "").replace(xi, last.rstrip("\n") + "\n\n" + xi)
+    assert article.read_text("utf-8").rstrip("\n") == expected.rstrip("\n")
+    assert article.read_bytes().endswith(b"\n") == before.endswith("\n")
+
+
+def test_comments_are_listed_not_lost_silently(tmp_path: Path) -> None:
+    _project(tmp_path)
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    para = copy.paragraph("Bessent told reporters")
+    ref = etree.SubElement(para, w + "r")
+    etree.SubElement(ref, w + "commentReference", {w + "id": "0"})
+    copy.members["word/comments.xml"] = (
+        f'<w:comments xmlns:w="{W}"><w:comment w:id="0" w:author="Legal" w:date="2026-12-01T10:00:00Z">'
+        "<w:p><w:r><w:t>Check the 100% figure.</w:t></w:r></w:p></w:comment></w:comments>").encode()
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "comment by Legal on “Bessent told reporters" in done.stderr and "Check the 100% figure." in done.stderr
+    assert done.stdout == ""

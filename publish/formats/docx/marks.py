@@ -39,6 +39,8 @@ FIELD_STYLES = {
 }
 
 Items = list[tuple[str, tuple[str, ...]]]
+#: Between a link's target and its title in a ``link:`` formatting.
+TITLE_SEPARATOR = "\x1f"
 
 
 def _on(rpr: Any, tag: str) -> bool:
@@ -63,11 +65,13 @@ def _run_flags(run: Any, code_styles: frozenset[str]) -> set[str]:
     return flags
 
 
-def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], str]) -> Items:
+def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], str],
+         note_name: Callable[[str], str] | None = None) -> Items:
     """A paragraph's content as (text, formatting) pieces, adjacent pieces of the same formatting
     joined: formatting is a sorted tuple of ``emph``, ``strong``, ``code``, ``strike``, ``sup``,
-    ``sub`` and ``link:<target>``; a picture, a note reference or a formula is OBJECT followed by
-    what it is (``img:<alt>``, ``note``, ``math:<text>``) as a piece of its own."""
+    ``sub`` and ``link:<target>`` (with TITLE_SEPARATOR and its title when it has one); a picture,
+    a note reference or a formula is OBJECT followed by what it is (``img:<alt>``, ``note``, or
+    ``note:<name>`` with ``note_name`` given the reference's w:id, ``math:<text>``) as a piece of its own."""
     out: Items = []
 
     def add(text: str, flags: Iterable[str], alone: bool = False) -> None:
@@ -95,12 +99,15 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
                     elif ptag == W + "noBreakHyphen":
                         add("\u2011", flags)
                     elif ptag == W + "footnoteReference":
-                        add(OBJECT + "note", (), alone=True)
+                        name = f":{note_name(part.get(W + 'id') or '')}" if note_name else ""
+                        add(OBJECT + "note" + name, (), alone=True)
                     elif ptag == W + "drawing":
                         described = next(part.iter(WP + "docPr"), None)
                         add(OBJECT + "img:" + (described.get("descr", "") if described is not None else ""), (), alone=True)
             elif tag == W + "hyperlink":
                 target = link_target(child.get(R + "id") or "") if child.get(R + "id") else "#" + (child.get(W + "anchor") or "")
+                if child.get(W + "tooltip"):
+                    target += TITLE_SEPARATOR + child.get(W + "tooltip")
                 walk(child, inherited | {"link:" + target})
             elif tag in (M + "oMath", M + "oMathPara"):
                 add(OBJECT + "math:" + "".join(t.text or "" for t in child.iter(M + "t")), (), alone=True)
