@@ -513,6 +513,14 @@ def _shown_shaped(got: Extracted, value: str) -> bool:
     return script is not None and shows_shaped(got, value, script)
 
 
+def _shown_reversed(got: Extracted, value: str, view: View) -> bool:
+    """Whether a PDF of a right-to-left article shows a value's words in the reverse order: on a
+    line that also holds Arabic or Hebrew, PDFium may give a Latin name's words from right to left
+    ("Saleh Omar" for the "Omar Saleh" drawn beside an Arabic name)."""
+    words = value.split()
+    return view.dir == "rtl" and len(words) > 1 and got.shows(" ".join(reversed(words)))
+
+
 def compare(doc: Document, view: View, fmt: str, got: Extracted,
             undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
     """The report cells of one output (its body and each field) and notes (paragraphs far out of order).
@@ -588,7 +596,8 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
             continue
         status, why = OK, ""
         where = f"line {check.line}: " if check.line else ""
-        hidden = [v for v in check.visible if not got.shows(v) and not (fmt == "pdf" and _shown_shaped(got, v))]
+        hidden = [v for v in check.visible if not got.shows(v)
+                  and not (fmt == "pdf" and (_shown_shaped(got, v) or _shown_reversed(got, v, view)))]
         if hidden:
             value = hidden[0]
             cut = "…" if len(value) > 2 * CONTEXT else ""

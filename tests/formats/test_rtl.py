@@ -39,9 +39,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def report_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("rtl-report")
-    # verify off: PDFium reads the Latin co-author of the report theme's facts row (a flex row that
-    # mixes Arabic, Latin and a date) as "Saleh Omar", and verify refuses the file (left for verify)
-    [result] = build([FIXTURE], formats=["pdf"], out=out, project=ROOT, theme="report", verify=False)
+    # verify on: PDFium reads the Latin co-author of the report theme's facts row (a line that mixes
+    # Arabic, Latin and a date) as "Saleh Omar", which verify takes in a right-to-left article
+    [result] = build([FIXTURE], formats=["pdf"], out=out, project=ROOT, theme="report")
     return result.path
 
 
@@ -212,3 +212,15 @@ def test_a_right_to_left_first_line_indent_is_at_the_start_of_the_line(tmp_path:
         lines.append(max(c[3] for c in pages[0] if c[0].strip() and c[2] < top and c[4] > bottom))
     assert abs(lines[0] - (width - 10 * MM)) < 2, "the unindented line starts at the right margin"
     assert abs((lines[0] - lines[1]) - 20 * MM) < 2, f"the indent is {(lines[0] - lines[1]) / MM:.1f} mm at the line's start"
+
+
+def test_verify_takes_a_latin_name_pdfium_reads_backwards_only_in_a_right_to_left_article() -> None:
+    from types import SimpleNamespace
+
+    from publish.formats.readback import Extracted
+    from publish.verifier.compare import _shown_reversed
+
+    got = Extracted("ليلى حداد, Saleh Omar 30 أكتوبر 2025", {})
+    assert _shown_reversed(got, "Omar Saleh", SimpleNamespace(dir="rtl"))
+    assert not _shown_reversed(got, "Omar Salah", SimpleNamespace(dir="rtl")), "a changed name is still missing"
+    assert not _shown_reversed(got, "Omar Saleh", SimpleNamespace(dir="ltr")), "a left-to-right article reads in order"
