@@ -81,7 +81,7 @@ def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_formats_are_
     events: list[tuple[str, Any]] = []
 
     class Lanes:  # hands out the tasks as the real lanes do: the workers' first, then this process's own
-        def run(self, queues: Any, message: Any, done: Any, prefer: Any = None, meanwhile: Any = ()) -> None:
+        def run(self, queues: Any, message: Any, done: Any, prefer: Any = None, meanwhile: Any = (), failed: Any = None) -> None:
             worker = type("Worker", (), {"holds": set()})
             for tasks in queues.values():
                 for task in tasks:
@@ -93,7 +93,7 @@ def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_formats_are_
                 events.append(("here", None, None))
 
     tasks = [pipeline._Task(0, fmt, tmp_path / f"a.{fmt}", tmp_path / f"a.{fmt}.tmp") for fmt in ("pdf", "epub", "docx")]
-    pipeline._render_parallel(Lanes(), [job], tasks, False)
+    pipeline._render_parallel(Lanes(), {0: job}, tasks, False, pipeline._Failures(alone=True), [job.doc.path])
     assert [(kind, fmt) for kind, fmt, _ in events] == [("sent", "pdf"), ("here", None), ("here", None)]
     ahead = events[0][2]
     assert set(ahead.patterns) == {pyphen.LANGUAGES["en_US"]}
