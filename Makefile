@@ -59,7 +59,7 @@ ace: $(ACE)
 
 
 test: $(TEST_STAMP) $(STAMP) browser-tools ace
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile
 
 MUTATE_STAMP := $(VENV)/.installed-mutate
 
