@@ -554,6 +554,10 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
             position = found + len(key)
             continue
         script = _shaped_script(key) if fmt == "pdf" else None
+        if script is None and fmt == "pdf" and view.dir == "rtl":
+            # in a right-to-left article PDFium reads a line's runs in visual order, code and Latin
+            # words too: a paragraph without Arabic or Hebrew letters is looked for as one with them
+            script = "ARABIC"
         if script is not None:
             middle, end = find_shaped(got, key, position, script, reach)
             if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
