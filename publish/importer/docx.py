@@ -180,18 +180,25 @@ def _resolve_changes(root: Any, track: str) -> None:
 
 # -- which paragraphs belong to which mark -----------------------------------
 def _groups(body: Any) -> list[tuple[str | None, list[Any]]]:
-    """The body's paragraphs (tables' included) in order, grouped by the publish mark that is open
-    in each (the first one, when a merge put two in one paragraph); None for paragraphs in none."""
+    """The body's paragraphs (tables' included) in order, grouped by the block or field mark that
+    is open in each (the first one, when a merge put two in one paragraph); None for paragraphs in
+    none. A mark is open from its first start to the end of any of its ids: LibreOffice writes a
+    bookmark over several paragraphs as a start, then a second start of the same name with its end
+    in the last paragraph."""
     groups: list[tuple[str | None, list[Any]]] = []
-    open_marks: dict[str, str] = {}  # bookmark id -> name, in opening order
+    names: dict[str, str] = {}  # bookmark id -> name
+    open_marks: dict[str, None] = {}  # names, in opening order
+    owners = (PREFIX + "L", PREFIX + "F")
     for para in body.iter(W + "p"):
-        owner = next(iter(open_marks.values()), None)
+        owner = next(iter(open_marks), None)
         for element in para.iter(W + "bookmarkStart", W + "bookmarkEnd"):
-            if element.tag == W + "bookmarkStart" and (element.get(W + "name") or "").startswith(PREFIX):
-                open_marks[element.get(W + "id", "")] = element.get(W + "name")
-                owner = owner or element.get(W + "name")
-            elif element.tag == W + "bookmarkEnd":
-                open_marks.pop(element.get(W + "id", ""), None)
+            name = element.get(W + "name") or ""
+            if element.tag == W + "bookmarkStart" and name.startswith(owners):
+                names[element.get(W + "id", "")] = name
+                open_marks.setdefault(name, None)
+                owner = owner or name
+            elif element.tag == W + "bookmarkEnd" and element.get(W + "id", "") in names:
+                open_marks.pop(names[element.get(W + "id", "")], None)
         if groups and groups[-1][0] == owner:
             groups[-1][1].append(para)
         else:
@@ -214,6 +221,9 @@ class Style:
     references: dict[str, str] = field(default_factory=dict)
     #: the block's longest line when the source wraps it over several (0: one line)
     width: int = 0
+    #: each link's target and title in the block as the source writes them, by the target as
+    #: compared (Word's w:tooltip does not survive LibreOffice, nor a bare host without its slash)
+    targets: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, text: str, whole: str) -> Style:
@@ -225,8 +235,10 @@ class Style:
         references = {url: label for url, label in defined.items() if label.lower() in used}
         lines = [line for line in text.rstrip("\r\n").split("\n")]
         width = max(len(line.rstrip("\r")) for line in lines) if len(lines) > 1 else 0
+        targets = {marks.normal_target(m.group(1)): (m.group(1), m.group(2) or "")
+                   for m in re.finditer(r"\]\(<?([^()\s<>]+)>?(?:\s+\"((?:[^\"\\]|\\.)*)\")?\)", text)}
         return cls(emph, strong, frozenset(c for c in _SMART if c in text), "\r\n" if "\r\n" in whole else "\n",
-                   images, references, width)
+                   images, references, width, targets)
 
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<])")
@@ -257,7 +269,7 @@ def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int]) -
             while j < len(pieces) and f"link:{link}" in pieces[j][1]:
                 j += 1
             inner = [(t, tuple(f for f in fl if not f.startswith("link:"))) for t, fl in pieces[i:j]]
-            url, _, title = link.partition(marks.TITLE_SEPARATOR)
+            url, title = style.targets.get(link, (link, ""))
             label = style.references.get(url)
             shown = "".join(t for t, _ in inner)
             if not title and all(not fl for _, fl in inner) and url in (shown, "mailto:" + shown) and " " not in url:
@@ -265,7 +277,7 @@ def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int]) -
             elif label and not title:
                 out.append(f"[{inline_markdown(inner, style, where)}][{label}]")
             else:
-                quoted = ' "' + title.replace('"', '\\"') + '"' if title else ""
+                quoted = f' "{title}"' if title else ""  # as the source escapes it
                 out.append(f"[{inline_markdown(inner, style, where)}](<{url}>{quoted})" if " " in url
                            else f"[{inline_markdown(inner, style, where)}]({url}{quoted})")
             i = j
@@ -543,7 +555,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     changed_props: dict[str, str] = {}
     for key, digest in recorded_fields.items():
         value = edited.core.get(key[5:], "") if key.startswith("core.") else edited.custom.get(key, "")
-        if marks.value_hash(value) != digest:
+        if marks.value_hash(key, value) != digest:
             changed_props[key] = value
     # a field paragraph whose mark is gone was deleted: the written ones are named by the writer's styles
     refused = []
@@ -702,6 +714,10 @@ def _front_matter(data: bytes, doc: Any, fields: dict[str, Any], props: dict[str
         updates["author"] = [a.strip() for a in text.split(",") if a.strip()]
     if "core.keywords" in props or "Keywords" in props:
         text = props.get("Keywords") or props["core.keywords"]
+        if not re.search(r"[,;]", text) and any(" " in k for k in doc.meta.keywords):
+            raise ImportRefused(f"the keywords were changed in the document properties to '{text}', without commas "
+                                "(LibreOffice drops them), so publish cannot tell one keyword from the next: "
+                                "set them in the source's front matter", source, doc.meta.lines.get("keywords"))
         updates["keywords"] = [k.strip() for k in text.split(";" if ";" in text else ",") if k.strip()]
     if "core.description" in props:
         updates["description"] = props["core.description"]

@@ -3,8 +3,9 @@
 Each top-level block of the body is wrapped in a hidden bookmark (a name that starts with ``_``:
 Word lists it only when asked to show hidden bookmarks, LibreOffice keeps it, no reader sees it)
 named ``_pub_L<first>_<last>_<hash>``: the block's first and last source line and a hash of what
-the writer put there (text and inline formatting, by ``content_hash``). The title block and the
-end matter get ``_pub_F<field>_<hash>``, each footnote ``_pub_N<number>_<hash>``. Custom document
+the writer put there (text and inline formatting, by ``content_hash``). Each cell of a table gets
+``_pub_T<first>_<row>_<column>_<hash>``, the title block and the end matter
+``_pub_F<field>_<hash>``, each footnote ``_pub_N<number>_<hash>``. Custom document
 properties name the source (its path inside the project and its sha256) and hash the core and
 custom property values as written, so an import tells an edited field from an untouched one.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -39,8 +41,6 @@ FIELD_STYLES = {
 }
 
 Items = list[tuple[str, tuple[str, ...]]]
-#: Between a link's target and its title in a ``link:`` formatting.
-TITLE_SEPARATOR = "\x1f"
 
 
 def _on(rpr: Any, tag: str) -> bool:
@@ -65,14 +65,34 @@ def _run_flags(run: Any, code_styles: frozenset[str]) -> set[str]:
     return flags
 
 
+def normal_target(target: str) -> str:
+    """A link's target as compared: a bare host without its slash (LibreOffice adds it)."""
+    return target[:-1] if re.fullmatch(r"(?i)https?://[^/?#]+/", target) else target
+
+
+def _field_target(instruction: str) -> str:
+    """A HYPERLINK field's target (``HYPERLINK "url" \\l "fragment"``), '' for any other field."""
+    found = re.match(r'\s*HYPERLINK\s+(?:"([^"]*)")?\s*(?:\\l\s+"([^"]*)")?', instruction)
+    if not found:
+        return ""
+    return normal_target((found.group(1) or "") + ("#" + found.group(2) if found.group(2) else ""))
+
+
 def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], str],
          note_name: Callable[[str], str] | None = None) -> Items:
     """A paragraph's content as (text, formatting) pieces, adjacent pieces of the same formatting
     joined: formatting is a sorted tuple of ``emph``, ``strong``, ``code``, ``strike``, ``sup``,
-    ``sub`` and ``link:<target>`` (with TITLE_SEPARATOR and its title when it has one); a picture,
+    ``sub`` and ``link:<target>`` (not its title: LibreOffice drops w:tooltip); a picture,
     a note reference or a formula is OBJECT followed by what it is (``img:<alt>``, ``note``, or
     ``note:<name>`` with ``note_name`` given the reference's w:id, ``math:<text>``) as a piece of its own."""
     out: Items = []
+    # LibreOffice writes the bold its table style gives a first row into the cells' runs
+    row = next(para.iterancestors(W + "tr"), None)
+    header = row is not None and row.getparent() is not None and row.getparent().find(W + "tr") is row
+    fields: list[dict[str, Any]] = []  # complex fields open here: LibreOffice writes a link with a #fragment as one
+
+    def field_link() -> set[str]:
+        return {"link:" + f["link"] for f in fields if f.get("link")}
 
     def add(text: str, flags: Iterable[str], alone: bool = False) -> None:
         key = tuple(sorted(flags))
@@ -87,10 +107,26 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
             if not isinstance(tag, str):
                 continue
             if tag == W + "r":
-                flags = inherited | _run_flags(child, code_styles)
+                flags = inherited | _run_flags(child, code_styles) | field_link()
+                if header:
+                    flags = flags - {"strong"}
                 for part in child:
                     ptag = part.tag
-                    if ptag == W + "t":
+                    if ptag == W + "fldChar":
+                        kind = part.get(W + "fldCharType")
+                        if kind == "begin":
+                            fields.append({"instr": "", "shown": False})
+                        elif kind == "separate" and fields:
+                            fields[-1]["shown"] = True
+                            fields[-1]["link"] = _field_target(fields[-1]["instr"])
+                        elif kind == "end" and fields:
+                            fields.pop()
+                        flags = inherited | _run_flags(child, code_styles) | field_link()
+                    elif ptag == W + "instrText" and fields:
+                        fields[-1]["instr"] += part.text or ""
+                    elif fields and not fields[-1]["shown"]:
+                        continue  # a field's instruction, not its text
+                    elif ptag == W + "t":
                         add(part.text or "", flags)
                     elif ptag == W + "tab":
                         add("\t", flags)
@@ -106,11 +142,12 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
                         add(OBJECT + "img:" + (described.get("descr", "") if described is not None else ""), (), alone=True)
             elif tag == W + "hyperlink":
                 target = link_target(child.get(R + "id") or "") if child.get(R + "id") else "#" + (child.get(W + "anchor") or "")
-                if child.get(W + "tooltip"):
-                    target += TITLE_SEPARATOR + child.get(W + "tooltip")
+                target = normal_target(target)
                 walk(child, inherited | {"link:" + target})
             elif tag in (M + "oMath", M + "oMathPara"):
                 add(OBJECT + "math:" + "".join(t.text or "" for t in child.iter(M + "t")), (), alone=True)
+            elif tag == W + "fldSimple" and _field_target(child.get(W + "instr") or ""):
+                walk(child, inherited | {"link:" + _field_target(child.get(W + "instr") or "")})
             elif tag in (W + "pPr", W + "rPr", W + "del", W + "moveFrom"):
                 continue
             else:  # w:ins, w:smartTag, w:sdt, w:fldSimple...: their runs
@@ -134,7 +171,11 @@ def content_hash(paras: list[Any], code_styles: frozenset[str], link_target: Cal
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
 
 
-def value_hash(text: str) -> str:
+def value_hash(name: str, text: str) -> str:
+    """Eight hex digits of a document property's value; keywords by their words alone (LibreOffice
+    writes them again without their commas)."""
+    if name in ("core.keywords", "Keywords"):
+        text = " ".join(re.split(r"[\s,;]+", text)).strip()
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
 
 
@@ -193,7 +234,7 @@ class BlockMarks:
             **custom,
             SOURCE_PROPERTY: source_path(doc, project),
             SHA_PROPERTY: hashlib.sha256(doc.source_bytes).hexdigest(),
-            FIELDS_PROPERTY: ";".join(f"{k}={value_hash(v)}" for k, v in fields.items()),
+            FIELDS_PROPERTY: ";".join(f"{k}={value_hash(k, v)}" for k, v in fields.items()),
         }
 
     def apply(self, doc: Document, style_ids: dict[str, str], link_target: Callable[[str], str],
@@ -213,8 +254,12 @@ class BlockMarks:
             ident[0] += 1
             ppr = paras[0].find(W + "pPr")
             mark_run = next((r for r in paras[0].iter(W + "r") if r.find(W + "footnoteRef") is not None), None)
+            before = paras[0].getprevious()
+            first_run = paras[0].find(W + "r")
             if mark_run is not None:  # a note's number and the space after it stay first (pandoc drops that space only there)
                 (mark_run.getnext() if mark_run.getnext() is not None else mark_run).addnext(start)
+            elif before is not None and before.tag == W + "tbl" and first_run is not None:
+                first_run.addnext(start)  # LibreOffice loses a bookmark that starts a paragraph right after a table
             elif ppr is not None:
                 ppr.addnext(start)
             else:
@@ -239,6 +284,11 @@ class BlockMarks:
             paras = paragraphs_of(elements[start:stop])
             first, last = spans[id(node)]
             mark(paras, f"{PREFIX}L{first}_{last}_{content_hash(paras, code, link_target)}")
+            for table in (e for e in elements[start:stop] if e.tag == W + "tbl"):  # and each cell of a table
+                for r, row in enumerate(table.iter(W + "tr")):
+                    for c, cell in enumerate(row.iter(W + "tc")):
+                        inside = list(cell.iter(W + "p"))
+                        mark(inside, f"{PREFIX}T{first}_{r}_{c}_{content_hash(inside, code, link_target)}")
         by_id = {el.get(W + "id"): el for el in notes_root.iter(W + "footnote")} if notes_root is not None else {}
         for note_id, n in notes:
             paras = list(by_id[str(note_id)].iter(W + "p")) if str(note_id) in by_id else []
