@@ -410,6 +410,8 @@ STACKED_SLACK = {"KHMER": 0.35, "MYANMAR": 0.35, "TIBETAN": 0.35}
 #: Of a right-to-left paragraph, the share of letters that may lie outside the span looked in: a
 #: left-to-right run (a number, a Latin name) at a line's end is drawn on that line's far side.
 RTL_SLACK = 0.05
+#: How far before the place reached a right-to-left paragraph is looked for (see compare).
+RTL_BACK = 16
 
 
 def _slack(letters: int, share: float) -> int:
@@ -559,7 +561,11 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
             # words too: a paragraph without Arabic or Hebrew letters is looked for as one with them
             script = "ARABIC"
         if script is not None:
-            middle, end = find_shaped(got, key, position, script, reach)
+            # a right-to-left line may be read from a left-to-right run drawn at its left end (the
+            # "<br>" after an Arabic line of code), which the paragraph before it used up: look a
+            # little before the place reached
+            back = RTL_BACK if script in RTL_SCRIPTS else 0
+            middle, end = find_shaped(got, key, max(0, position - back), script, reach)
             if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
                 middle, end = find_shaped_anywhere(got, key, script)
             if end >= 0:
