@@ -74,8 +74,11 @@ def _pandoc_words(source: Path) -> Counter[str]:
     text = source.read_text("utf-8")
     if text.startswith("+++"):  # TOML front matter, which pandoc does not know: not body text
         text = text.split("+++", 2)[2]
-    if source.suffix == ".mdx":  # MDX's module lines are code, not text (pandoc reads them as a paragraph)
-        text = "\n".join("" if re.match(r"(import|export) ", line) else line for line in text.split("\n"))
+    if source.suffix == ".mdx":  # MDX's module lines are code, not text (pandoc reads them as a paragraph),
+        # and a line that is only a component's tag is structure: left in, pandoc reads it as raw HTML
+        # that swallows the Markdown after it and shows that code's fences and indents as words
+        text = "\n".join("" if re.match(r"(import|export) ", line) or re.match(r"\s*</?[A-Z][\w.]*(\s[^<>]*)?/?>\s*$", line)
+                         else line for line in text.split("\n"))
     done = subprocess.run(
         [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "plain", "--wrap=none"],
         input=text, capture_output=True, text=True, check=True, timeout=60,
