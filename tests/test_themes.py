@@ -528,3 +528,34 @@ def test_a_theme_stylesheet_may_use_data_urls_fragments_and_its_own_fonts(tmp_pa
     outputs = build(sources=[tmp_path / "article.md"], theme="mine", out=tmp_path / "dist", project=tmp_path,
                     formats=["epub", "html"])
     assert all(o.path.stat().st_size for o in outputs)  # the report theme's @font-face files are its own: allowed
+
+
+@pytest.mark.parametrize(("markup", "words"), [
+    ('<link rel="stylesheet" href="https://fonts.example/css2?family=X">', "<link> loads 'https://fonts.example/css2?family=X'"),
+    ('<script src="//cdn.example/track.js"></script>', "<script> loads '//cdn.example/track.js'"),
+    ('<img src="file:///etc/passwd" alt="">', "<img> loads 'file:///etc/passwd'"),
+    ('<div style="background: url(https://tracker.example/p.gif)"></div>', "url('https://tracker.example/p.gif') in a template's CSS"),
+], ids=["stylesheet", "script", "file-image", "inline-css"])
+def test_a_template_that_loads_something_from_outside_the_book_is_an_error_at_its_line(tmp_path: Path, markup: str, words: str) -> None:
+    theme = tmp_path / "themes" / "mine"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    original = (ROOT / "themes" / "default" / "templates" / "web.html").read_text("utf-8")
+    (theme / "templates" / "web.html").write_text(original.replace("</head>", f"{markup}\n</head>", 1), "utf-8")
+    (tmp_path / "article.md").write_text("---\ntitle: T\n---\n\nText.\n")
+    with pytest.raises(ThemeError, match=re.escape(words)) as refused:
+        build(sources=[tmp_path / "article.md"], theme="mine", out=tmp_path / "dist", project=tmp_path, formats=["html"])
+    assert Path(refused.value.path) == theme / "templates" / "web.html"
+    assert refused.value.line == original.split("</head>")[0].count("\n") + 1
+
+
+def test_a_template_may_link_to_the_web_and_name_addresses_in_link_relations(tmp_path: Path) -> None:
+    theme = tmp_path / "themes" / "mine"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("extends: default\n")
+    original = (ROOT / "themes" / "default" / "templates" / "web.html").read_text("utf-8")
+    extra = '<link rel="license" href="https://creativecommons.org/licenses/by/4.0/">'
+    (theme / "templates" / "web.html").write_text(original.replace("</head>", f"{extra}\n</head>", 1), "utf-8")
+    (tmp_path / "article.md").write_text("---\ntitle: T\n---\n\nSee [the outlet](https://example.com/).\n")
+    [page] = build(sources=[tmp_path / "article.md"], theme="mine", out=tmp_path / "dist", project=tmp_path, formats=["html"])
+    assert b'rel="license"' in page.path.read_bytes()

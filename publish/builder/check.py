@@ -23,12 +23,20 @@ def verify_outputs(
     format is checked with the default theme. ``web_folder``: the web edition was written as a
     folder, ``OUT/<stem>/index.html`` (the manifest knows it too); ``project`` is where a project
     theme is found (else the build's record, else the working directory)."""
+    from .outputs import folder_lock
+
+    out_dir = Path(out)
+    with folder_lock(out_dir, shared=True):  # never a set half installed by a build running now
+        return _verify(sources, out_dir, formats, theme, web_folder, project)
+
+
+def _verify(sources: Iterable[str | Path] | None, out_dir: Path, formats: Iterable[str] | None, theme: str | Path | None,
+            web_folder: bool, project: str | Path | None) -> Report:
     from .manifest import Manifest
     from .outputs import DEFAULT_SOURCE, output_path
     from ..read.article import read_document
     from ..theme import load
 
-    out_dir = Path(out)
     paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
     manifest = Manifest.load(out_dir)
     asked = [f for f in FORMATS if f in list(formats)] if formats else None

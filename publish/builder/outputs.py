@@ -58,15 +58,19 @@ def _resolved(path: Path) -> Path:
 
 
 @contextmanager
-def folder_lock(out: Path) -> Iterator[None]:
+def folder_lock(out: Path, shared: bool = False) -> Iterator[None]:
     """Hold the output folder for one build at a time: a second build into the same folder waits
     (saying so once) until the first has installed its outputs and written the manifest, so the
     two never interleave halves. The lock is an flock on the folder itself, no file in it; a
     killed build's lock goes with its process. The folder is made here if needed, and removed
-    again if the build leaves it empty."""
+    again if the build leaves it empty. ``shared``: a reader's hold (verify), which many may
+    have at once and an installing build waits for."""
     try:
         import fcntl
     except ImportError:  # no flock (Windows): builds into one folder are not kept apart
+        yield
+        return
+    if shared and not out.is_dir():  # a reader (verify) of a folder that is not there: nothing to hold
         yield
         return
     made = not out.exists()
@@ -76,14 +80,15 @@ def folder_lock(out: Path) -> Iterator[None]:
     except OSError as exc:
         raise OutputError(f"cannot create the output folder: {exc.strerror}", out) from None
     forget_in_children(fd)
+    mode = fcntl.LOCK_SH if shared else fcntl.LOCK_EX  # readers share it; an installing build holds it alone
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise OutputError(f"cannot lock the output folder: {exc.strerror}", out) from None
             print(f"{out}: another build is writing here; waiting for it to finish", file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            fcntl.flock(fd, mode)
         yield
     finally:
         closed(fd)

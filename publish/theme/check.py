@@ -132,6 +132,36 @@ def check_templates(theme: "Theme") -> None:
                 raise ThemeError(f"template syntax error: {exc.message}", path, exc.lineno) from None
             for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
                 _check_reference(env, node, path)
+            for data in tree.find_all(nodes.TemplateData):
+                _check_template_resources(data.data, path, data.lineno)
+
+
+#: A tag of a template that makes a reader load something: its URL may not leave the book.
+_LOADS = re.compile(r"<(?P<tag>link|script|img|iframe|object|embed|source|video|audio|track|image|use|input)\b(?P<attrs>[^>]*)>", re.I)
+_RESOURCE_URL = re.compile(r"""\b(?:src|href|data|srcset|poster|xlink:href)\s*=\s*["']?\s*(?P<url>(?:https?:|file:|ftp:|//|/)[^\s"'>]*)""", re.I)
+_CSS_OUTSIDE = re.compile(r"""url\(\s*["']?\s*(?P<url>(?:https?:|file:|//|/)[^)"'\s]*)|@import\b""", re.I)
+#: <link> relations that make a reader load what they name (others, such as canonical, license or
+#: schema.dcterms, only name an address).
+_LOADING_RELS = re.compile(r"""\brel\s*=\s*["']?[^"'>]*\b(?:stylesheet|preload|prefetch|modulepreload|icon|manifest|import|preconnect|dns-prefetch)\b""", re.I)
+
+
+def _check_template_resources(text: str, path: Path, first_line: int) -> None:
+    """A template's own markup (not the article's, which the reader checks) loads nothing from
+    the network or the reader's disk: no <link>, <script>, <img>... naming an http(s):, file:,
+    protocol-relative or absolute URL, and no such url() or @import in its inline CSS. EPUBCheck
+    counts each as an error, and a web page would call a third party for every reader."""
+    for tag in _LOADS.finditer(text):
+        if tag.group("tag").lower() == "link" and not _LOADING_RELS.search(tag.group("attrs")):
+            continue
+        found = _RESOURCE_URL.search(tag.group("attrs"))
+        if found:
+            line = first_line + text.count("\n", 0, tag.start())
+            raise ThemeError(f"<{tag.group('tag')}> loads '{found.group('url')}' from outside the book; a theme may load "
+                             "only its own files (fonts through @font-face, images as data: URLs)", path, line)
+    for css in _CSS_OUTSIDE.finditer(text):
+        line = first_line + text.count("\n", 0, css.start())
+        what = f"url('{css.group('url')}')" if css.group("url") else "@import"
+        raise ThemeError(f"{what} in a template's CSS points outside the book; a theme may load only its own files", path, line)
 
 
 def _check_reference(env: Environment, node: nodes.Node, path: Path) -> None:

@@ -25,6 +25,16 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _hold(folder: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process holding the folder's lock, as an installing build does, for ``seconds``."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, os, time\n"
+         f"fd = os.open({str(folder)!r}, os.O_RDONLY)\nfcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep({seconds})\n"],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
 def _cli(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
@@ -93,12 +103,8 @@ def test_a_second_build_into_the_same_folder_waits_for_the_first(tmp_path: Path)
     source.write_text(ARTICLE.format(n=1), "utf-8")
     out = tmp_path / "dist"
     out.mkdir()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import fcntl, os, sys, time\n"
-         f"fd = os.open({str(out)!r}, os.O_RDONLY)\nfcntl.flock(fd, fcntl.LOCK_EX)\nprint('held', flush=True)\ntime.sleep(2)\n"],
-        stdout=subprocess.PIPE, text=True)
+    holder = _hold(out, 2.0)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         started = time.monotonic()
         result = subprocess.run([sys.executable, "-m", "publish", "build", str(source), "--out", str(out), "--format", "html",
                                  "--project", str(tmp_path)], env={**os.environ, "PYTHONPATH": str(ROOT)},
@@ -161,3 +167,21 @@ def test_a_worker_killed_by_a_signal_is_an_error_naming_the_format_and_the_artic
         build(sources=[source], out=out, project=tmp_path, parallel=True)
     assert Path(failed.value.path) == source
     assert _files(out) == before
+
+
+def test_verify_waits_while_a_build_installs_into_the_folder(tmp_path: Path) -> None:
+    """verify takes the folder's lock shared: it never reads a set a build is halfway through
+    renaming into place, and many verifies may read at once."""
+    source = tmp_path / "article.md"
+    source.write_text(ARTICLE.format(n=1), "utf-8")
+    out = tmp_path / "dist"
+    build(sources=[source], out=out, project=tmp_path, formats=["html"])
+    holder = _hold(out, 1.5)
+    try:
+        result = subprocess.run([sys.executable, "-m", "publish", "verify", str(source), "--out", str(out), "--project", str(tmp_path)],
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "another build is writing here; waiting for it to finish" in result.stderr
