@@ -41,3 +41,21 @@ def test_a_forty_thousand_character_line_of_code_builds_and_verifies(tmp_path: P
     source.write_text(f"---\ntitle: Minified\n---\n\nThe bundle:\n\n```js\n{line}\n```\n", "utf-8")
     [pdf] = build(sources=[source], formats=["pdf"], out=tmp_path / "dist", project=tmp_path)
     assert pdf.verified and pdf.size > 0
+
+
+def test_a_word_longer_than_its_line_in_a_deep_quote_breaks_instead_of_being_cut(tmp_path: Path) -> None:
+    """javascript.info's Bengali tutorial keeps a merge-conflict line, ``>>>>>>> d6e8…c0d``: seven
+    quotes deep, in a language without hyphenation patterns, the 40-character hash ran off the
+    narrow column and its end was cut (verify refused the PDF); every word may now break where
+    nothing else fits (overflow-wrap: break-word), which changes no line that fits. (Here twelve
+    quotes deep and the hash twice, so that it overflows the default page too.)"""
+    import pypdfium2
+
+    digest = "d6e88647b42992f204f57401160ebae92b358c0d"
+    source = tmp_path / "conflict.md"
+    source.write_text(f"---\ntitle: Conflict\nlang: bn\n---\n\nভূমিকা।\n\n>>>>>>>>>>>> {digest}{digest}\n", "utf-8")
+    [pdf] = build(sources=[source], formats=["pdf"], out=tmp_path / "dist", project=tmp_path)
+    assert pdf.verified
+    document = pypdfium2.PdfDocument(str(pdf.path))
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    assert digest + digest in "".join(text.replace("\u2010", "").split())
