@@ -519,7 +519,7 @@ def test_paragraph_style_indents_default_body_text_and_spaces_report_body_text(t
     default = themed["default"][1].styles["Body Text"].paragraph_format
     report = themed["report"][1].styles["Body Text"].paragraph_format
     assert default.first_line_indent > 0 and default.space_after == 0
-    assert default.alignment == WD_ALIGN_PARAGRAPH.JUSTIFY
+    assert default.alignment == WD_ALIGN_PARAGRAPH.LEFT, "ragged: justified lines gape where an editor has no hyphenation dictionary"
     assert not report.first_line_indent and report.space_after > 0
     assert report.alignment == WD_ALIGN_PARAGRAPH.LEFT
     for theme in ("default", "report"):

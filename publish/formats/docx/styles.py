@@ -163,13 +163,15 @@ def _callout_borders(accent: str) -> dict[str, tuple[float, str, float]]:
 
 def body_looks(options: dict[str, Any]) -> dict[str, Look]:
     """Body Text and First Paragraph (pandoc's name for a paragraph after a heading, figure, list...).
-    ``paragraph_style: indented``: justified, a first-line indent, no space between (the print CSS's
-    ``text-indent: 1.2em``), except on a first paragraph; ``spaced``: ragged, no indent, a gap after."""
+    ``paragraph_style: indented``: a first-line indent, no space between (the print CSS's
+    ``text-indent: 1.2em``), except on a first paragraph; ``spaced``: no indent, a gap after. Both
+    ragged, as a manuscript is: the Word copy is the one people edit, and justified lines gape
+    wherever the editor has no hyphenation dictionary for the language (LibreOffice without one)."""
     base = float(options["font_size"])
     if options.get("paragraph_style") == "spaced":
         body = Look(next="Body Text", align="left", first_line=0, after=base * 0.7)
     else:
-        body = Look(next="Body Text", align="justify", first_line=base * 1.2, after=0)
+        body = Look(next="Body Text", align="left", first_line=base * 1.2, after=0)
     return {"Body Text": body, "First Paragraph": Look(based_on="Body Text", next="Body Text", first_line=0)}
 
 
