@@ -75,11 +75,15 @@ class Edited:
     links: dict[str, str]
     code: frozenset[str]
     comments: list[str]
+    note_links: dict[str, str] = field(default_factory=dict)
     #: each footnote's label in the source, by its w:id in the copy (found by the note's mark)
     notes_labels: dict[str, str] = field(default_factory=dict)
 
     def target(self, rid: str) -> str:
         return self.links.get(rid, "")
+
+    def note_target(self, rid: str) -> str:
+        return self.note_links.get(rid, "")
 
     def note_label(self, ident: str) -> str:
         return self.notes_labels.get(ident, "")
@@ -93,6 +97,7 @@ def _read_package(path: Path, track: str) -> Edited:
             document, custom, core = part("word/document.xml"), part("docProps/custom.xml"), part("docProps/core.xml")
             rels, styles, notes, comments = (part("word/_rels/document.xml.rels"), part("word/styles.xml"),
                                              part("word/footnotes.xml"), part("word/comments.xml"))
+            note_rels = part("word/_rels/footnotes.xml.rels")
     except (Unreadable, OSError) as exc:
         raise ImportRefused(f"cannot read the Word file: {exc}", path) from None
     except Exception as exc:  # a file that is no zip at all (zipfile.BadZipFile), broken XML: one line, no traceback
@@ -107,6 +112,7 @@ def _read_package(path: Path, track: str) -> Edited:
         found = core.find(tag) if core is not None else None
         core_values[key] = (found.text or "") if found is not None else ""
     links = {rel.get("Id", ""): rel.get("Target", "") for rel in (rels if rels is not None else [])}
+    note_links = {rel.get("Id", ""): rel.get("Target", "") for rel in (note_rels if note_rels is not None else [])}
     code = frozenset(s.get(W + "styleId", "") for s in (styles.iter(W + "style") if styles is not None else [])
                      if (s.find(W + "name") is not None and s.find(W + "name").get(W + "val") in ("Verbatim Char", "VerbatimChar")))
     body = document.find(W + "body")
@@ -116,7 +122,7 @@ def _read_package(path: Path, track: str) -> Edited:
     for root in (body, notes):
         if root is not None:
             _resolve_changes(root, track)
-    return Edited(body, notes, props, core_values, links, code, remarks)
+    return Edited(body, notes, props, core_values, links, code, remarks, note_links)
 
 
 def _comments(body: Any, comments: Any) -> list[str]:
@@ -134,6 +140,12 @@ def _comments(body: Any, comments: Any) -> list[str]:
         short = anchor if len(anchor) <= 60 else anchor[:57] + "…"
         found.append(f"comment by {comment.get(W + 'author', 'someone')} on “{short}”: {text} (comments are not imported)")
     return found
+
+
+def _split(name: str) -> tuple[str, str]:
+    """A mark's name as (what it marks, its hash), whatever Word or LibreOffice added after it."""
+    found = marks.MARK_NAME.match(name)
+    return (PREFIX + found.group(1), found.group(2)) if found else (name, "")
 
 
 def _unwrap(element: Any) -> None:
@@ -189,8 +201,20 @@ def _groups(body: Any) -> list[tuple[str | None, list[Any]]]:
     names: dict[str, str] = {}  # bookmark id -> name
     open_marks: dict[str, None] = {}  # names, in opening order
     owners = (PREFIX + "L", PREFIX + "F")
+    # a table's rows belong to the block whose mark starts in them or in a row above: LibreOffice
+    # cannot keep a bookmark across cells (it may shrink it to the first), and it joins adjacent tables
+    tables = {}
+    for table in body.iter(W + "tbl"):
+        if table.getparent() is not body:
+            continue
+        current = None
+        for row in table.iter(W + "tr"):
+            current = next((b.get(W + "name") for b in row.iter(W + "bookmarkStart")
+                            if (b.get(W + "name") or "").startswith(PREFIX + "L")), current)
+            for para in row.iter(W + "p") if current else []:
+                tables[para] = current
     for para in body.iter(W + "p"):
-        owner = next(iter(open_marks), None)
+        owner = tables.get(para) or next(iter(open_marks), None)
         for element in para.iter(W + "bookmarkStart", W + "bookmarkEnd"):
             name = element.get(W + "name") or ""
             if element.tag == W + "bookmarkStart" and name.startswith(owners):
@@ -541,7 +565,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     names: dict[str, str] = {}
     for name, paras in groups:
         if name:
-            head = name.rsplit("_", 1)[0]
+            head = _split(name)[0]
             by_prefix[head] = paras
             names[head] = name
 
@@ -549,7 +573,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     changed_fields: dict[str, list[Any] | None] = {}
     for head in [h for h in names if h.startswith(PREFIX + "F")]:
         paras = by_prefix[head]
-        if marks.content_hash(paras, edited.code, edited.target) != names[head].rsplit("_", 1)[1]:
+        if marks.content_hash(paras, edited.code, edited.target) != _split(names[head])[1]:
             changed_fields[head[len(PREFIX) + 1:]] = paras
     recorded_fields = dict(item.split("=", 1) for item in (edited.custom.get(marks.FIELDS_PROPERTY) or "").split(";") if "=" in item)
     changed_props: dict[str, str] = {}
@@ -585,8 +609,8 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     for note in edited.notes.iter(W + "footnote") if edited.notes is not None else []:
         mark = next((b.get(W + "name") for b in note.iter(W + "bookmarkStart")
                      if (b.get(W + "name") or "").startswith(PREFIX + "N")), None)
-        if mark and marks.content_hash(list(note.iter(W + "p")), edited.code, edited.target) != mark.rsplit("_", 1)[1]:
-            number = mark[len(PREFIX) + 1:].rsplit("_", 1)[0]
+        if mark and marks.content_hash(list(note.iter(W + "p")), edited.code, edited.note_target) != _split(mark)[1]:
+            number = _split(mark)[0][len(PREFIX) + 1:]
             line = next((f.line for f in doc.footnotes if str(f.n) == number), None)
             raise ImportRefused(f"footnote {number} was edited in the Word copy; publish import cannot write footnotes "
                                 "back yet: make this change in the source (or undo it in the Word copy)", source, line)
@@ -596,7 +620,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         mark = next((b.get(W + "name") for b in note.iter(W + "bookmarkStart")
                      if (b.get(W + "name") or "").startswith(PREFIX + "N")), "")
         if mark:
-            edited.notes_labels[note.get(W + "id", "")] = labels.get(mark[len(PREFIX) + 1:].rsplit("_", 1)[0], "")
+            edited.notes_labels[note.get(W + "id", "")] = labels.get(_split(mark)[0][len(PREFIX) + 1:], "")
 
     # the body
     spans = marks.block_spans(doc)
@@ -621,8 +645,8 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         out.extend((text + nl).encode("utf-8") for text in new_lines)
         out.append(nl.encode())
 
-    present = {index[n.rsplit("_", 1)[0]] for n, _ in groups if n and n.rsplit("_", 1)[0] in index}
-    first_block = next((i for i, (n, _) in enumerate(groups) if n and n.rsplit("_", 1)[0] in index), len(groups))
+    present = {index[_split(n)[0]] for n, _ in groups if n and _split(n)[0] in index}
+    first_block = next((i for i, (n, _) in enumerate(groups) if n and _split(n)[0] in index), len(groups))
 
     def deleted_before(k: int) -> None:
         """The tails of the deleted blocks just before block k (reference definitions stay)."""
@@ -637,7 +661,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
             out.extend(_kept_tail(tails[gone]))
 
     for i, (name, paras) in enumerate(groups):
-        head = name.rsplit("_", 1)[0] if name else None
+        head = _split(name)[0] if name else None
         if head is not None and head not in index:
             continue  # a field of the title block or the end matter, or a footnote
         if head is None:  # paragraphs added in Word: where they stand, after the block before them
@@ -661,7 +685,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         last_put[0] = k
         node, first, last = spans[k]
         original = lines[first - 1: last]
-        if marks.content_hash(paras, edited.code, edited.target) == name.rsplit("_", 1)[1]:
+        if marks.content_hash(paras, edited.code, edited.target) == _split(name)[1]:
             out.extend(original)
             out.extend(tails[k])
             continue

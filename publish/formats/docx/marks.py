@@ -66,8 +66,16 @@ def _run_flags(run: Any, code_styles: frozenset[str]) -> set[str]:
 
 
 def normal_target(target: str) -> str:
-    """A link's target as compared: a bare host without its slash (LibreOffice adds it)."""
+    """A link's target as compared: percent-escapes decoded, a bare host without its slash
+    (LibreOffice writes both so)."""
+    from urllib.parse import unquote
+
+    target = unquote(target)
     return target[:-1] if re.fullmatch(r"(?i)https?://[^/?#]+/", target) else target
+
+
+def _first_row(table: Any) -> int:
+    return next((i for i, child in enumerate(table) if child.tag == W + "tr"), -1)
 
 
 def _field_target(instruction: str) -> str:
@@ -86,13 +94,30 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
     a note reference or a formula is OBJECT followed by what it is (``img:<alt>``, ``note``, or
     ``note:<name>`` with ``note_name`` given the reference's w:id, ``math:<text>``) as a piece of its own."""
     out: Items = []
-    # LibreOffice writes the bold its table style gives a first row into the cells' runs
+    # LibreOffice writes the bold its table style gives a first or header row into the cells' runs
     row = next(para.iterancestors(W + "tr"), None)
-    header = row is not None and row.getparent() is not None and row.getparent().find(W + "tr") is row
+    header = row is not None and (row.find(f"{W}trPr/{W}tblHeader") is not None
+                                  or row.getparent() is not None and row.getparent().index(row) == _first_row(row.getparent())
+                                  # the first row of its own table, in a table LibreOffice joined to the one before
+                                  or any(re.match(PREFIX + r"T\d+_0_", b.get(W + "name") or "") for b in row.iter(W + "bookmarkStart")))
     fields: list[dict[str, Any]] = []  # complex fields open here: LibreOffice writes a link with a #fragment as one
 
-    def field_link() -> set[str]:
-        return {"link:" + f["link"] for f in fields if f.get("link")}
+    ended: dict[str, str] = {}  # the link a HYPERLINK field just ended and its runs' character style
+
+    def field_link(run: Any) -> set[str]:
+        style = run.find(f"{W}rPr/{W}rStyle")
+        style_id = style.get(W + "val") if style is not None else None
+        found = {"link:" + f["link"] for f in fields if f.get("link")}
+        for f in fields:
+            if f.get("link") and style_id:
+                f["style"] = style_id
+        # LibreOffice ends a link's field after its first run where the script changes (何故|Promises);
+        # the runs after it in the link's character style are still the link
+        if not fields and ended and style_id == ended.get("style"):
+            found.add("link:" + ended["link"])
+        elif not fields:
+            ended.clear()
+        return found
 
     def add(text: str, flags: Iterable[str], alone: bool = False) -> None:
         key = tuple(sorted(flags))
@@ -107,7 +132,7 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
             if not isinstance(tag, str):
                 continue
             if tag == W + "r":
-                flags = inherited | _run_flags(child, code_styles) | field_link()
+                flags = inherited | _run_flags(child, code_styles) | field_link(child)
                 if header:
                     flags = flags - {"strong"}
                 for part in child:
@@ -120,8 +145,10 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
                             fields[-1]["shown"] = True
                             fields[-1]["link"] = _field_target(fields[-1]["instr"])
                         elif kind == "end" and fields:
-                            fields.pop()
-                        flags = inherited | _run_flags(child, code_styles) | field_link()
+                            done = fields.pop()
+                            if done.get("link") and done.get("style"):
+                                ended.update(link=done["link"], style=done["style"])
+                        flags = inherited | _run_flags(child, code_styles) | field_link(child)
                     elif ptag == W + "instrText" and fields:
                         fields[-1]["instr"] += part.text or ""
                     elif fields and not fields[-1]["shown"]:
@@ -145,7 +172,9 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
                 target = normal_target(target)
                 walk(child, inherited | {"link:" + target})
             elif tag in (M + "oMath", M + "oMathPara"):
-                add(OBJECT + "math:" + "".join(t.text or "" for t in child.iter(M + "t")), (), alone=True)
+                # its letters: LibreOffice writes a formula's brackets as delimiters (m:d), not text
+                letters = re.sub(r"[\s()\[\]{}]", "", "".join(t.text or "" for t in child.iter(M + "t")))
+                add(OBJECT + "math:" + letters, (), alone=True)
             elif tag == W + "fldSimple" and _field_target(child.get(W + "instr") or ""):
                 walk(child, inherited | {"link:" + _field_target(child.get(W + "instr") or "")})
             elif tag in (W + "pPr", W + "rPr", W + "del", W + "moveFrom"):
@@ -211,6 +240,15 @@ def source_path(doc: Document, project: Path) -> str:
         return doc.path.name
 
 
+def _targets(part: Any) -> Callable[[str], str]:
+    """A python-docx part's relationship targets, by id (a note's links are the notes part's)."""
+    return lambda rid: part.rels[rid].target_ref if rid in part.rels else ""
+
+
+#: A mark's name: what it marks and the hash; Word and LibreOffice may add to it (``_Copy_1``).
+MARK_NAME = re.compile(PREFIX + r"([LFNT][^_]*(?:_[0-9]+)*)_([0-9a-f]{8})")
+
+
 class BlockMarks:
     """Collects where each top-level block starts among the body's elements while the writer
     appends them, then bookmarks each block, the title block's and end matter's fields and the
@@ -237,10 +275,12 @@ class BlockMarks:
             FIELDS_PROPERTY: ";".join(f"{k}={value_hash(k, v)}" for k, v in fields.items()),
         }
 
-    def apply(self, doc: Document, style_ids: dict[str, str], link_target: Callable[[str], str],
-              first_id: int, notes_root: Any, notes: list[tuple[int, int]]) -> None:
-        """Bookmark the blocks, fields and footnotes (``notes``: each w:footnote's id in
-        ``notes_root`` and the model's number of its note)."""
+    def apply(self, doc: Document, style_ids: dict[str, str], body_part: Any, first_id: int,
+              notes_part: Any, notes: list[tuple[int, int]]) -> None:
+        """Bookmark the blocks, fields and footnotes (python-docx's parts of the body and the notes;
+        ``notes``: each w:footnote's id and the model's number of its note)."""
+        link_target = _targets(body_part)
+        notes_root = notes_part.element if notes_part is not None else None
         code = frozenset(style_ids[n] for n in ("Verbatim Char",) if n in style_ids)
         elements = [child for child in self.body if child.tag in (W + "p", W + "tbl")]
         spans = {id(node): (first, last) for node, first, last in block_spans(doc)}
@@ -292,4 +332,4 @@ class BlockMarks:
         by_id = {el.get(W + "id"): el for el in notes_root.iter(W + "footnote")} if notes_root is not None else {}
         for note_id, n in notes:
             paras = list(by_id[str(note_id)].iter(W + "p")) if str(note_id) in by_id else []
-            mark(paras, f"{PREFIX}N{n}_{content_hash(paras, code, link_target)}")
+            mark(paras, f"{PREFIX}N{n}_{content_hash(paras, code, _targets(notes_part))}")

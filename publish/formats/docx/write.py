@@ -721,8 +721,7 @@ class DocxWriter:
         sides = [part.element for part in self.docx.part.package.iter_parts()
                  if str(part.partname).startswith(("/word/header", "/word/footer")) and hasattr(part, "element")]
         bidi.lay_out([self.docx.element.body, *(part.element for part in stories[1:]), *sides], self.job.view.dir, code)
-        self.marks.apply(self.job.doc, self.style_ids, lambda rid: self.docx.part.rels[rid].target_ref, self._bookmark_id,
-                         self.notes_part.element if self.notes_part is not None else None, self.notes)
+        self.marks.apply(self.job.doc, self.style_ids, self.docx.part, self._bookmark_id, self.notes_part, self.notes)
         docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(opts)), self.job.theme)
         out = io.BytesIO()
         self.docx.save(out)
