@@ -253,7 +253,7 @@ class Style:
     def of(cls, text: str, whole: str) -> Style:
         emph = "_" if re.search(r"(?<![\w_])_[^_\s]", whole) and not re.search(r"(?<![\w*])\*[^*\s]", whole) else "*"
         strong = "__" if "__" in whole and "**" not in whole else "**"
-        images = {m.group(1): m.group(0) for m in re.finditer(r"!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))+(?:\s+\"[^\"]*\")?\)", text)}
+        images = {m.group(1): m.group(0) for m in re.finditer(r"!\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))+(?:\s+\"[^\"]*\")?\)(?:\{[^{}]*\})?", text)}
         used = {m.group(1).lower() for m in re.finditer(r"\]\[([^\]]+)\]", text)}
         defined = {m.group(2): m.group(1) for m in re.finditer(r"(?m)^ {0,3}\[([^\]^][^\]]*)\]:\s*<?(\S+?)>?(?:\s|$)", whole)}
         references = {url: label for url, label in defined.items() if label.lower() in used}
@@ -433,9 +433,47 @@ class _Writer:
             texts = self.paragraphs(paras, line)
             if all(t.lstrip().startswith("- ") for t in texts):
                 return _list_lines(texts, original, int(node.attrs.get("start", 1) or 1))
+        if kind == "table" and len(original) > 1 and _DELIMITER_ROW.match(original[1].rstrip("\r\n")):
+            return self.table(node, [text.rstrip("\r\n") for text in original], paras)
         what = kind.replace("_", " ")
         raise ImportRefused(f"this {what} was edited in Word; publish import cannot write an edited {what} back yet: "
                            "make this change in the source (or undo it in the Word copy)", self.path, line)
+
+    def table(self, node: Node, original: list[str], paras: list[Any]) -> list[str]:
+        """A pipe table with the cells edited in Word written again, every other cell as it was."""
+        line = node.line or 1
+        cells: dict[tuple[int, int], tuple[str, list[Any]]] = {}
+        for para in paras:
+            for start in para.iter(W + "bookmarkStart"):
+                head, digest = _split(start.get(W + "name") or "")
+                if head.startswith(PREFIX + "T"):
+                    _, r, c = head[len(PREFIX) + 1:].split("_")
+                    cell = next(para.iterancestors(W + "tc"))
+                    cells[(int(r), int(c))] = (digest, list(cell.iter(W + "p")))
+        rows = [original[0]] + original[2:]
+        split = [_cells(row) for row in rows]
+        width = len(split[0][1]) if split else 0
+        expected = {(r, c) for r in range(len(rows)) for c in range(width)}
+        shape = {}
+        for para in paras:
+            row = next(para.iterancestors(W + "tr"), None)
+            if row is not None:
+                shape[row] = len(row.findall(W + "tc"))
+        if set(cells) != expected or any(len(found) != width for _, found, _ in split) or \
+                len(shape) != len(rows) or any(n != width for n in shape.values()):
+            raise ImportRefused("this table's rows or columns were changed in Word; publish import can take back "
+                                "edits to its cells only: make this change in the source", self.path, line)
+        out = []
+        for r, (lead, found, trail) in enumerate(split):
+            for c, raw in enumerate(found):
+                digest, cell_paras = cells[(r, c)]
+                if marks.content_hash(cell_paras, self.edited.code, self.edited.target) != digest:
+                    text = " ".join(self.inline(p, line) for p in cell_paras).strip().replace("|", "\\|")
+                    pad = " " * (len(raw) - len(raw.lstrip(" ")))
+                    # as wide as the column was when it fits (an aligned table stays aligned), else one space after
+                    found[c] = (pad + text).ljust(len(raw)) if len(pad + text) < len(raw) else pad + text + " "
+            out.append(lead + "|".join(found) + trail)
+        return [out[0], original[1], *out[1:]]
 
     @staticmethod
     def _joined(blocks: list[str]) -> list[str]:
@@ -445,6 +483,33 @@ class _Writer:
                 out.append("")
             out.extend(block.split("\n"))
         return out
+
+
+_DELIMITER_ROW = re.compile(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def _cells(row: str) -> tuple[str, list[str], str]:
+    """A pipe-table row as its leading pipe, its cells' raw text (padding kept) and its trailing pipe;
+    a pipe escaped with a backslash is text."""
+    parts, current, i = [], "", 0
+    while i < len(row):
+        if row[i] == "\\" and i + 1 < len(row):
+            current += row[i: i + 2]
+            i += 2
+            continue
+        if row[i] == "|":
+            parts.append(current)
+            current = ""
+        else:
+            current += row[i]
+        i += 1
+    parts.append(current)
+    lead = trail = ""
+    if parts and not parts[0].strip() and row.lstrip().startswith("|"):
+        lead = parts.pop(0) + "|"
+    if len(parts) > 1 and not parts[-1].strip() and row.rstrip().endswith("|"):
+        trail = "|" + parts.pop()
+    return lead, parts, trail
 
 
 def _list_lines(texts: list[str], original: list[str], start: int) -> list[str]:

@@ -385,3 +385,34 @@ def test_comments_are_listed_not_lost_silently(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "comment by Legal on “Bessent told reporters" in done.stderr and "Check the 100% figure." in done.stderr
     assert done.stdout == ""
+
+
+def test_an_edited_table_cell_changes_that_cell_only(tmp_path: Path) -> None:
+    article = _project(tmp_path, ROOT / "tests" / "fixtures" / "constructs" / "constructs.md")
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "constructs.docx")
+    _replace_in_run(copy.paragraph("long cell text"), "long", "longer")
+    cell = copy.paragraph("b")
+    _replace_in_run(cell, "b", "c")
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/constructs.docx", "--into", "edited.md")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "edited.md").read_text("utf-8") == before.replace(
+        "| long cell text | *em* |", "| longer cell text | *em* |").replace("| a    | b      |", "| a    | c      |")
+    copy = Copy(tmp_path / "dist" / "constructs.docx")  # a row added in Word: refused, with the table's line
+    row = next(copy.document.iter(w + "tr"))
+    row.addnext(etree.fromstring(etree.tostring(row)))
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/constructs.docx")
+    assert done.returncode == 1 and "rows or columns were changed" in done.stderr, done.stderr
+
+
+def test_an_edited_paragraph_keeps_its_inline_picture_as_written(tmp_path: Path) -> None:
+    article = _project(tmp_path, ROOT / "tests" / "fixtures" / "extensions" / "extensions.md")
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "extensions.docx")
+    _replace_in_run(copy.paragraph("A small inline picture"), "sits", "stays")
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/extensions.docx")
+    assert done.returncode == 0, done.stderr
+    assert article.read_text("utf-8") == before.replace("{width=24px} sits in", "{width=24px} stays in")
