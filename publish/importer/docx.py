@@ -379,13 +379,14 @@ def _heading(para: Any) -> int | None:
 
 # -- blocks ---------------------------------------------------------------------
 class _Writer:
-    def __init__(self, doc_path: Path, edited: Edited, style: Style) -> None:
+    def __init__(self, doc_path: Path, edited: Edited, style: Style, target: Any = None) -> None:
         self.path = doc_path
         self.edited = edited
         self.style = style
+        self.target = target or edited.target
 
     def inline(self, para: Any, line: int) -> str:
-        items = marks.runs(para, self.edited.code, self.edited.target, self.edited.note_label)
+        items = marks.runs(para, self.edited.code, self.target, self.edited.note_label)
         text = inline_markdown(items, self.style, (self.path, line)).strip()
         return text
 
@@ -676,9 +677,13 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
                      if (b.get(W + "name") or "").startswith(PREFIX + "N")), None)
         if mark and marks.content_hash(list(note.iter(W + "p")), edited.code, edited.note_target) != _split(mark)[1]:
             number = _split(mark)[0][len(PREFIX) + 1:]
-            line = next((f.line for f in doc.footnotes if str(f.n) == number), None)
-            raise ImportRefused(f"footnote {number} was edited in the Word copy; publish import cannot write footnotes "
-                                "back yet: make this change in the source (or undo it in the Word copy)", source, line)
+            footnote = next((f for f in doc.footnotes if str(f.n) == number), None)
+            if footnote is None or not footnote.label or not footnote.line:
+                raise ImportRefused(f"footnote {number} was edited in the Word copy; publish import can write back only a "
+                                    "footnote defined as [^label]: ...: make this change in the source", source,
+                                    footnote.line if footnote else None)
+            _rewrite_note(lines, footnote, list(note.iter(W + "p")), edited, source, whole)
+            notes.append(f"{source}:{footnote.line}: footnote [^{footnote.label}] was edited in the Word copy")
 
     labels = {str(f.n): f.label for f in doc.footnotes}
     for note in edited.notes.iter(W + "footnote") if edited.notes is not None else []:
@@ -767,6 +772,39 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     after = _tidy(b"".join(out), before)
     after = _front_matter(after, doc, changed_fields, changed_props, edited, source, nl)
     return Imported(into or source, before, after, notes)
+
+
+def _rewrite_note(lines: list[bytes], footnote: Any, paras: list[Any], edited: Edited, source: Path, whole: str) -> None:
+    """A footnote's definition written again, in place: its first line holds the new text, the other
+    lines of the old one are emptied (so no line of any block moves)."""
+    first = footnote.line
+    end = first
+    k = first + 1
+    while k <= len(lines):
+        text = lines[k - 1]
+        if not text.strip():
+            following = next((t for t in lines[k:] if t.strip()), b"")
+            if following[:1] not in (b" ", b"\t"):
+                break
+        elif text[:1] in (b" ", b"\t") or lines[k - 2].strip():
+            end = k
+        else:
+            break
+        k += 1
+    original = b"".join(lines[first - 1: end]).decode("utf-8", "replace")
+    head = re.match(r"\s*\[\^[^\]]+\]:[ \t]*", original)
+    if head is None:
+        raise ImportRefused("this footnote's definition could not be found where the article has it", source, first)
+    writer = _Writer(source, edited, Style.of(original, whole), target=edited.note_target)
+    if any(_level(p) is not None or _heading(p) for p in paras):
+        raise ImportRefused("this footnote has a list or a heading; publish import cannot write it back yet: "
+                            "make this change in the source", source, first)
+    texts = [t for t in (writer.inline(p, first) for p in paras) if t]
+    nl = "\r\n" if "\r\n" in whole else "\n"
+    body = (nl + nl).join(("    " + t if i else t) for i, t in enumerate(texts))
+    lines[first - 1] = (head.group(0) + body + nl).encode("utf-8")
+    for i in range(first, end):
+        lines[i] = b""
 
 
 def _kept_tail(tail: list[bytes]) -> list[bytes]:
