@@ -560,15 +560,21 @@ def _escape_start(text: str) -> str:
 
 
 # -- the front matter ---------------------------------------------------------------
-def _yaml_value(value: Any) -> str:
+def _yaml_value(value: Any, quote: str = "") -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_yaml_scalar(v) for v in value) + "]"
-    return _yaml_scalar(value)
+    return _yaml_scalar(value, quote)
 
 
-def _yaml_scalar(value: str) -> str:
+def _yaml_scalar(value: str, quote: str = "") -> str:
+    """A YAML scalar: quoted as the source quoted the value it replaces, else plain when YAML reads
+    it back as the same text, else double-quoted."""
     import yaml
 
+    if quote == '"':
+        return json.dumps(value, ensure_ascii=False)
+    if quote == "'":
+        return "'" + value.replace("'", "''") + "'"
     if value and re.fullmatch(r"[\w][\w .,'’()\-–/]*", value) and not value.endswith(" "):
         try:
             if yaml.safe_load(value) == value:
@@ -588,18 +594,22 @@ def set_field(lines: list[bytes], key: str, value: Any, newline: str) -> list[by
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (b"---", b"...")), None)
     if end is None:
         raise ImportRefused("the front matter is not closed")
-    new = f"{key}: {_yaml_value(value)}{newline}".encode("utf-8")
-    pattern = re.compile(rb"^" + re.escape(key.encode()) + rb"\s*:")
+    pattern = re.compile(rb"^" + re.escape(key.encode()) + rb"\s*:\s*(['\"]?)")
     for i in range(1, end):
-        if pattern.match(lines[i]):
+        found = pattern.match(lines[i])
+        if found:
+            shown = value if key == "date" else _yaml_value(value, found.group(1).decode())  # a date as YAML reads one
+            new = f"{key}: {shown}{newline}".encode("utf-8")
             j = i + 1
-            while j < end and (lines[j][:1] in (b" ", b"\t") or (lines[j].strip() == b"" and j + 1 < end and lines[j + 1][:1] in (b" ", b"\t"))):
+            while j < end and (lines[j][:1] in (b" ", b"\t") or lines[j][:2] == b"- "  # a value continued, a list's items
+                               or (lines[j].strip() == b"" and j + 1 < end and lines[j + 1][:1] in (b" ", b"\t"))):
                 j += 1
             comment = re.search(rb"\s#\s.*$", lines[i].rstrip(b"\r\n")) if j == i + 1 else None
             if comment and b'"' not in comment.group(0) and b"'" not in comment.group(0):
                 new = new.rstrip(b"\r\n") + comment.group(0) + newline.encode()
             return lines[:i] + [new] + lines[j:]
-    return lines[:end] + [new] + lines[end:]
+    shown = value if key == "date" else _yaml_value(value)
+    return lines[:end] + [f"{key}: {shown}{newline}".encode("utf-8")] + lines[end:]
 
 
 # -- the import -------------------------------------------------------------------------

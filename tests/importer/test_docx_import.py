@@ -174,7 +174,7 @@ def test_edits_come_back_exactly_where_they_were_made(tmp_path: Path) -> None:
                 .replace("talks had eliminated the threat", "talks had removed the threat")
                 .replace("the preliminary agreement marks", "the **preliminary agreement** marks")
                 .replace('title: "China, U.S. Reach Basic Consensus in Kuala Lumpur Trade Talks Ahead of Leaders’ Summit"',
-                         "title: China and the U.S. Reach a Basic Consensus"))
+                         'title: "China and the U.S. Reach a Basic Consensus"'))  # quoted as the source quotes it
     hope = next(p for p in expected.split("\n\n") if p.startswith("He expressed hope"))
     expected = expected.replace(hope + "\n\n", "")
     side = next(p for p in expected.split("\n\n") if p.startswith("The U.S. side stated"))
@@ -420,3 +420,41 @@ def test_an_edited_paragraph_keeps_its_inline_picture_as_written(tmp_path: Path)
     done = _publish(tmp_path, "import", "dist/extensions.docx")
     assert done.returncode == 0, done.stderr
     assert article.read_text("utf-8") == before.replace("{width=24px} sits in", "{width=24px} stays in")
+
+
+def test_document_properties_edited_go_into_the_front_matter_lines_only(tmp_path: Path) -> None:
+    """Keywords, description, date and authors edited in File > Properties: each changes its own
+    front-matter line (one added before the closing --- when the field was absent), every other
+    line of the front matter, and the body, byte for byte."""
+    article = _project(tmp_path)
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    dc = "{http://purl.org/dc/elements/1.1/}"
+    cp = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
+    copy.core.find(cp + "keywords").text = "China, United States, trade talks, tariffs"
+    copy.core.find(dc + "description").text = "Trade talks in Kuala Lumpur: a basic consensus."
+    copy.core.find(dc + "creator").text = "Caixin staff; Lu Zhenhua"
+    date = next(p for p in copy.custom.iter("{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property")
+                if p.get("name") == "Date")
+    date[0].text = "2025-10-31"
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx")
+    assert done.returncode == 0, done.stderr
+    expected = (before
+                .replace("keywords: [China, United States, trade talks, tariffs, rare earths, export controls, APEC]\n",
+                         "keywords: [China, United States, trade talks, tariffs]\n")
+                .replace("date: 2025-10-30\n", "date: 2025-10-31\n")
+                .replace("\n---\n", "\nauthor: [Caixin staff, Lu Zhenhua]\ndescription: \"Trade talks in Kuala Lumpur: a basic consensus.\"\n---\n", 1))
+    assert article.read_text("utf-8") == expected
+
+
+def test_a_title_retyped_in_the_title_block_goes_into_the_front_matter(tmp_path: Path) -> None:
+    article = _project(tmp_path)
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    title = copy.paragraph("China, U.S. Reach Basic Consensus")
+    _replace_in_run(title, "Reach Basic Consensus", "Reach a Basic Consensus")
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx")
+    assert done.returncode == 0, done.stderr
+    assert article.read_text("utf-8") == before.replace("U.S. Reach Basic Consensus", "U.S. Reach a Basic Consensus")

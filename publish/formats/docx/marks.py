@@ -267,7 +267,8 @@ class BlockMarks:
 
     def properties(self, doc: Document, project: Path, core: dict[str, str], custom: dict[str, str | None]) -> dict[str, str | None]:
         """The custom properties with the source's and the fields' marks added."""
-        fields = {f"core.{k}": v for k, v in core.items() if v} | {k: v for k, v in custom.items() if v}
+        # every core property, empty ones too (a description added in Word is an edit); the custom ones written
+        fields = {f"core.{k}": v or "" for k, v in core.items()} | {k: v for k, v in custom.items() if v}
         return {
             **custom,
             SOURCE_PROPERTY: source_path(doc, project),
