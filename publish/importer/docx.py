@@ -142,6 +142,10 @@ def _comments(body: Any, comments: Any) -> list[str]:
     return found
 
 
+def _was(what: str) -> str:
+    return f"{what} {'were' if what.startswith('the credits') else 'was'}"
+
+
 def _split(name: str) -> tuple[str, str]:
     """A mark's name as (what it marks, its hash), whatever Word or LibreOffice added after it."""
     found = marks.MARK_NAME.match(name)
@@ -663,15 +667,15 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         base = re.sub(r"\d+$", "", label)
         if base in PROTECTED and not accept_notice_changes:
             text = " ".join("".join(t for t, _ in marks.runs(p, edited.code, edited.target)) for p in paras).strip()
-            refused.append(f"{PROTECTED[base]} was edited in the Word copy (it now reads “{text[:80]}”)")
+            refused.append(f"{_was(PROTECTED[base])} edited in the Word copy (it now reads “{text[:80]}”)")
     meta = doc.meta
     for label, present in (("rights", meta.rights), ("contact", meta.contact), ("source", meta.source),
                            *((f"credit{i}", c) for i, c in enumerate(meta.credits, 1))):
         if present and f"{PREFIX}F{label}" not in names and not accept_notice_changes:
-            refused.append(f"{PROTECTED[re.sub(r'[0-9]+$', '', label)]} was removed from the Word copy")
+            refused.append(f"{_was(PROTECTED[re.sub(r'[0-9]+$', '', label)])} removed from the Word copy")
     for key in changed_props:
         if key in PROTECTED and not accept_notice_changes:
-            refused.append(f"{PROTECTED[key]} was edited in the Word copy")
+            refused.append(f"{_was(PROTECTED[key])} edited in the Word copy")
     if refused:
         raise ImportRefused(refused[0] + f"; publish import leaves the source as it is: undo the edit, or pass {ACCEPT_FLAG} to take it",
                            edited_path)
@@ -780,7 +784,9 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
             out.extend(_kept_tail(tails[k]))
     deleted_before(len(spans))
     after = _tidy(b"".join(out), before)
-    after = _front_matter(after, doc, changed_fields, changed_props, edited, source, nl)
+    credits = [by_prefix[h] for h in sorted((h for h in names if re.fullmatch(PREFIX + r"Fcredit\d+", h)),
+                                            key=lambda h: int(h[len(PREFIX) + 7:]))]
+    after = _front_matter(after, doc, changed_fields, changed_props, edited, source, nl, credits)
     return Imported(into or source, before, after, notes)
 
 
@@ -833,7 +839,7 @@ def _tidy(data: bytes, before: bytes) -> bytes:
 
 
 def _front_matter(data: bytes, doc: Any, fields: dict[str, Any], props: dict[str, str], edited: Edited,
-                  source: Path, nl: str) -> bytes:
+                  source: Path, nl: str, credit_paras: list[list[Any]]) -> bytes:
     """The title block's and the document properties' edits set in the front matter."""
     updates: dict[str, Any] = {}
     writer = _Writer(source, edited, Style.of(data.decode("utf-8", "replace"), data.decode("utf-8", "replace")))
@@ -860,13 +866,22 @@ def _front_matter(data: bytes, doc: Any, fields: dict[str, Any], props: dict[str
         updates["description"] = props["core.description"]
     if "Date" in props:
         updates["date"] = props["Date"]
-    for key in ("Rights", "Contact"):
+    for key in ("Rights", "Contact", "Publisher"):
         if key in props:
             updates[key.lower()] = props[key]
+    if "Credits" in props:
+        updates["credits"] = [c.strip() for c in props["Credits"].split(";") if c.strip()]
     if "rights" in fields:
         updates["rights"] = " ".join(writer.inline(p, 1) for p in fields["rights"] or [])
     if "contact" in fields:
         updates["contact"] = " ".join(writer.inline(p, 1) for p in fields["contact"] or [])
+    if any(re.fullmatch(r"credit\d+", label) for label in fields):
+        updates["credits"] = [" ".join(writer.inline(p, 1) for p in paras) for paras in credit_paras]
+    for what in ("Source", "SourceURL", "source", "sourceline"):
+        if what in props or what in fields:  # taken (--accept-notice-changes), but a mapping: by hand
+            raise ImportRefused("the source was edited in the Word copy; publish import does not write a "
+                                "source: mapping back: set `source:` in the front matter by hand", source,
+                                doc.meta.lines.get("source"))
     if not updates:
         return data
     lines = data.splitlines(keepends=True)

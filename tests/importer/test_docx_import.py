@@ -3,6 +3,8 @@ back into the Markdown source. Expectations come from the source text itself: th
 touched change as the edit says, every other byte stays."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from lxml import etree
 
 from publish.builder.pipeline import build
@@ -458,3 +461,23 @@ def test_a_title_retyped_in_the_title_block_goes_into_the_front_matter(tmp_path:
     done = _publish(tmp_path, "import", "dist/article.docx")
     assert done.returncode == 0, done.stderr
     assert article.read_text("utf-8") == before.replace("U.S. Reach Basic Consensus", "U.S. Reach a Basic Consensus")
+
+
+def test_accepted_notice_and_credit_edits_are_written_and_a_publisher_edit_too(tmp_path: Path) -> None:
+    article = _project(tmp_path)
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    _replace_in_run(copy.paragraph("Photo: Xinhua"), "Xinhua", "Xinhua News Agency")
+    cp = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+    publisher = next(p for p in copy.custom.iter(cp + "property") if p.get("name") == "Publisher")
+    publisher[0].text = "Global Neighbours Press"
+    copy.save()
+    refused = _publish(tmp_path, "import", "dist/article.docx")
+    assert refused.returncode == 1 and "the credits were edited in the Word copy" in refused.stderr, refused.stderr
+    done = _publish(tmp_path, "import", "dist/article.docx", "--accept-notice-changes")
+    assert done.returncode == 0, done.stderr
+    block = re.search(r"credits:\n(  - .*\n)+", before).group(0)
+    credits = yaml.safe_load(before.split("---\n")[1])["credits"]
+    taken = json.dumps([credits[0] + " News Agency", *credits[1:]], ensure_ascii=False)
+    assert article.read_text("utf-8") == before.replace(block, f"credits: {taken}\n").replace(
+        "publisher: Global Neighbours\n", "publisher: Global Neighbours Press\n")
