@@ -481,3 +481,26 @@ def test_accepted_notice_and_credit_edits_are_written_and_a_publisher_edit_too(t
     taken = json.dumps([credits[0] + " News Agency", *credits[1:]], ensure_ascii=False)
     assert article.read_text("utf-8") == before.replace(block, f"credits: {taken}\n").replace(
         "publisher: Global Neighbours\n", "publisher: Global Neighbours Press\n")
+
+
+def test_two_paragraphs_joined_with_tracked_changes_become_one(tmp_path: Path) -> None:
+    """Word records joining two paragraphs as a deleted paragraph mark (w:pPr/w:rPr/w:del):
+    accepted, the two are one paragraph in the source; rejected, nothing changes."""
+    article = _project(tmp_path)
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    first = copy.paragraph("Chinese President Xi")
+    ppr = first.find(w + "pPr")
+    rpr = ppr.find(w + "rPr")
+    if rpr is None:
+        rpr = etree.SubElement(ppr, w + "rPr")
+    etree.SubElement(rpr, w + "del", {w + "id": "903", w + "author": "Copy Editor", w + "date": "2026-12-01T10:00:00Z"})
+    first.append(_run(" "))
+    copy.save()
+    rejected = _publish(tmp_path, "import", "dist/article.docx", "--track-changes", "reject", "--dry-run")
+    assert rejected.returncode == 0 and rejected.stdout == "", rejected.stderr
+    done = _publish(tmp_path, "import", "dist/article.docx")
+    assert done.returncode == 0, done.stderr
+    xi = next(p for p in before.split("\n\n") if p.startswith("Chinese President Xi"))
+    following = before.split(xi + "\n\n", 1)[1].split("\n\n", 1)[0]
+    assert article.read_text("utf-8") == before.replace(xi + "\n\n" + following, xi + " " + following)
