@@ -253,7 +253,10 @@ def test_docx_core_and_custom_properties_carry_every_field(tmp_path: Path) -> No
     assert app.findtext("{*}Company") == FULL["publisher"] and app.findtext("{*}Application") == "publish"
     custom_rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
     assert [r.get("Target") for r in rels if r.get("Type") == custom_rel] == ["docProps/custom.xml"]
-    custom = {k: v for k, v in found.items() if k[0].isupper()}
+    # publish import's marks: the source's path inside the project, its sha256, the fields' hashes
+    marks = ("PublishSource", "PublishSourceSHA256", "PublishFields")
+    assert found["PublishSource"] == ["article.md"] and len(found["PublishSourceSHA256"][0]) == 64
+    custom = {k: v for k, v in found.items() if k[0].isupper() and k not in marks}
     assert custom == {
         "Rights": [FULL["rights"]],
         "Source": [FULL["source"]["name"]],
@@ -270,7 +273,8 @@ def test_a_docx_of_a_bare_article_invents_no_field(tmp_path: Path) -> None:
     assert found["title"] == [MINIMAL["title"]] and found["creator"] == [""] and found["subject"] == [""]
     assert found["keywords"] == [""] and found["description"] == [""] and found["lastModifiedBy"] == [""]
     assert found["created"] == ["1980-01-01T00:00:00Z"], "no date: the fixed epoch, never the clock"
-    assert not [k for k in found if k[0].isupper()], "no custom property without a value"
+    marks = {"PublishSource", "PublishSourceSHA256", "PublishFields"}  # publish import's, not the article's
+    assert not [k for k in found if k[0].isupper() and k not in marks], "no custom property without a value"
 
 
 def test_the_docx_subject_falls_back_to_the_description_then_the_source_line(tmp_path: Path) -> None:
