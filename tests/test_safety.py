@@ -338,7 +338,8 @@ def test_template_syntax_renders_literally(templated: dict[str, Path], fmt: str)
     text = _zip_text(templated[fmt])
     for literal in TEMPLATES + ["{% include 'article.html' %}", "{{ config }}"]:
         assert literal in text, (fmt, literal)
-    assert "49" not in text and "012" not in text
+    words = re.sub(r"\b[0-9a-f]{8,}\b", "", text)  # checksums publish import keeps (custom properties, bookmarks)
+    assert "49" not in words and "012" not in words
 
 
 def test_template_syntax_renders_literally_in_the_pdf(templated: dict[str, Path]) -> None:
