@@ -127,6 +127,11 @@ class Metadata:
     credits: list[Rich] = field(default_factory=list)
     contact: Rich | None = None
     accessibility_certifier: str | None = None
+    #: a collection's editors (``editor``/``editors``), volume, issue and number; empty for an article
+    editors: list[str] = field(default_factory=list)
+    volume: str | None = None
+    issue: str | None = None
+    number: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
 
 
@@ -142,7 +147,11 @@ class Footnote:
 
 @dataclass
 class Document:
-    """A whole article: metadata, body blocks, footnotes, and where it came from."""
+    """A whole article: metadata, body blocks, footnotes, and where it came from.
+
+    A collection (an issue, a digest, an anthology) is a Document too: its metadata is the
+    collection's, its blocks the editor's introduction, and ``parts`` its articles in order,
+    each a whole Document of its own."""
 
     path: Path
     root: Path
@@ -150,10 +159,32 @@ class Document:
     blocks: list[Node]
     footnotes: list[Footnote] = field(default_factory=list)
     source_bytes: bytes = b""
+    parts: list[Part] = field(default_factory=list)
 
-    def images(self) -> list[Node]:
-        """Every image and figure node, in reading order."""
+    @property
+    def is_collection(self) -> bool:
+        return bool(self.parts)
+
+    def images(self, parts: bool = True) -> list[Node]:
+        """Every image and figure node, in reading order (a collection's articles' too, unless not ``parts``)."""
         found = []
         for block in self.blocks + [b for f in self.footnotes for b in f.blocks]:
             found.extend(n for n in block.walk() if n.kind in ("image", "figure"))
+        for part in self.parts if parts else ():
+            found.extend(part.doc.images())
         return found
+
+    def inputs(self) -> list[tuple[str, bytes]]:
+        """The files the document was read from, as (path, bytes): the article, or a collection and each of its articles."""
+        return [(self.path.as_posix(), self.source_bytes)] + [(p.doc.path.as_posix(), p.doc.source_bytes) for p in self.parts]
+
+
+@dataclass
+class Part:
+    """One article of a collection: its document, the section it is in (or none), and its number (1, 2, ...)."""
+
+    doc: Document
+    number: int
+    section: str | None = None
+    #: the collection's line that names the article
+    line: int | None = None

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from ..errors import ArticlesFailed, OutputError, PublishError, VerifyError, collecting, set_strict, warn
 from ..formats import WRITERS as FORMATS
+from ..read.collection import fingerprint
 from .manifest import Inputs, Manifest, environment, options_digest, sha256_bytes, theme_digests, versions
 from .outputs import DEFAULT_OUT, DEFAULT_SOURCE, check_stem, check_targets, closed, folder_lock, forget_in_children, output_path
 
@@ -63,7 +64,7 @@ def prepare(source: Path, theme: Theme, project: Path, options: dict[str, Any] |
     from ..formats.job import Job
     from ..read.article import read_document
 
-    doc = read_document(source)
+    doc = read_document(source, project)
     found = assets_mod.collect(doc, project)
     return Job(doc=doc, theme=theme, view=make_view(doc, theme.options), assets=found, project=project, options=dict(options or {}))
 
@@ -642,10 +643,10 @@ def _build(
     stale: dict[Path, list[str]] = {}
     for source in source_paths:
         try:
-            # the reader's checks: no FIFO, no device, nothing over the size limit
-            from ..read.article import read_bytes
+            # the reader's checks: no FIFO, no device, nothing over the size limit (a collection: its articles too)
+            from ..read.collection import source_fingerprint
 
-            source_sha = sha256_bytes(read_bytes(source))
+            source_sha = sha256_bytes(source_fingerprint(source))
         except PublishError:
             source_sha = ""  # prepare() reports why it cannot be read
         for fmt in ordered:
@@ -710,7 +711,7 @@ def _build(
                 job = jobs[task.index]
                 source = sources_of[task.index]
                 built_from = inputs[(source, task.format)]
-                built_from.source = sha256_bytes(job.doc.source_bytes)
+                built_from.source = sha256_bytes(fingerprint(job.doc))
                 built_from.images = _image_sums(job, project_dir)
                 manifest.record(task.target, source, task.format, project_dir, built_from, task.sha, task.size,
                                 theme=_theme_spec(theme, loaded), options=opts, verified=verify)
@@ -758,7 +759,7 @@ def _build(
 
 def _read_by(job: Job) -> list[Path]:
     """The files a job reads: its article and its images (no output may be one of them)."""
-    return [job.doc.path, *(a.path for a in job.assets.values())]
+    return [job.doc.path, *(p.doc.path for p in job.doc.parts), *(a.path for a in job.assets.values())]
 
 
 class _Failures:

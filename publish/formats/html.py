@@ -81,6 +81,10 @@ class HtmlRenderer:
     #: whose first strong character goes the other way gets ``dir``, as ``dir="auto"`` would
     #: find it; WeasyPrint has no ``dir="auto"``, so it is computed here for every format)
     direction: str = "ltr"
+    #: what note ids start with (``fn``, ``fnref``): a collection's page gives each article its own ("a3-fn")
+    note_prefix: str = ""
+    #: levels a heading goes down (a collection's page: under the article's title and its section)
+    shift: int = 0
     _ids: set[str] = field(default_factory=set)
 
     # -- direction -----------------------------------------------------------
@@ -189,17 +193,27 @@ class HtmlRenderer:
     def footnote_ref(self, n: int) -> str:
         if self.footnotes == "print" and n in self.notes:
             body = " ".join(self.block_inner(b) for b in self.notes[n].blocks)
-            return f'<span class="footnote" id="fn{n}">{body}</span>'
+            return f'<span class="footnote" id="{self.note_prefix}fn{n}">{body}</span>'
         if self.footnotes == "epub":
             return (
-                f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="fnref{n}" '
-                f'href="#fn{n}">{n}</a>'
+                f'<a class="noteref" epub:type="noteref" role="doc-noteref" id="{self.note_prefix}fnref{n}" '
+                f'href="#{self.note_prefix}fn{n}">{n}</a>'
             )
-        return f'<sup class="noteref"><a id="fnref{n}" href="#fn{n}" role="doc-noteref">{n}</a></sup>'
+        return f'<sup class="noteref"><a id="{self.note_prefix}fnref{n}" href="#{self.note_prefix}fn{n}" role="doc-noteref">{n}</a></sup>'
 
     # -- blocks --------------------------------------------------------------
     def blocks(self, nodes: list[Node]) -> str:
         return "\n".join(self.block(n) for n in nodes)
+
+    def _quote(self, nodes: list[Node]) -> str:
+        """A quotation's blocks; a last paragraph that opens with a dash (``— Name, role``) after
+        the quoted ones is its attribution, ``class="attribution"``, which themes set apart."""
+        last = nodes[-1] if len(nodes) > 1 else None
+        if last is None or last.kind != "paragraph" or last.attrs.get("tight") \
+                or not _text(last.children).lstrip().startswith(ATTRIBUTION_DASHES):
+            return self.blocks(nodes)
+        direction, inner = self._block_dir(last, lambda: self.inlines(last.children))
+        return f'{self.blocks(nodes[:-1])}\n<p{self.attributes(last, ["attribution"])}{direction}>{inner}</p>'
 
     def block_inner(self, node: Node) -> str:
         """A block's content without its paragraph wrapper (for inline footnotes)."""
@@ -215,7 +229,7 @@ class HtmlRenderer:
             direction, inner = self._block_dir(node, lambda: self.inlines(node.children))
             return f"<p{self.attributes(node)}{direction}>{inner}</p>"
         if kind == "heading":
-            level = min(max(int(node.attrs["level"]), 1), 6)
+            level = min(max(int(node.attrs["level"]), 1) + self.shift, 6)
             text = " ".join(_text(node.children).split())
             ident = self._unique(escape(str(node.attrs.get("id") or slugify(text))))
             self.headings.append(Heading(level, ident, text))
@@ -285,7 +299,7 @@ class HtmlRenderer:
             return f'<div class="math-block"{self._isolated("ltr")}>{self.formula(node, display=True)}</div>'
 
         if kind == "blockquote":
-            direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
+            direction, inner = self._block_dir(node, lambda: self._quote(node.children))
             return f"<blockquote{direction}>\n{inner}\n</blockquote>"
         if kind == "code_block":  # code reads left to right in every language
             info = node.attrs.get("info")
@@ -326,19 +340,19 @@ class HtmlRenderer:
         if self.footnotes == "epub":
             items = []
             for note in notes:
-                back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩\ufe0e</a>'
+                back = f' <a class="backlink" href="#{self.note_prefix}fnref{note.n}" role="doc-backlink">↩\ufe0e</a>'
                 content = self.blocks(note.blocks)
                 # the back-link ends the note's last paragraph, not a line of its own
                 content = content[:-4] + back + "</p>" if content.endswith("</p>") else content + back
                 items.append(
-                    f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="fn{note.n}">'
+                    f'<aside class="footnote" epub:type="footnote" role="doc-footnote" id="{self.note_prefix}fn{note.n}">'
                     f'<p class="note-number">{note.n}.</p>{content}</aside>'
                 )
             return '<section class="footnotes" epub:type="footnotes" role="doc-endnotes">\n' + "\n".join(items) + "\n</section>"
         items = []
         for note in notes:
-            back = f' <a class="backlink" href="#fnref{note.n}" role="doc-backlink">↩</a>'
-            items.append(f'<li id="fn{note.n}">{self.blocks(note.blocks)}{back}</li>')
+            back = f' <a class="backlink" href="#{self.note_prefix}fnref{note.n}" role="doc-backlink">↩</a>'
+            items.append(f'<li id="{self.note_prefix}fn{note.n}">{self.blocks(note.blocks)}{back}</li>')
         return '<section class="footnotes" role="doc-endnotes">\n<ol>\n' + "\n".join(items) + "\n</ol>\n</section>"
 
     def _unique(self, ident: str) -> str:
@@ -360,6 +374,10 @@ _BLOCK_KINDS = frozenset({
 })
 
 
+#: What opens a quotation's attribution line: an em dash, a horizontal bar, an en dash or two hyphens.
+ATTRIBUTION_DASHES = ("\u2014", "\u2015", "\u2013", "--")
+
+
 def _text(nodes: list[Node]) -> str:
     from ..model import plain_text
 
@@ -376,14 +394,19 @@ class RenderedBody:
 
 
 def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str], list_counters: bool = False,
-                math: str = "mathml", labels: dict[str, str] | None = None) -> RenderedBody:
-    """Render the document's blocks and footnotes in the given footnote and math styles."""
+                math: str = "mathml", labels: dict[str, str] | None = None, note_prefix: str = "", shift: int = 0,
+                ids: set[str] | None = None) -> RenderedBody:
+    """Render the document's blocks and footnotes in the given footnote and math styles; a
+    collection's page renders each article with its own ``note_prefix``, headings ``shift``-ed
+    down, and the page's ``ids`` (a set shared by its articles, so that no id is given twice)."""
     renderer = HtmlRenderer(footnotes=footnotes, image_url=image_url, notes={f.n: f for f in doc.footnotes},
                             list_counters=list_counters, math=math, labels=dict(labels or {}), source=doc.path,
-                            direction=doc.meta.direction)
+                            direction=doc.meta.direction, note_prefix=note_prefix, shift=shift)
+    if ids is not None:
+        renderer._ids = ids
     # ids the templates and footnotes use: a heading must never take one of them
     renderer._ids.update(RESERVED_IDS)
-    renderer._ids.update(f"{prefix}{f.n}" for f in doc.footnotes for prefix in ("fn", "fnref"))
+    renderer._ids.update(f"{note_prefix}{prefix}{f.n}" for f in doc.footnotes for prefix in ("fn", "fnref"))
     body = renderer.blocks(doc.blocks)
     notes = renderer.endnotes(doc.footnotes)
     return RenderedBody(Markup(body), Markup(notes), renderer.headings)

@@ -379,9 +379,11 @@ def collect(doc: Document, project: Path) -> dict[str, Asset]:
 
     Remote images are replaced by their alt text first; a link to a local file that is not
     there gets ``missing=True`` (the writers show its text) and one warning per target."""
+    if doc.parts:
+        return _collect_collection(doc, project)
     drop_remote_images(doc)
     found: dict[str, Asset] = {}
-    nodes: list[Node] = doc.images()
+    nodes: list[Node] = doc.images(parts=False)
     for node in nodes:
         src = str(node.attrs.get("src", ""))
         if src not in found:
@@ -405,3 +407,30 @@ def collect(doc: Document, project: Path) -> dict[str, Asset]:
         "more links that readers could not follow are shown as their text",
     )
     return found
+
+
+def _collect_collection(doc: Document, project: Path) -> dict[str, Asset]:
+    """A collection's images: its own and each article's, each checked as its own article's (the
+    errors name that file), then keyed by their path in the project, so that two articles' own
+    ``images/1.png`` stay two images; each image node (and cover) is given that key as its ``src``."""
+    whole: dict[str, Asset] = {}
+    for document in [doc, *(part.doc for part in doc.parts)]:
+        alone = Document(document.path, document.root, document.meta, document.blocks, document.footnotes)
+        found = collect(alone, project)
+        document.blocks, document.footnotes = alone.blocks, alone.footnotes  # remote images replaced by their text
+        keys = {src: _project_key(asset, project) for src, asset in found.items()}
+        for node in document.images(parts=False):
+            src = str(node.attrs.get("src", ""))
+            if src in keys:
+                node.attrs["src"] = keys[src]
+        if document.meta.cover_image in keys:
+            document.meta.cover_image = keys[document.meta.cover_image]
+        whole.update((keys[src], asset) for src, asset in found.items())
+    return whole
+
+
+def _project_key(asset: Asset, project: Path) -> str:
+    try:
+        return asset.path.resolve().relative_to(project.resolve()).as_posix()
+    except ValueError:
+        return asset.path.as_posix()

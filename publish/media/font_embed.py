@@ -275,7 +275,7 @@ def shared_characters(doc: Any, own: frozenset[str]) -> frozenset[str]:
     front matter and body, see characters), to which ``own`` (what the format draws) adds only
     what the source lacks (a generated word). The EPUB and the web page so usually ask for the
     same subset, which one worker then makes once; each output still depends on its own input only."""
-    base = _source_characters(doc.source_bytes)
+    base = _source_characters(b"\n".join(data for _, data in doc.inputs()))
     return base if own <= base else base | own
 
 

@@ -297,15 +297,23 @@ def _check_block_lengths(blocks: list[Node], path: Path) -> None:
                                       f"{limit:,}: split it with blank lines", path, node.line)
 
 
-def read_document(path: str | Path) -> Document:
-    """Parse one article into the document model."""
+def read_document(path: str | Path, project: Path | None = None, nested: bool = False) -> Document:
+    """Parse one article (or a collection and each of its articles) into the document model;
+    a collection's articles must be inside ``project`` when it is given."""
+    from .collection import check_not_nested, complete_collection, is_collection, read_parts, strip_fields
+
     path = Path(path)
     data = read_bytes(path)
     text = _decode(data, path)
     if not text.strip():
         raise SourceError("the article is empty; it needs a title and some text", path, 1)
     front = split_front_matter(text, path)
-    meta = parse_metadata(front.raw, front.lines, path, front.start_line)
+    collection = is_collection(front.raw)
+    raw, keys = front.raw, front.lines
+    if collection:
+        check_not_nested(path, nested)
+        raw, keys = strip_fields(front.raw, front.lines)
+    meta = parse_metadata(raw, keys, path, front.start_line)
     from .dialects import clean, notes_near
     from .markdown import parse_blocks
 
@@ -313,7 +321,7 @@ def read_document(path: str | Path) -> Document:
     blocks, footnotes = parse_blocks(clean(front.body, mdx=path.suffix.lower() == ".mdx", notes=notes), front.offset, path)
     complete(meta, blocks, path, front.start_line)
     _check_block_lengths(blocks, path)
-    return Document(
+    doc = Document(
         path=path,
         root=path.resolve().parent,
         meta=meta,
@@ -321,3 +329,8 @@ def read_document(path: str | Path) -> Document:
         footnotes=footnotes,
         source_bytes=data,
     )
+    if collection:
+        complete_collection(doc, front.raw, front.lines)
+        front_text = "\n".join(text.split("\n")[1 : front.offset - 1])
+        doc.parts = read_parts(front.raw, front.lines, front_text, path, project)
+    return doc

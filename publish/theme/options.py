@@ -81,6 +81,14 @@ DEFAULTS: dict[str, Any] = {
         "notes": "Notes",
         "table": "Table",
         "backlink": "Back to the text of note",
+        # a collection's table of contents, permissions page and title page
+        "contents": "Contents",
+        "permissions": "Permissions",
+        "edited_by": "Edited by",
+        "and": "and",
+        "volume": "Volume",
+        "issue": "Issue",
+        "number": "No.",
     },
 }
 
