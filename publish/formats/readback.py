@@ -55,6 +55,10 @@ class Extracted:
     #: The pictures counted the thorough way, when ``pictures`` may have left some out (a PDF's
     #: figures that draw nothing): asked for only when some picture seems lost
     recount: Callable[[], list[str]] | None = None
+    #: A collection's output, part by part: each article's own text and what the format says of that
+    #: article (its metadata, under the same keys as an article's), by the article's id
+    #: (``article-1``, ...), and the permissions page's text (``permissions``); see formats.collection
+    parts: dict[str, Extracted] = field(default_factory=dict)
 
     @cached_property
     def key(self) -> str:

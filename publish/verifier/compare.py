@@ -526,7 +526,54 @@ def _shown_reversed(got: Extracted, value: str, view: View) -> bool:
 def compare(doc: Document, view: View, fmt: str, got: Extracted,
             undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
     """The report cells of one output (its body and each field) and notes (paragraphs far out of order).
-    ``undrawn``: the characters no font could draw, by line (the build warned about them)."""
+    ``undrawn``: the characters no font could draw, by line (the build warned about them).
+    A collection's output is compared article by article (``compare_collection``)."""
+    if doc.parts:
+        return compare_collection(doc, view, fmt, got, undrawn)
+    return _compare_one(doc, view, fmt, got, undrawn)
+
+
+def compare_collection(doc: Document, view: View, fmt: str, got: Extracted,
+                       undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
+    """A collection's output: the collection's own introduction and fields in the whole output; each
+    article's body and every field of it in that article's own part of the output (``got.parts``,
+    whose metadata is what the format says of that article), so that a notice lost at one article
+    is not hidden by its copy on the permissions page; and each article's notice, source and
+    credits on the permissions page."""
+    from ..formats.collection import PERMISSIONS, entries
+
+    cells, remarks = _compare_one(doc, view, fmt, got, undrawn)
+    cells = [c for c in cells if c[0] != "authors"]  # a collection has editors, not authors
+    if doc.meta.editors:
+        hidden = [name for name in doc.meta.editors if not got.shows(name)]
+        where = f"line {doc.meta.lines['editors']}: " if "editors" in doc.meta.lines else ""
+        cells.append(("editors", MISSING, f"{where}“{_shown(hidden[0])}” is not in the visible text") if hidden else ("editors", OK, ""))
+    permissions = got.parts.get(PERMISSIONS)
+    for entry in entries(doc, view.options):
+        label = f"article {entry.number} ({entry.doc.path.name}): "
+        part = got.parts.get(entry.id)
+        if part is None:
+            cells.append((label + "article", MISSING, f"the output has no article {entry.number} "
+                          f"(“{_shown(entry.view.title.text[:2 * CONTEXT])}”)"))
+            continue
+        found, notes = _compare_one(entry.doc, entry.view, fmt, part, undrawn, with_pictures=False)
+        cells.extend((label + name, status, why) for name, status, why in found)
+        remarks.extend(notes)
+        shown = [v for v in (entry.view.source_line, entry.view.rights.text if entry.view.rights else None,
+                             *(c.text for c in entry.view.credits)) if v]
+        if not shown:
+            continue
+        if permissions is None:
+            cells.append((label + "permissions", MISSING, "the output has no permissions page"))
+            continue
+        hidden = [v for v in shown if not permissions.shows(v)]
+        cells.append((label + "permissions", MISSING, f"“{_shown(hidden[0][:2 * CONTEXT])}” is not on the permissions page")
+                     if hidden else (label + "permissions", OK, ""))
+    return cells, remarks
+
+
+def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
+                 undrawn: dict[int | None, list[str]] | None = None, with_pictures: bool = True) -> tuple[list[Cell], list[str]]:
     notes = {n.n: " ".join(text for _, text in _note_paragraphs(n)) for n in doc.footnotes}
     whole = got
     got = flow(got, view, notes)
@@ -597,7 +644,7 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
         cells.append(("body", UNDRAWN, _undrawn_message(unshown)))
     else:
         cells.append(("body", OK, ""))
-    drawn = _pictures_cell(doc, view, fmt, whole)
+    drawn = _pictures_cell(doc, view, fmt, whole) if with_pictures else None
     if drawn is not None:
         cells.append(drawn)
     for check in expectations(view, doc.meta.lines):
