@@ -283,7 +283,8 @@ def test_docx_leaves_room_between_the_title_block_and_the_text(theme, tmp_path):
 def test_the_cover_is_the_first_page_of_the_pdf_unless_the_theme_turns_it_off(theme, tmp_path):
     pdf = _pdf(COVER, tmp_path / "on", theme)
     reader = PdfReader(str(pdf))
-    assert not (reader.pages[0].extract_text() or "").strip(), "page 1 is the picture alone"
+    cover_text = (reader.pages[0].extract_text() or "").lower().split()
+    assert cover_text == "test press a reprint with a cover".split(), "page 1: the masthead, the picture and the title"
     assert reader.pages[0]["/Resources"].get("/XObject"), "page 1 draws the cover image"
     assert "A Reprint With a Cover" in reader.pages[1].extract_text()
     second_top = reader.pages[1].extract_text().strip().split("\n")[0]
@@ -294,6 +295,35 @@ def test_the_cover_is_the_first_page_of_the_pdf_unless_the_theme_turns_it_off(th
     off = PdfReader(str(_pdf(COVER, tmp_path / "off", str(no_cover))))
     assert "A Reprint With a Cover" in off.pages[0].extract_text()
     assert len(off.pages) == len(reader.pages) - 1
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("shape", ["landscape", "portrait"])
+def test_the_cover_picture_is_fitted_whole_not_cropped_to_the_page(theme, shape, tmp_path):
+    import pypdfium2
+    from PIL import Image
+
+    project = tmp_path / "p"
+    for folder in ("epub", "constructs"):
+        shutil.copytree(COVER.parent.parent / folder, project / folder)
+    size = (640, 360) if shape == "landscape" else (240, 360)
+    picture = Image.new("RGB", size, (40, 90, 160))
+    picture.putpixel((0, 0), (255, 255, 255))  # not one colour: WeasyPrint 70 paints a one-colour picture over the whole page
+    picture.save(project / "epub" / "images" / "cover.png")
+    [result] = build([project / "epub" / COVER.name], formats=["pdf"], out=tmp_path / "out", project=project, theme=theme)
+    pdf = result.path
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        picture = document[0].render(scale=1).to_pil().convert("RGB")
+    finally:
+        document.close()
+    red, green, blue = (band.point(lambda v, want=want: 255 if abs(v - want) < 12 else 0)
+                        for band, want in zip(picture.split(), (40, 90, 160)))
+    from PIL import ImageChops
+
+    left, top, right, bottom = ImageChops.multiply(ImageChops.multiply(red, green), blue).getbbox()  # the picture's colour
+    assert abs((right - left) / (bottom - top) - size[0] / size[1]) < 0.03, "drawn whole, in its own proportions"
+    assert left > 20 and right < picture.width - 20, "inside the page margins, not bled off the page"
 
 
 def test_the_cover_is_a_first_section_of_the_docx(tmp_path):

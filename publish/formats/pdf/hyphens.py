@@ -1,6 +1,10 @@
-"""No word hyphenated across a column or page break: finds the lines that end a column or a page
-with a hyphen WeasyPrint added (it has no ``hyphenate-limit-last``) and keeps those words whole
-(``hyphens: manual`` on the word) for the next layout."""
+"""Hyphens only where they help: finds the lines WeasyPrint ended with a hyphen it added where a
+compositor would not (it has neither ``hyphenate-limit-last`` nor ``hyphenate-limit-lines``) and
+keeps those words whole (``hyphens: manual`` on the word) for the next layout:
+
+- a word broken across a column or page break;
+- a capitalised word, a name above all ("Salt-/marsh Mill Trust"), as TeX's ``\\uchyph=0``;
+- the third line in a row of a paragraph to end in a hyphen (its own or an added one)."""
 from __future__ import annotations
 
 import re
@@ -15,6 +19,8 @@ MAX_PASSES = 3
 #: Longer documents keep their first layout: each pass lays the whole document out again.
 MAX_PAGES = 120
 _WORD_START = r"(?<![\w\u00ad])"
+#: Consecutive hyphenated lines allowed in a paragraph (a "ladder" of more reads as a stutter).
+MAX_LADDER = 2
 
 
 @dataclass
@@ -41,28 +47,41 @@ def _lines(document: Any) -> Iterator[Line]:
 
 
 def broken_words(document: Any) -> list[tuple[Any, str, int]]:
-    """Every word hyphenated at the end of a column or page: (its paragraph's element, the start
-    of the word as far as the next line takes it, and how many times that start occurs earlier
-    in the paragraph)."""
+    """Every word hyphenated where it should not be (see the module): (its paragraph's element,
+    the start of the word as far as the next line takes it, and how many times that start occurs
+    earlier in the paragraph)."""
     found = []
     lines = list(_lines(document))
     seen: dict[int, str] = {}  # paragraph -> its text so far, hyphenation undone
+    ladder: dict[int, int] = {}  # paragraph -> hyphenated lines in a row so far
     for line, following in zip(lines, lines[1:] + [None]):
         key = id(line.element)
         before = seen.get(key, "")
-        if line.text.endswith(HYPHEN) and following is not None and following.element is line.element:
+        hyphenated = line.text.endswith(HYPHEN) and following is not None and following.element is line.element
+        # a line ending in a hyphen of the text ("fentanyl-") is a rung of the ladder too
+        rung = hyphenated or (line.text.endswith("-") and following is not None and following.element is line.element)
+        ladder[key] = ladder.get(key, 0) + 1 if rung else 0
+        if hyphenated:
             moved = following.page != line.page or following.x != line.x
             # the word began on an earlier line when this one starts with the rest of a hyphenated word
             words = (before.rsplit(" ", 1)[-1] + line.text[:-1]).split() if before and not before.endswith(" ") \
                 else line.text[:-1].split()
             rest = following.text.split()
-            if moved and words and rest:
+            if words and rest:
                 start = words[-1] + rest[0].rstrip(HYPHEN)
-                earlier = (before + line.text[:-1])[: -len(words[-1])]
-                count = len(re.findall(_WORD_START + re.escape(start), earlier))
-                found.append((line.element, start, count))
+                if moved or _capitalised(start) or ladder[key] > MAX_LADDER:
+                    earlier = (before + line.text[:-1])[: -len(words[-1])]
+                    count = len(re.findall(_WORD_START + re.escape(start), earlier))
+                    found.append((line.element, start, count))
+                    ladder[key] = 0  # kept whole, the line no longer ends in a hyphen
         seen[key] = before + (line.text[:-1] if line.text.endswith(HYPHEN) else line.text + " ")
     return found
+
+
+def _capitalised(word: str) -> bool:
+    """Whether a word's first letter is a capital (a name, an acronym, a sentence's first word)."""
+    letter = next((c for c in word if c.isalpha()), "")
+    return letter.isupper()
 
 
 def _text_slots(element: ET.Element) -> Iterator[tuple[ET.Element, str]]:

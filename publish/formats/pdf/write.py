@@ -26,7 +26,7 @@ from ..view import build_date
 from ...errors import OutputError
 from ..job import Job
 from ...read.language import cjk_fonts
-from . import hyphens as break_hyphens
+from . import fit
 from .weasyprint import columns as weasyprint_columns
 from .weasyprint import indent as weasyprint_indent
 from .page import PROJECT_SCHEME, print_page
@@ -297,14 +297,12 @@ def write(job: Job) -> bytes:
                     pdf_tags=True,
                 )
 
-            document = layout(html)
-            # a word hyphenated across a column or page break is kept whole, and the page laid out again
-            for _ in range(break_hyphens.MAX_PASSES):
-                if not break_hyphens.fix(document):
-                    break
-                html = HTML(string=break_hyphens.serialize(html.etree_element), base_url=job.doc.root.as_uri() + "/",
-                            url_fetcher=fetcher)
-                document = layout(html)
+            def reparse(markup: str) -> Any:
+                return HTML(string=markup, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher)
+
+            # the hyphenation passes, then a last page under a quarter full pulled up if the theme can
+            html, document = fit.laid_out(html, layout, reparse)
+            document = fit.pull_up(html, document, layout, reparse, any(fit.PULL_UP in text for text, _ in sheets))
             data = document.write_pdf(
                 finisher=_finisher(job),
                 pdf_tags=True,
