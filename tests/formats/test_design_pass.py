@@ -252,3 +252,15 @@ def test_the_pulled_up_and_balanced_pdf_is_byte_identical_when_built_again(theme
     first = _pdf(NEWCOMER, tmp_path / "a", theme).read_bytes()
     second = _pdf(NEWCOMER, tmp_path / "b", theme).read_bytes()
     assert first == second
+
+
+# -- a paragraph with a note at the foot of a page --------------------------------------------
+@pytest.mark.parametrize("theme", THEMES)
+def test_a_paragraph_whose_note_does_not_fit_is_split_not_moved_whole(theme, tmp_path):
+    """The paragraph calling the larch note went whole to the next page, leaving a quarter of the
+    report's page 2 empty under the figure: now only its calling line goes, with the note."""
+    pages = _pages(_pdf(NEWCOMER, tmp_path, theme))
+    caption = next(n for n, page in enumerate(pages) if "turning in a westerly wind" in page)
+    assert "Restoration started with the tower itself" in pages[caption]
+    call = next(n for n, page in enumerate(pages) if "Larch was the traditional wood" in page)
+    assert "neighbouring estate" in pages[call].replace("\n", " "), "the note stays on the page that calls it"
