@@ -107,9 +107,8 @@ class _FcFontSet(ctypes.Structure):
 
 
 @lru_cache(maxsize=1)
-def _system_has_char() -> Callable[[int], bool] | None:
-    """A test 'some installed font has this code point', from fontconfig (as WeasyPrint's Pango
-    sees the fonts), or None when fontconfig cannot be loaded."""
+def _fontconfig() -> ctypes.CDLL | None:
+    """The fontconfig library (as WeasyPrint's Pango sees the fonts), its functions typed, or None."""
     name = ctypes.util.find_library("fontconfig") or "libfontconfig.so.1"
     try:
         lib = ctypes.CDLL(name)
@@ -118,10 +117,13 @@ def _system_has_char() -> Callable[[int], bool] | None:
     vp = ctypes.c_void_p
     lib.FcInitLoadConfigAndFonts.restype = vp
     lib.FcPatternCreate.restype = vp
+    lib.FcPatternAddString.argtypes = [vp, ctypes.c_char_p, ctypes.c_char_p]
     lib.FcObjectSetBuild.restype = vp
     lib.FcFontList.restype = ctypes.POINTER(_FcFontSet)
     lib.FcFontList.argtypes = [vp, vp, vp]
     lib.FcPatternGetCharSet.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(vp)]
+    lib.FcPatternGetString.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_char_p)]
+    lib.FcPatternGetInteger.argtypes = [vp, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(ctypes.c_int)]
     lib.FcCharSetCreate.restype = vp
     lib.FcCharSetMerge.argtypes = [vp, vp, ctypes.c_void_p]
     lib.FcCharSetHasChar.argtypes = [vp, ctypes.c_uint32]
@@ -129,26 +131,75 @@ def _system_has_char() -> Callable[[int], bool] | None:
     lib.FcObjectSetDestroy.argtypes = [vp]
     lib.FcPatternDestroy.argtypes = [vp]
     lib.FcConfigDestroy.argtypes = [vp]
+    return lib
+
+
+def _font_list(lib: ctypes.CDLL, family: str | None, objects: tuple[bytes, ...], each: Callable[[int], None]) -> bool:
+    """Call ``each`` with every installed font's pattern (of ``family`` only, when given) holding
+    ``objects``; False when fontconfig cannot load its configuration."""
     config = lib.FcInitLoadConfigAndFonts()
     if not config:
-        return None
+        return False
     pattern = lib.FcPatternCreate()
-    objects = lib.FcObjectSetBuild(b"charset", None)
-    fonts = lib.FcFontList(config, pattern, objects)
-    union = lib.FcCharSetCreate()
+    if family is not None:
+        lib.FcPatternAddString(pattern, b"family", family.encode("utf-8"))
+    object_set = lib.FcObjectSetBuild(*objects, None)
+    fonts = lib.FcFontList(config, pattern, object_set)
     try:
         if fonts:
             for i in range(fonts.contents.nfont):
-                charset = vp()
-                if lib.FcPatternGetCharSet(fonts.contents.fonts[i], b"charset", 0, ctypes.byref(charset)) == 0:
-                    lib.FcCharSetMerge(union, charset, None)
+                each(fonts.contents.fonts[i])
     finally:
         if fonts:
             lib.FcFontSetDestroy(fonts)
-        lib.FcObjectSetDestroy(objects)
+        lib.FcObjectSetDestroy(object_set)
         lib.FcPatternDestroy(pattern)
         lib.FcConfigDestroy(config)
+    return True
+
+
+@lru_cache(maxsize=1)
+def _system_has_char() -> Callable[[int], bool] | None:
+    """A test 'some installed font has this code point', from fontconfig, or None when
+    fontconfig cannot be loaded."""
+    lib = _fontconfig()
+    if lib is None:
+        return None
+    union = lib.FcCharSetCreate()
+
+    def merge(font: int) -> None:
+        charset = ctypes.c_void_p()
+        if lib.FcPatternGetCharSet(font, b"charset", 0, ctypes.byref(charset)) == 0:
+            lib.FcCharSetMerge(union, charset, None)
+
+    if not _font_list(lib, None, (b"charset",), merge):
+        return None
     return lambda code: bool(lib.FcCharSetHasChar(union, code))
+
+
+#: fontconfig's weights (FC_WEIGHT_REGULAR, FC_WEIGHT_BOLD) and its upright slant.
+FC_REGULAR, FC_BOLD, FC_ROMAN = 80, 200, 0
+
+
+@lru_cache(maxsize=64)
+def installed_family(family: str) -> dict[int, Path]:
+    """The installed files of a font family (as fontconfig names it), upright faces only, by
+    fontconfig weight (80 regular, 200 bold...); empty when none is installed or fontconfig is missing.
+    Of two files with one weight (a font in two folders), the first path in sorted order."""
+    lib = _fontconfig()
+    found: dict[int, list[Path]] = {}
+    if lib is None:
+        return {}
+
+    def add(font: int) -> None:
+        path, weight, slant = ctypes.c_char_p(), ctypes.c_int(), ctypes.c_int()
+        if (lib.FcPatternGetString(font, b"file", 0, ctypes.byref(path)) == 0 and path.value
+                and lib.FcPatternGetInteger(font, b"weight", 0, ctypes.byref(weight)) == 0
+                and lib.FcPatternGetInteger(font, b"slant", 0, ctypes.byref(slant)) == 0 and slant.value == FC_ROMAN):
+            found.setdefault(weight.value, []).append(Path(path.value.decode("utf-8", "surrogateescape")))
+
+    _font_list(lib, family, (b"file", b"weight", b"slant"), add)
+    return {weight: sorted(paths)[0] for weight, paths in sorted(found.items())}
 
 
 class Coverage:

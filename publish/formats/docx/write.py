@@ -23,6 +23,7 @@ from ...media.assets import for_format
 from ..view import build_date
 from ...errors import OutputError, warn
 from ...media.font_embed import average_char_width, family_faces
+from ...media.fonts import installed_family
 from ..job import Job
 from ...read.language import cjk_fonts, complex_language, language_script, text_script
 from ...model import Node, plain_text
@@ -92,6 +93,8 @@ class DocxWriter:
         meta = job.doc.meta
         script = language_script(meta.lang) or text_script(meta.title.text + "\n" + plain_text(job.doc.blocks))
         faces = self.options.get("font_scripts", {}).get(script or "") or []
+        # the first one installed, as the PDF draws the script with it (else the theme's first)
+        faces = sorted(faces, key=lambda family: not installed_family(family))
         self.complex_font: str | None = faces[0] if faces else None
         # a theme's docx/reference.docx (pandoc's --reference-doc convention) wins over the options
         self.reference = getattr(job.theme, "reference_docx", None)

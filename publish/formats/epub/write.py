@@ -15,6 +15,7 @@ from ...media.assets import Asset, for_format
 from ..view import View, build_date
 from ...errors import OutputError, ThemeError, warn
 from ...media.font_embed import characters, font_face_file, read_face, shared_characters, subset_font
+from ...media.script_fonts import ScriptFace, css_family, families, script_faces, with_families
 from ..job import Job
 from ...model import Document, Node, plain_text
 from ...theme.env import page_line_where
@@ -79,6 +80,16 @@ def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
     return by_src, cover
 
 
+def generated_cover(job: Job) -> Image:
+    """The cover of a book whose article names no ``cover-image``: an SVG of its masthead, title,
+    byline and date in the theme's colours (cover.py), in the package as the cover-image."""
+    from .cover import svg
+
+    data = svg(job.view, job.theme.options)
+    asset = Asset(src="", path=Path("cover.svg"), media_type="image/svg+xml", extension=".svg", data=data)
+    return Image(id="cover-generated", href=f"images/{asset.name}", asset=asset, properties=["cover-image"])
+
+
 @dataclass
 class Font:
     """One font file of the package: its manifest id, path inside EPUB/ and the theme file it
@@ -88,6 +99,7 @@ class Font:
     href: str
     path: Path
     subset: bool = False
+    script: ScriptFace | None = None  # an installed face for the article's script (script_fonts)
 
     @property
     def media_type(self) -> str:
@@ -97,6 +109,8 @@ class Font:
         """The bytes packaged: a WOFF2 subset holding ``chars`` (unhinted, as e-readers draw
         outlines; the web page's subset, so one worker makes both), or the theme's file as it is."""
         try:
+            if self.script is not None:
+                return self.script.data(chars)
             if self.subset:
                 return subset_font(self.path, chars, flavor="woff2", hinting=False)
             return self.path.read_bytes()
@@ -106,18 +120,21 @@ class Font:
             raise ThemeError(f"cannot subset the font file: {exc}", self.path) from None
 
 
-def package_fonts(theme: Any, direction: str = "ltr") -> tuple[str, list[Font]]:
+def package_fonts(theme: Any, direction: str = "ltr", scripts: list[ScriptFace] | None = None) -> tuple[str, list[Font]]:
     """The EPUB stylesheet, and the theme font files its ``@font-face`` rules name: each URL,
     relative to its stylesheet, must be a font file inside the theme chain; it is packaged
     under ``fonts/`` and the URL rewritten to reach it from ``css/epub.css``. A theme packages
     only the faces it declares, so its epub.css decides the weight of the book. A font whose
     licence (OS/2 fsType) allows subsetting is packaged as a WOFF2 subset (see Font.data), its
-    ``format()`` hint rewritten to match."""
+    ``format()`` hint rewritten to match. The installed ``scripts`` faces (the fonts the PDF draws the
+    article's Arabic, Hebrew, Devanagari... with) come first, see script_stylesheet."""
     sources = theme.stylesheet_paths("epub")  # the theme's css/epub.css (+ extensions) is the EPUB's too
     roots = [folder.resolve() for folder in theme.chain]
     fonts: dict[Path, Font] = {}
     sheets = []
-    for (text, folder), source in zip(theme.stylesheets("epub", direction=direction), sources):
+    names = families(scripts or [])
+    overrides = {key: with_families(list(theme.options[key]), names) for key in ("font_body", "font_heading")} if names else None
+    for (text, folder), source in zip(theme.stylesheets("epub", overrides, direction), sources):
 
         def packaged(match: re.Match[str]) -> str:
             path = font_face_file(match.group(2).strip(), folder, roots, source)
@@ -126,20 +143,40 @@ def package_fonts(theme: Any, direction: str = "ltr") -> tuple[str, list[Font]]:
             if path not in fonts:
                 face = read_face(path)
                 cut = face is not None and face.subsettable and path.suffix.lower() in (".ttf", ".otf")
-                suffix = ".woff2" if cut else path.suffix
-                taken = {f.href for f in fonts.values()}
-                href, n = f"fonts/{path.stem}{suffix}", 1
-                while href in taken:
-                    n += 1
-                    href = f"fonts/{path.stem}-{n}{suffix}"
-                ident = "font-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href[len("fonts/"):].rsplit(".", 1)[0])
+                ident, href = _font_name(fonts, path.stem, ".woff2" if cut else path.suffix)
                 fonts[path] = Font(id=ident, href=href, path=path, subset=cut)
             font = fonts[path]
             hint = ' format("woff2")' if font.subset and match.group(3) else (match.group(3) or "")
             return f'url("../{font.href}"){hint}'
 
         sheets.append(_FONT_FACE.sub(lambda face: _URL.sub(packaged, face.group(0)), text))
+    if scripts:
+        sheets.insert(0, script_stylesheet(scripts, fonts))
     return "\n".join(sheets), sorted(fonts.values(), key=lambda f: f.href)
+
+
+def _font_name(fonts: dict[Path, Font], stem: str, suffix: str) -> tuple[str, str]:
+    """A manifest id and a path under fonts/ for a font file, unlike those of ``fonts``."""
+    taken = {f.href for f in fonts.values()}
+    href, n = f"fonts/{stem}{suffix}", 1
+    while href in taken:
+        n += 1
+        href = f"fonts/{stem}-{n}{suffix}"
+    return "font-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href[len("fonts/"):].rsplit(".", 1)[0]), href
+
+
+def script_stylesheet(scripts: list[ScriptFace], fonts: dict[Path, Font]) -> str:
+    """The rules that carry the article's script fonts (added to ``fonts``, packaged as WOFF2
+    subsets): an ``@font-face`` for each face, limited to its script's characters, and the body's
+    font list naming them, which a theme's own body rule (later) overrides; the theme's
+    font_body and font_heading name them after their first font, as its print.css does."""
+    rules = ["/* The fonts of the article's script, from the system (publish, script_fonts) */"]
+    for face in scripts:
+        ident, href = _font_name(fonts, face.stem, ".woff2")
+        fonts[face.path] = Font(id=ident, href=href, path=face.path, subset=True, script=face)
+        rules.append(face.font_face(f"../{href}"))
+    rules.append("body { font-family: " + ", ".join(css_family(name) for name in families(scripts)) + "; }")
+    return "\n".join(rules)
 
 
 def used_characters(pages: list[bytes], css: str) -> frozenset[str]:
@@ -448,16 +485,25 @@ def _page(job: Job, images: dict[str, Image]) -> tuple[bytes, list[Heading], boo
 
 def write(job: Job) -> bytes:
     """Render the article to EPUB bytes: the same input always gives the same bytes."""
+    if job.doc.parts:  # a collection: a page per article, each article's fields in the OPF
+        from .collection import write_collection
+
+        return write_collection(job)
     view = job.view
     labels = _labels(view)
     warn_missing_alt(job.doc)
     images, cover = package_images(job)
+    drawn = generated_cover(job) if cover is None else None  # no cover-image: one drawn from the title
+    cover = cover or drawn
     page, headings, has_end_matter = _page(job, images)
-    a11y = accessibility(job, has_cover=cover is not None)
+    # the drawn cover shows nothing the text does not say (its title): the book stays textual
+    a11y = accessibility(job, has_cover=cover is not None and drawn is None)
 
     book = epub.EpubBook()
     _metadata(book, view, a11y)
-    css, fonts = package_fonts(job.theme, view.dir)
+    # the installed fonts the PDF draws the article's scripts with, by the scripts of its source
+    scripts = script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {})
+    css, fonts = package_fonts(job.theme, view.dir, scripts)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []
     landmarks: list[tuple[str, str, str]] = []
@@ -466,6 +512,8 @@ def write(job: Job) -> bytes:
         spine.append(book.add_item(_item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(view, cover))))
         landmarks.append(("cover", COVER_PAGE, labels["cover"]))
         book.guide.append({"href": COVER_PAGE, "title": labels["cover"], "type": "cover"})
+    if drawn is not None:
+        book.add_item(_item(drawn.id, drawn.href, drawn.asset.media_type, drawn.asset.data, drawn.properties))
     # EPUB 3 asks a content document with MathML to say so in the manifest
     mathml = ["mathml"] if b'xmlns="http://www.w3.org/1998/Math/MathML"' in page else []
     spine.append(book.add_item(_item("article", CHAPTER, "application/xhtml+xml", page, mathml)))

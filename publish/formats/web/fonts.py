@@ -14,6 +14,7 @@ from fontTools.ttLib import TTLibError
 from ...errors import ThemeError
 from ...media.font_embed import ALWAYS, font_face_file, shared_characters, subset_font
 from ...media.font_embed import characters as embed_characters
+from ...media.script_fonts import script_faces
 
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
@@ -99,3 +100,18 @@ def embed_fonts(
 
         out.append(_FONT_FACE.sub(face, css))
     return "\n".join(out), sorted(made.values(), key=lambda f: f.source.name)
+
+
+def script_font_faces(job: Any, text: frozenset[str], url_for: Callable[[SubsetFont], str]) -> str:
+    """The ``@font-face`` rules (before the theme's) of the installed fonts the PDF draws the
+    article's scripts with (Noto Naskh Arabic, Noto Serif Hebrew...: script_fonts), each subset to
+    the page's characters of its script; the theme's web.css names them in its font lists."""
+    kind = flavor()
+    rules = []
+    for face in script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {}):
+        try:
+            font = SubsetFont(face.path, face.data(text, kind), kind)
+        except (TTLibError, OSError, ValueError, KeyError, AssertionError, RuntimeError) as exc:
+            raise ThemeError(f"cannot subset the font for the web edition: {exc}", face.path) from None
+        rules.append(face.font_face(url_for(font), kind, display=True) + "\n")
+    return "".join(rules)

@@ -14,7 +14,7 @@ from ...errors import ThemeError
 from ..job import Job
 from ...model import Node
 from ..html import render_body
-from .fonts import SubsetFont, characters, embed_fonts
+from .fonts import SubsetFont, characters, embed_fonts, script_font_faces
 from .meta import canonical_url, head_tags, json_ld, script_json
 
 TEMPLATE = "web.html"
@@ -138,6 +138,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
         return font.name  # relative to the stylesheet, which is in assets/ too
 
     css, _fonts = embed_fonts(sheets, [f.resolve() for f in job.theme.chain], text, font_url, sources)
+    css = script_font_faces(job, text, font_url) + css
     if in_folder:
         data = css.encode("utf-8")
         name = f"{ASSETS}/web-{hashlib.sha256(data).hexdigest()[:10]}.css"
