@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import SourceError
+from ..errors import SourceError, warn
 from ..model import Document, Part
 
 #: The fields a collection has beside an article's (read here, not by the article schema).
@@ -136,6 +136,9 @@ def read_parts(raw: dict[str, Any], lines: dict[str, int], front_text: str, path
         if not target.is_file():
             raise SourceError(f"the article '{name}' does not exist (paths are relative to this file's folder)", path, line)
         doc = read_document(target, project, nested=True)
+        if doc.meta.rights is None:
+            warn(f"the article '{name}' has no 'rights' notice: the collection's permissions page and the outputs "
+                 "say nothing of its authorization; add the notice to its front matter", path, line)
         parts.append(Part(doc, number, section, line))
     return parts
 

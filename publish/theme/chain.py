@@ -62,26 +62,31 @@ class Theme:
 
         return html_env(self.template_dirs())
 
-    def stylesheet_paths(self, name: str) -> list[Path]:
+    def stylesheet_paths(self, name: str, collection: bool = False) -> list[Path]:
         """The files of a target's stylesheets, in order: the theme's css/NAME.css, the shared
         sheet of the pandoc and GitHub extensions for print and EPUB if the chain has one
         (css/NAME-extensions.css for that target alone, else css/extensions.css, rendered for
-        each target; a web.css carries its own rules), then each extra_css."""
+        each target; a web.css carries its own rules), for a ``collection`` the chain's
+        css/collection.css (its title page, contents, sections and permissions page, rendered for
+        each target), then each extra_css."""
         relative = f"css/{name}.css"
         path = self.find(relative)
         if path is None:
             raise ThemeError(f"the theme has no {relative}", self.path / MANIFEST)
         shared = self.find(f"css/{name}-extensions.css") or (self.find("css/extensions.css") if name != "web" else None)
-        return [path, *([shared] if shared is not None else []), *self.extra_css]
+        together = self.find("css/collection.css") if collection else None
+        return [path, *([shared] if shared is not None else []), *([together] if together is not None else []), *self.extra_css]
 
-    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None, direction: str = "ltr") -> list[tuple[str, Path]]:
+    def stylesheets(self, name: str, overrides: dict[str, Any] | None = None, direction: str = "ltr",
+                    collection: bool = False) -> list[tuple[str, Path]]:
         """A stylesheet (``print``, ``epub`` or ``web``) rendered with the theme options (and
         ``overrides`` of some of them, e.g. the CJK fonts for an article's language) and the
         article's ``direction`` (``dir``: what logical properties cannot say, such as which page
         margin box holds the running head), then the shared extensions sheet and each
         extra_css, each with the folder its relative URLs resolve against."""
         options = {**self.options, **overrides} if overrides else self.options
-        return [(self._render_css(path, options, name, direction), path.parent) for path in self.stylesheet_paths(name)]
+        return [(self._render_css(path, options, name, direction), path.parent)
+                for path in self.stylesheet_paths(name, collection)]
 
     def css(self, name: str) -> str:
         """All of a target's stylesheets as one text."""

@@ -75,7 +75,8 @@ def check_stylesheet_urls(theme: "Theme", target: str) -> None:
     copied verbatim into the EPUB and the web page, or fetched when the PDF is drawn."""
     import tinycss2
 
-    for (text, _folder), path in zip(theme.stylesheets(target), theme.stylesheet_paths(target)):
+    # a collection's sheet (css/collection.css) too: a theme's is checked before any collection uses it
+    for (text, _folder), path in zip(theme.stylesheets(target, collection=True), theme.stylesheet_paths(target, collection=True)):
         for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
             if rule.type == "at-rule" and rule.lower_at_keyword == "import":
                 raise ThemeError("@import is not allowed in a theme stylesheet (it would be fetched when the page "

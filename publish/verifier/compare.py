@@ -533,6 +533,10 @@ def compare(doc: Document, view: View, fmt: str, got: Extracted,
     return _compare_one(doc, view, fmt, got, undrawn)
 
 
+#: Fields only a whole page can carry (the web page's <head>): not looked for in each article of a collection.
+_PAGE_WIDE = frozenset({"rights (head)"})
+
+
 def compare_collection(doc: Document, view: View, fmt: str, got: Extracted,
                        undrawn: dict[int | None, list[str]] | None = None) -> tuple[list[Cell], list[str]]:
     """A collection's output: the collection's own introduction and fields in the whole output; each
@@ -556,7 +560,7 @@ def compare_collection(doc: Document, view: View, fmt: str, got: Extracted,
             cells.append((label + "article", MISSING, f"the output has no article {entry.number} "
                           f"(“{_shown(entry.view.title.text[:2 * CONTEXT])}”)"))
             continue
-        found, notes = _compare_one(entry.doc, entry.view, fmt, part, undrawn, with_pictures=False)
+        found, notes = _compare_one(entry.doc, entry.view, fmt, part, undrawn, with_pictures=False, skip=_PAGE_WIDE)
         cells.extend((label + name, status, why) for name, status, why in found)
         remarks.extend(notes)
         shown = [v for v in (entry.view.source_line, entry.view.rights.text if entry.view.rights else None,
@@ -566,14 +570,20 @@ def compare_collection(doc: Document, view: View, fmt: str, got: Extracted,
         if permissions is None:
             cells.append((label + "permissions", MISSING, "the output has no permissions page"))
             continue
-        hidden = [v for v in shown if not permissions.shows(v)]
+        hidden = [v for v in shown if not _visible(permissions, v, fmt, entry.view)]
         cells.append((label + "permissions", MISSING, f"“{_shown(hidden[0][:2 * CONTEXT])}” is not on the permissions page")
                      if hidden else (label + "permissions", OK, ""))
     return cells, remarks
 
 
+def _visible(got: Extracted, value: str, fmt: str, view: View) -> bool:
+    """Whether a field's value is in the visible text (in a PDF, also as PDFium reads shaped and right-to-left runs)."""
+    return got.shows(value) or (fmt == "pdf" and (_shown_shaped(got, value) or _shown_reversed(got, value, view)))
+
+
 def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
-                 undrawn: dict[int | None, list[str]] | None = None, with_pictures: bool = True) -> tuple[list[Cell], list[str]]:
+                 undrawn: dict[int | None, list[str]] | None = None, with_pictures: bool = True,
+                 skip: frozenset[str] = frozenset()) -> tuple[list[Cell], list[str]]:
     notes = {n.n: " ".join(text for _, text in _note_paragraphs(n)) for n in doc.footnotes}
     whole = got
     got = flow(got, view, notes)
@@ -648,13 +658,14 @@ def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
     if drawn is not None:
         cells.append(drawn)
     for check in expectations(view, doc.meta.lines):
+        if check.name in skip:
+            continue
         key = META_KEYS.get(check.name, {}).get(fmt)
         if check.meta_only and key is None:
             continue
         status, why = OK, ""
         where = f"line {check.line}: " if check.line else ""
-        hidden = [v for v in check.visible if not got.shows(v)
-                  and not (fmt == "pdf" and (_shown_shaped(got, v) or _shown_reversed(got, v, view)))]
+        hidden = [v for v in check.visible if not _visible(got, v, fmt, view)]
         if hidden:
             value = hidden[0]
             cut = "…" if len(value) > 2 * CONTEXT else ""

@@ -200,8 +200,8 @@ def metadata(path: Path, pdf=None) -> dict[str, list[str]]:  # type: ignore[no-u
     return meta
 
 
-def _xmp_fields(path: Path) -> list[tuple[str, str]]:
-    """The Dublin Core fields of the PDF's XMP packet, as ``xmp:<name>``."""
+def _xmp_roots(path: Path) -> list:  # type: ignore[type-arg]
+    """The PDF's XMP packet, parsed (none, or the newest)."""
     from lxml import etree
 
     import mmap
@@ -213,12 +213,21 @@ def _xmp_fields(path: Path) -> list[tuple[str, str]]:
 
         stream = PdfReader(str(path)).trailer["/Root"].get("/Metadata")
         packets = [stream.get_object().get_data()] if stream is not None else []
-    found = []
+    roots = []
     for packet in packets[-1:]:  # an incremental update appends a newer packet
         try:
-            root = xml(packet)
+            roots.append(xml(packet))
         except etree.XMLSyntaxError:
             continue
+    return roots
+
+
+def _xmp_fields(path: Path) -> list[tuple[str, str]]:
+    """The Dublin Core fields of the PDF's XMP packet, as ``xmp:<name>``."""
+    from lxml import etree
+
+    found = []
+    for root in _xmp_roots(path):
         for element in root.iter():
             if isinstance(element.tag, str) and element.tag.startswith("{" + NS["dc"]):
                 value = " ".join(t.strip() for t in element.itertext() if t.strip())
@@ -228,9 +237,69 @@ def _xmp_fields(path: Path) -> list[tuple[str, str]]:
 
 
 def read_back(path: Path) -> Extracted:
-    """Visible text of every page (its content area) and the metadata."""
+    """Visible text of every page (its content area) and the metadata; a collection's, part by part too."""
     from .bounds import check
 
     check(path)  # PDFium inflates each stream whole: a file not made by publish may inflate to gigabytes
     pages, bounded, pictures = page_texts(path)
-    return Extracted("\n".join(pages), metadata(path), pages, bounded, pictures, recount=lambda: every_picture(path))
+    got = Extracted("\n".join(pages), metadata(path), pages, bounded, pictures, recount=lambda: every_picture(path))
+    articles = _articles_xmp(path)
+    if articles:
+        starts = _part_pages(path)
+        order = sorted(starts.items(), key=lambda item: (item[1], item[0] != "permissions"))
+        for number, (name, first) in enumerate(order):
+            last = order[number + 1][1] if number + 1 < len(order) else len(pages)
+            own = pages[first:max(last, first + 1)]
+            got.parts[name] = Extracted("\n".join(own), articles.get(name, {}), own, bounded)
+    return got
+
+
+#: The named destinations that open a collection's parts (formats.collection's ids).
+_PART_NAME = re.compile(r"^(?:article-\d+|permissions)$")
+
+
+def _part_pages(path: Path) -> dict[str, int]:
+    """The page index where each of a collection's parts starts, from the PDF's named destinations (the parts' ids)."""
+    import ctypes
+
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    pdf = pdfium.PdfDocument(str(path))
+    found: dict[str, int] = {}
+    try:
+        for index in range(raw.FPDF_CountNamedDests(pdf.raw)):
+            size = ctypes.c_long(0)
+            raw.FPDF_GetNamedDest(pdf.raw, index, None, ctypes.byref(size))
+            if size.value <= 2 or size.value > 512:
+                continue
+            buffer = ctypes.create_string_buffer(size.value)
+            dest = raw.FPDF_GetNamedDest(pdf.raw, index, buffer, ctypes.byref(size))
+            name = buffer.raw[: size.value - 2].decode("utf-16-le", errors="replace")
+            if dest and _PART_NAME.match(name):
+                found[name] = raw.FPDFDest_GetDestPageIndex(pdf.raw, dest)
+    finally:
+        pdf.close()
+    return found
+
+
+def _articles_xmp(path: Path) -> dict[str, dict[str, list[str]]]:
+    """What the XMP says of each article of a collection (pdf.write.articles_xmp), by its id; the
+    notice under ``rights`` and ``xmp:rights`` both, as an article's own PDF has it in both places."""
+    from lxml import etree
+
+    namespace = "{urn:publish:collection:1#}"
+    found: dict[str, dict[str, list[str]]] = {}
+    for root in _xmp_roots(path):
+        for item in root.iter(namespace + "articles"):
+            for li in item.iter("{%s}li" % NS["rdf"]):
+                fields: dict[str, list[str]] = {}
+                for element in li:
+                    if isinstance(element.tag, str) and element.tag.startswith(namespace):
+                        fields.setdefault(etree.QName(element).localname, []).append(element.text or "")
+                ident = (fields.pop("id", None) or [""])[0]
+                if ident:
+                    if "rights" in fields:
+                        fields["xmp:rights"] = list(fields["rights"])
+                    found[ident] = fields
+    return found

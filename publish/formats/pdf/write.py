@@ -22,11 +22,11 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from ...media import hyphenation
-from ..view import build_date
+from ..view import View, build_date
 from ...errors import OutputError
 from ..job import Job
 from ...read.language import cjk_fonts
-from . import fit
+from . import fit, folios
 from .weasyprint import columns as weasyprint_columns
 from .weasyprint import indent as weasyprint_indent
 from .page import PROJECT_SCHEME, print_page
@@ -178,7 +178,45 @@ def xmp_description(job: Job) -> str:
     return (
         '<rdf:Description rdf:about="" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/">' + "".join(parts) + "</rdf:Description>"
+        + (articles_xmp(job) if job.doc.parts else "")
     )
+
+
+#: The XMP namespace of a collection's articles (publish's own: XMP has no standard for the parts of a document).
+ARTICLES_NS = "urn:publish:collection:1#"
+
+
+def article_fields(view: View) -> list[tuple[str, str]]:
+    """What the XMP says of one article of a collection, as (field, value) pairs, under the names
+    the PDF's Info dictionary gives the whole document's (title, author, date, rights, ...)."""
+    fields = [("id", ""), ("title", view.title.text)]
+    fields += [("author", name) for name in view.authors]
+    for name, value in (("date", view.date_iso), ("language", view.lang), ("publisher", view.publisher),
+                        ("source", view.source_name + (f" ({view.source_url})" if view.source_url else "") if view.source_name else None),
+                        ("contact", view.contact.text if view.contact else None),
+                        ("rights", view.rights.text if view.rights else None)):
+        if value:
+            fields.append((name, value))
+    fields += [("keywords", k) for k in view.keywords]
+    fields += [("credits", c.text) for c in view.credits]
+    return fields
+
+
+def articles_xmp(job: Job) -> str:
+    """A collection's articles in the XMP, each with its own fields and its notice verbatim, in order:
+    ``pubc:articles``, an rdf:Seq of one resource per article (its ``pubc:id`` the article's id, then
+    ``pubc:title``, ``pubc:author`` (one per author), ``pubc:date``, ``pubc:language``,
+    ``pubc:publisher``, ``pubc:source``, ``pubc:contact``, ``pubc:rights``, ``pubc:keywords`` and
+    ``pubc:credits`` (one each))."""
+    from ..collection import entries
+
+    items = []
+    for entry in entries(job.doc, job.theme.options):
+        fields = "".join(f"<pubc:{name}>{xml_escape(entry.id if name == 'id' else value)}</pubc:{name}>"
+                         for name, value in article_fields(entry.view))
+        items.append(f'<rdf:li rdf:parseType="Resource">{fields}</rdf:li>')
+    return (f'<rdf:Description rdf:about="" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:pubc="{ARTICLES_NS}">'
+            f'<pubc:articles><rdf:Seq>{"".join(items)}</rdf:Seq></pubc:articles></rdf:Description>')
 
 
 _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>\s*")
@@ -275,7 +313,8 @@ def write(job: Job) -> bytes:
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
     # the CJK faces of the article's language: Japanese glyph forms for ja, Korean for ko, ...
     fonts = {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
-    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts, job.view.dir)]
+    sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts, job.view.dir, collection=bool(job.doc.parts))]
+    sheets = folios.localized(sheets, job.view.lang)  # the folios in the language's digits (fa: ۱۲)
     hyphenation.preload(job.theme, job.view.lang, job.hyphenation_cache)  # from the project's cache, unless the parent sent them
     attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
     try:

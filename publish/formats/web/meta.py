@@ -66,6 +66,29 @@ def json_ld(view: View, cover_url: str | None) -> dict[str, Any]:
     return data
 
 
+def collection_json_ld(view: View, meta: Any, parts: list[tuple[str, View]], cover_url: str | None) -> dict[str, Any]:
+    """The schema.org description of a collection's page: a PublicationIssue (when it has an issue or
+    number; else a Book, an anthology) with its editors, and ``hasPart`` each article as on its own
+    page (its authors, ``isBasedOn``, ``copyrightNotice``, ``creditText``), each with the ``@id`` of
+    its element (``#article-3``)."""
+    data = json_ld(view, cover_url)
+    data.pop("author", None)
+    data["@type"] = "PublicationIssue" if meta.issue or meta.number else "Book"
+    data["name"] = data["headline"]
+    if meta.issue or meta.number:
+        data["issueNumber"] = meta.issue or meta.number
+    if meta.volume:
+        data["isPartOf"] = {"@type": "PublicationVolume", "volumeNumber": meta.volume}
+    if meta.editors:
+        data["editor"] = [{"@type": "Person", "name": name} for name in meta.editors]
+    data["hasPart"] = []
+    for ident, part in parts:
+        item = json_ld(part, None)
+        item.pop("@context")
+        data["hasPart"].append({"@id": f"#{ident}", **item})
+    return data
+
+
 def _person(view: View, index: int, name: str) -> dict[str, Any]:
     """An author as a schema.org Person, with their affiliations, e-mail and ORCID iD when the front matter gives them."""
     person: dict[str, Any] = {"@type": "Person", "name": name}

@@ -97,4 +97,33 @@ def read_back(path: Path) -> Any:
                 _flatten(value, f"ld:{name}", meta)
     body = root.find("body")
     pictures: list[str] = []
-    return Extracted(_visible_text(body if body is not None else root, pictures), meta, pictures=pictures)
+    got = Extracted(_visible_text(body if body is not None else root, pictures), meta, pictures=pictures)
+    _collection_parts(root, got)
+    return got
+
+
+def _collection_parts(root: Any, got: Any) -> None:
+    """A collection's page, part by part: each ``<article id="article-N">``'s text, with its language
+    and what the JSON-LD's ``hasPart`` item of that ``@id`` says (as ``ld:<name>``), and the
+    permissions section's text."""
+    from ..readback import Extracted
+
+    described: dict[str, dict[str, Any]] = {}
+    for item in json_ld(root):
+        for part in item.get("hasPart") or []:
+            if isinstance(part, dict) and isinstance(part.get("@id"), str):
+                described[part["@id"].lstrip("#")] = part
+    if not described:
+        return
+    for element in root.iter("article", "section"):
+        ident = element.get("id") or ""
+        if element.tag == "article" and ident in described:
+            meta: dict[str, list[str]] = {}
+            if element.get("lang"):
+                meta["language"] = [element.get("lang")]
+            for name, value in described[ident].items():
+                if not name.startswith("@"):
+                    _flatten(value, f"ld:{name}", meta)
+            got.parts[ident] = Extracted(_visible_text(element), meta)
+        elif element.tag == "section" and ident == "permissions":
+            got.parts[ident] = Extracted(_visible_text(element), {})

@@ -15,9 +15,11 @@ from ..job import Job
 from ...model import Node
 from ..html import render_body
 from .fonts import SubsetFont, characters, embed_fonts, script_font_faces
-from .meta import canonical_url, head_tags, json_ld, script_json
+from .meta import canonical_url, collection_json_ld, head_tags, json_ld, script_json
 
 TEMPLATE = "web.html"
+#: A collection's page: its title, contents and introduction, each article, the permissions page.
+COLLECTION_TEMPLATE = "web_collection.html"
 ASSETS = "assets"
 #: No request leaves the page: images, fonts and styles come from the page itself.
 CSP_ONE_FILE = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'"
@@ -104,6 +106,14 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
         return asset_url(job.assets[str(node.attrs["src"])])
 
     rendered = render_body(job.doc, "end", image_url)
+    collection = None
+    if job.doc.parts:
+        from ..collection import collection_view, render_articles
+
+        articles = render_articles(job.doc, job.theme.options, "end", image_url, False, "mathml", labels)
+        for item in articles:
+            item.body, item.notes = Markup(_enhance(str(item.body), labels)), Markup(_enhance(str(item.notes), labels))
+        collection = collection_view(job.doc, view, job.theme.options, articles)
     cover_asset = job.assets.get(job.doc.meta.cover_image) if job.doc.meta.cover_image else None
     cover = None
     if cover_asset is not None:
@@ -115,11 +125,14 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
         "meta_names": tags.names,
         "meta_properties": tags.properties,
         "canonical": canonical_url(view),
-        "json_ld": Markup(script_json(json_ld(view, cover["src"] if cover else None))),
+        "json_ld": Markup(script_json(json_ld(view, cover["src"] if cover else None) if collection is None else
+                                      collection_json_ld(view, job.doc.meta, [(e.id, e.view) for e in collection.entries],
+                                                         cover["src"] if cover else None))),
         "stylesheet": Markup(_STYLE_MARK),
         "cover": cover,
     }
-    page = _template(job, body=Markup(_enhance(str(rendered.body), labels)), notes=Markup(_enhance(str(rendered.notes), labels)), web=web)
+    page = _template(job, body=Markup(_enhance(str(rendered.body), labels)), notes=Markup(_enhance(str(rendered.notes), labels)), web=web,
+                     **({"collection": collection} if collection is not None else {}))
     if page.count(_STYLE_MARK) != 1:
         raise ThemeError("templates/web.html must show {{ web.stylesheet }} once, in the head", job.theme.find(f"templates/{TEMPLATE}"))
 
@@ -127,8 +140,9 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
     from ...read.language import cjk_fonts
 
     # the CJK faces of the article's language (Japanese glyph forms for ja, Korean for ko...), as the PDF
-    sheets = job.theme.stylesheets("web", {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}, view.dir)
-    sources = [job.theme.find("css/web.css"), *job.theme.extra_css]
+    sheets = job.theme.stylesheets("web", {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}, view.dir,
+                                   collection=collection is not None)
+    sources = job.theme.stylesheet_paths("web", collection=collection is not None)
     text = characters(_visible_text(page.replace(_STYLE_MARK, "")), "\n".join(css for css, _ in sheets), job.doc)
 
     def font_url(font: SubsetFont) -> str:
@@ -157,7 +171,7 @@ def _template(job: Job, **context: Any) -> str:
     from ...theme.env import template_where
 
     try:
-        template = job.theme.html_env().get_template(TEMPLATE)
+        template = job.theme.html_env().get_template(COLLECTION_TEMPLATE if "collection" in context else TEMPLATE)
         return template.render(meta=job.view, target="web", footnote_count=len(job.doc.footnotes), **context)
     except (TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError) as exc:
         filename, lineno = template_where(exc)
