@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable
 
 from ..formats.view import View, build_date, make_view
 from ..model import Document, Node, plain_text
+from ..read.numbering import localize_number
 from ..formats import READ_BACKS, reader
 from ..formats.readback import Extracted, Unreadable, joined, layout_key
 
@@ -304,6 +305,9 @@ def _furniture(view: View, number: int, count: int) -> tuple[list[str], set[str]
     tokens = [t for t in (view.short_title, view.title.text, view.source_name, view.publisher) if t]
     page, of = view.labels["page"], view.labels["of"]  # merged over the defaults: always there
     folios = {"", layout_key(f"{page} {number} {of} {count}").lower(), f"{number}/{count}", str(number)}
+    # and in the language's digits, as the PDF draws them where a folio has no Latin words (fa: ۲/۹)
+    mine, all_ = localize_number(number, view.lang), localize_number(count, view.lang)
+    folios |= {layout_key(f"{page} {mine} {of} {all_}").lower(), f"{mine}/{all_}", mine}
     return sorted({layout_key(t).lower() for t in tokens}, key=len, reverse=True), folios
 
 
