@@ -223,7 +223,7 @@ def test_nav_toc_nests_the_heading_outline_by_level(opened):
 def test_landmarks_give_bodymatter_and_the_end_matter_as_backmatter(opened):
     book = opened["article"]
     marks = {a.get(EPUB_TYPE): a.get("href") for a in _nav(book, "landmarks").iter(f"{{{NS['x']}}}a")}
-    assert marks == {"bodymatter": "article.xhtml", "backmatter": "article.xhtml#end-matter"}
+    assert marks == {"cover": "cover.xhtml", "bodymatter": "article.xhtml", "backmatter": "article.xhtml#end-matter"}
     page = book.doc("article.xhtml")
     end = page.find(".//*[@id='end-matter']")
     assert end.get(EPUB_TYPE) == "backmatter"
@@ -527,13 +527,30 @@ def test_cover_is_packaged_from_cover_image(opened):
     assert marks["cover"] == first
 
 
-def test_no_cover_image_means_no_cover_and_no_dangling_reference(opened):
+def test_no_cover_image_means_a_cover_drawn_from_the_title_every_reference_to_it_whole(opened):
+    """Issue 29, item 8: without cover-image an e-reader's library showed a blank tile; the book now
+    carries an SVG cover of its masthead, title and date, in the theme's colours."""
     book = opened["constructs"]
-    assert book.item_with("cover-image") == []
-    assert book.opf.find("opf:metadata/opf:meta[@name='cover']", NS) is None
-    assert not any("cover" in name for name in book.names)
-    assert book.opf.find("opf:guide/opf:reference[@type='cover']", NS) is None
-    assert "cover" not in {a.get(EPUB_TYPE) for a in _nav(book, "landmarks").iter(f"{{{NS['x']}}}a")}
+    [cover] = book.item_with("cover-image")
+    assert cover.get("media-type") == "image/svg+xml" and cover.get("id") == "cover-generated"
+    drawing = etree.fromstring(book.files[book.base + cover.get("href")])
+    title = drawing.find("{http://www.w3.org/2000/svg}title").text
+    drawn = " ".join(t.text or "" for t in drawing.iter("{http://www.w3.org/2000/svg}text"))
+    assert title and all(word in drawn for word in title.split()), "the title, in words on the cover"
+    assert [m.get("content") for m in book.opf.iterfind("opf:metadata/opf:meta[@name='cover']", NS)] == [cover.get("id")]
+    assert book.opf.find("opf:guide/opf:reference[@type='cover']", NS) is not None
+    assert "cover" in {a.get(EPUB_TYPE) for a in _nav(book, "landmarks").iter(f"{{{NS['x']}}}a")}
+
+
+def test_the_drawn_cover_wraps_the_title_inside_its_margins():
+    from publish.formats.epub.cover import MARGIN, TITLE_SIZE, WIDTH, wrap
+
+    title = "China, U.S. Reach Basic Consensus in Kuala Lumpur Trade Talks Ahead of Leaders\u2019 Summit"
+    width = (WIDTH - 2 * MARGIN) / (TITLE_SIZE * 0.62)
+    lines = wrap(title, width)
+    assert " ".join(lines) == title and all(len(line) <= width for line in lines)
+    cjk = wrap("\u4e2d\u7f8e\u5728\u5409\u9686\u5761\u8d38\u6613\u8c08\u5224\u4e2d\u8fbe\u6210\u57fa\u672c\u5171\u8bc6", 10)
+    assert len(cjk) == 4 and "".join(cjk) == "\u4e2d\u7f8e\u5728\u5409\u9686\u5761\u8d38\u6613\u8c08\u5224\u4e2d\u8fbe\u6210\u57fa\u672c\u5171\u8bc6"
 
 
 def test_images_are_in_the_manifest_once_with_their_media_types(opened):

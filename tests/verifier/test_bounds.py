@@ -243,7 +243,7 @@ def test_a_member_count_the_end_record_understates_is_counted_again(built: Path,
     end = data.rfind(b"PK\x05\x06")
     data[end + 8 : end + 12] = struct.pack("<HH", 9, 9)  # the end record says 9 members
     path.write_bytes(bytes(data))
-    with pytest.raises(Unreadable, match="has 20,00[0-9] members"):
+    with pytest.raises(Unreadable, match="has 20,0[0-9][0-9] members"):  # the book's own members and the 20,000
         zipfiles.Container(path)
 
 

@@ -80,6 +80,16 @@ def package_images(job: Job) -> tuple[dict[str, Image], Image | None]:
     return by_src, cover
 
 
+def generated_cover(job: Job) -> Image:
+    """The cover of a book whose article names no ``cover-image``: an SVG of its masthead, title,
+    byline and date in the theme's colours (cover.py), in the package as the cover-image."""
+    from .cover import svg
+
+    data = svg(job.view, job.theme.options)
+    asset = Asset(src="", path=Path("cover.svg"), media_type="image/svg+xml", extension=".svg", data=data)
+    return Image(id="cover-generated", href=f"images/{asset.name}", asset=asset, properties=["cover-image"])
+
+
 @dataclass
 class Font:
     """One font file of the package: its manifest id, path inside EPUB/ and the theme file it
@@ -479,8 +489,11 @@ def write(job: Job) -> bytes:
     labels = _labels(view)
     warn_missing_alt(job.doc)
     images, cover = package_images(job)
+    drawn = generated_cover(job) if cover is None else None  # no cover-image: one drawn from the title
+    cover = cover or drawn
     page, headings, has_end_matter = _page(job, images)
-    a11y = accessibility(job, has_cover=cover is not None)
+    # the drawn cover shows nothing the text does not say (its title): the book stays textual
+    a11y = accessibility(job, has_cover=cover is not None and drawn is None)
 
     book = epub.EpubBook()
     _metadata(book, view, a11y)
@@ -495,6 +508,8 @@ def write(job: Job) -> bytes:
         spine.append(book.add_item(_item("cover", COVER_PAGE, "application/xhtml+xml", cover_document(view, cover))))
         landmarks.append(("cover", COVER_PAGE, labels["cover"]))
         book.guide.append({"href": COVER_PAGE, "title": labels["cover"], "type": "cover"})
+    if drawn is not None:
+        book.add_item(_item(drawn.id, drawn.href, drawn.asset.media_type, drawn.asset.data, drawn.properties))
     # EPUB 3 asks a content document with MathML to say so in the manifest
     mathml = ["mathml"] if b'xmlns="http://www.w3.org/1998/Math/MathML"' in page else []
     spine.append(book.add_item(_item("article", CHAPTER, "application/xhtml+xml", page, mathml)))
