@@ -87,14 +87,14 @@ def render_articles(doc: Document, options: dict[str, Any], footnotes: str, imag
                     list_counters: bool, math: str, labels: dict[str, str]) -> list[RenderedArticle]:
     """Every article's body for one page: ids unique across the page, each article's notes its own,
     its headings one level under its title (two when the collection has sections)."""
-    from .html import render_body
+    from .html import consecutive_levels, render_body
 
     ids: set[str] = {PERMISSIONS, "contents", "introduction"} | {part_id(p.number) for p in doc.parts}
     shift = 2 if any(p.section for p in doc.parts) else 1
     out = []
     for entry in entries(doc, options):
         rendered = render_body(entry.doc, footnotes, image_url, list_counters=list_counters, math=math, labels=labels,
-                               note_prefix=f"a{entry.number}-", shift=shift, ids=ids)
+                               note_prefix=f"a{entry.number}-", shift=shift, ids=ids, levels=consecutive_levels(entry.doc))
         out.append(RenderedArticle(entry, rendered.body, rendered.notes))
     return out
 

@@ -85,6 +85,8 @@ class HtmlRenderer:
     note_prefix: str = ""
     #: levels a heading goes down (a collection's page: under the article's title and its section)
     shift: int = 0
+    #: a level of its own for some headings, by ``id()`` of their node (see ``consecutive_levels``)
+    levels: dict[int, int] = field(default_factory=dict)
     _ids: set[str] = field(default_factory=set)
 
     # -- direction -----------------------------------------------------------
@@ -229,7 +231,7 @@ class HtmlRenderer:
             direction, inner = self._block_dir(node, lambda: self.inlines(node.children))
             return f"<p{self.attributes(node)}{direction}>{inner}</p>"
         if kind == "heading":
-            level = min(max(int(node.attrs["level"]), 1) + self.shift, 6)
+            level = min(max(self.levels.get(id(node), int(node.attrs["level"])), 1) + self.shift, 6)
             text = " ".join(_text(node.children).split())
             ident = self._unique(escape(str(node.attrs.get("id") or slugify(text))))
             self.headings.append(Heading(level, ident, text))
@@ -393,15 +395,32 @@ class RenderedBody:
     headings: list[Heading]
 
 
+def consecutive_levels(doc: Document) -> dict[int, int]:
+    """Heading levels that never skip one, by ``id()`` of each heading that needs a new one: a
+    heading is at most one level below the one before it (the first at most level 2, under the
+    title), so a README that opens with ``###`` reads as a section of its title, as screen readers
+    and the accessibility checkers expect of a page that holds several articles."""
+    levels: dict[int, int] = {}
+    previous = 1
+    for block in doc.blocks:
+        for node in block.walk():
+            if node.kind == "heading":
+                level = min(max(int(node.attrs.get("level") or 1), 1), previous + 1)
+                if level != node.attrs.get("level"):
+                    levels[id(node)] = level
+                previous = level
+    return levels
+
+
 def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str], list_counters: bool = False,
                 math: str = "mathml", labels: dict[str, str] | None = None, note_prefix: str = "", shift: int = 0,
-                ids: set[str] | None = None) -> RenderedBody:
+                ids: set[str] | None = None, levels: dict[int, int] | None = None) -> RenderedBody:
     """Render the document's blocks and footnotes in the given footnote and math styles; a
     collection's page renders each article with its own ``note_prefix``, headings ``shift``-ed
     down, and the page's ``ids`` (a set shared by its articles, so that no id is given twice)."""
     renderer = HtmlRenderer(footnotes=footnotes, image_url=image_url, notes={f.n: f for f in doc.footnotes},
                             list_counters=list_counters, math=math, labels=dict(labels or {}), source=doc.path,
-                            direction=doc.meta.direction, note_prefix=note_prefix, shift=shift)
+                            direction=doc.meta.direction, note_prefix=note_prefix, shift=shift, levels=dict(levels or {}))
     if ids is not None:
         renderer._ids = ids
     # ids the templates and footnotes use: a heading must never take one of them

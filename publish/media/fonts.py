@@ -279,9 +279,13 @@ def _meta_texts(doc: Document) -> Iterator[tuple[int | None, str]]:
         yield lines.get("keywords"), keyword
 
 
-def missing_by_line(doc: Document, cover: Coverage) -> dict[int | None, list[str]]:
-    """The characters no font has, in order of first appearance, grouped by source line."""
+def missing_by_line(doc: Document, cover: Coverage, parts: bool = True) -> dict[int | None, list[str]]:
+    """The characters no font has, in order of first appearance, grouped by source line (a
+    collection's articles' too, by their own lines)."""
     pieces: list[tuple[int | None, str]] = list(_meta_texts(doc))
+    for part in doc.parts if parts else ():
+        for line, chars in missing_by_line(part.doc, cover).items():
+            pieces.append((line, "".join(chars)))
     for block in doc.blocks:
         pieces.extend(_texts(block, None))
     for note in doc.footnotes:
@@ -312,11 +316,14 @@ def warn_missing_glyphs(doc: Document, theme_folders: Iterable[Path]) -> dict[in
     cover = coverage(theme_folders)
     if cover is None:
         return {}
-    found = missing_by_line(doc, cover)
-    for line, chars in sorted(found.items(), key=lambda item: item[0] or 0):
-        warn(
-            f"no installed or theme font has {describe(chars)}: the PDF shows empty boxes there; {install_hint(chars)}",
-            doc.path,
-            line,
-        )
+    found: dict[int | None, list[str]] = {}
+    for document in [doc, *(part.doc for part in doc.parts)]:  # a collection: each article names its own lines
+        missing = missing_by_line(document, cover, parts=False)
+        for line, chars in sorted(missing.items(), key=lambda item: item[0] or 0):
+            warn(
+                f"no installed or theme font has {describe(chars)}: the PDF shows empty boxes there; {install_hint(chars)}",
+                document.path,
+                line,
+            )
+            found.setdefault(line, []).extend(c for c in chars if c not in found.get(line, []))
     return found

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from chromium import Chromium, find_chromium
+from collection_project import make_collection
 from conftest import ARTICLE, ROOT
 from publish.builder.pipeline import build
 
@@ -70,6 +71,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     wide.write_text(WIDE, "utf-8")
     [result] = build([wide], ["html"], out=out / "wide", project=out)
     found["wide"] = result.path
+    issue = make_collection(out / "collection")  # six articles in four languages, one right to left
+    [result] = build([issue], ["html"], out=out / "collection" / "dist", project=out / "collection")
+    found["collection"] = result.path
     return found
 
 
@@ -97,7 +101,7 @@ def _check(browser: Chromium, page_path: Path, width: int, scheme: str, axe: str
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("name", ["article-default", "article-report", "constructs", "paper-report"])
+@pytest.mark.parametrize("name", ["article-default", "article-report", "constructs", "paper-report", "collection"])
 def test_page_fits_requests_nothing_and_axe_finds_no_violation(browser: Chromium, pages: dict[str, Path], name: str, width: int, scheme: str) -> None:
     axe = _axe_source()
     violations = _check(browser, pages[name], width, scheme, axe, name)

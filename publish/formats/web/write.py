@@ -111,8 +111,9 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
         from ..collection import collection_view, render_articles
 
         articles = render_articles(job.doc, job.theme.options, "end", image_url, False, "mathml", labels)
-        for item in articles:
-            item.body, item.notes = Markup(_enhance(str(item.body), labels)), Markup(_enhance(str(item.notes), labels))
+        for item in articles:  # each article's notes a landmark of its own name
+            own = {**labels, "notes": f"{labels['notes']}: {item.entry.view.title.text}"}
+            item.body, item.notes = Markup(_enhance(str(item.body), labels)), Markup(_enhance(str(item.notes), own))
         collection = collection_view(job.doc, view, job.theme.options, articles)
     cover_asset = job.assets.get(job.doc.meta.cover_image) if job.doc.meta.cover_image else None
     cover = None
