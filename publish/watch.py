@@ -54,7 +54,14 @@ class Watcher:
     # -- what to watch -------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute the watched files: the sources, the images the manifest lists, the theme's folders."""
+        from .read.collection import article_paths
+
         files = {s.resolve() for s in self.sources}
+        for source in self.sources:  # a collection's articles are its sources too
+            try:
+                files.update(p.resolve() for p in article_paths(source) or [])
+            except PublishError:
+                pass  # the build says why the collection cannot be read
         manifest = Manifest.load(self.out)
         ours = {str(s.resolve()) for s in self.sources}
         for entry in manifest.outputs.values():

@@ -176,28 +176,35 @@ def _joined(inputs: list[tuple[str, bytes]]) -> bytes:
     return b"".join(name.encode("utf-8") + b"\0" + data + b"\0" for name, data in inputs)
 
 
+def article_paths(path: Path, data: bytes | None = None) -> list[Path] | None:
+    """The articles a collection lists, as paths, read from its front matter alone (no article is
+    parsed); None when ``path`` is no collection, or its list cannot be read (the build says why)."""
+    from .article import _decode, read_bytes, split_front_matter
+
+    data = read_bytes(path) if data is None else data
+    if b"articles" not in data:
+        return None
+    try:
+        front = split_front_matter(_decode(data, path), path)
+        if not is_collection(front.raw):
+            return None
+        return [path.parent / name for name, _ in _entries(front.raw.get("articles"), path, None)]
+    except SourceError:
+        return None
+
+
 def source_fingerprint(path: Path) -> bytes:
     """``fingerprint`` of the document at ``path`` without parsing its Markdown (what a no-op rebuild
     compares with the manifest): the file's bytes, and for a collection each listed article's too.
     A file that cannot be read gives what can be read; the build's reading then says what is wrong."""
-    from .article import _decode, read_bytes, split_front_matter
+    from .article import read_bytes
 
     data = read_bytes(path)
-    if b"articles" not in data:
-        return data
-    try:
-        front = split_front_matter(_decode(data, path), path)
-    except SourceError:
-        return data
-    if not is_collection(front.raw):
+    listed = article_paths(path, data)
+    if listed is None:
         return data
     inputs = [(path.as_posix(), data)]
-    try:
-        entries = _entries(front.raw.get("articles"), path, None)
-    except SourceError:
-        return data
-    for name, _ in entries:
-        target = path.parent / name
+    for target in listed:
         try:
             inputs.append((target.as_posix(), read_bytes(target)))
         except SourceError:

@@ -127,3 +127,20 @@ def test_a_no_op_rebuild_renders_nothing_and_an_edited_article_renders_the_colle
     [again] = build([issue], ["html"], out=tmp_path / "dist", project=tmp_path)
     assert not again.unchanged
     assert "جميع الحقوق محفوظة للناشر" in again.path.read_text("utf-8")
+
+
+def test_watch_rebuilds_a_collection_when_one_of_its_articles_changes(tmp_path: Path) -> None:
+    from publish.watch import Watcher
+
+    issue = make_collection(tmp_path)
+    results: list = []
+    watcher = Watcher([issue], tmp_path / "dist", None, ["html"], project=tmp_path, echo=lambda line: None,
+                      error=lambda line: None, report=results.append)
+    assert watcher.rebuild()
+    article = tmp_path / "source" / "jsalgo-fr-euclidean" / "README.fr-FR.md"
+    assert article.resolve() in watcher.files
+    article.write_text(article.read_text("utf-8") + "\nUne phrase ajoutée.\n", "utf-8")
+    results.clear()
+    assert watcher.on_change([(2, str(article))])
+    assert [r.unchanged for r in results] == [False]
+    assert "Une phrase ajoutée." in (tmp_path / "dist" / "issue-1.html").read_text("utf-8")
