@@ -84,18 +84,15 @@ class Story:
 class DocxWriter:
     """Walks the model and appends paragraphs in named styles to a python-docx Document."""
 
+    #: Put before every bookmark name a heading or ``{#id}`` gives, and before the target of every
+    #: ``#id`` link: a collection gives each article its own (``a3_``), so ids stay apart
+    prefix: str = ""
+
     def __init__(self, job: Job) -> None:
         self.job = job
         # the CJK font of the article's language (Noto Serif CJK JP for ja, ...)
         self.options = {**job.theme.options, "font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
-        # the complex-script font (w:cs) of the article's script: its language's (Noto Naskh Arabic
-        # for ar), else that of the script it quotes most (an English article with Arabic passages)
-        meta = job.doc.meta
-        script = language_script(meta.lang) or text_script(meta.title.text + "\n" + plain_text(job.doc.blocks))
-        faces = self.options.get("font_scripts", {}).get(script or "") or []
-        # the first one installed, as the PDF draws the script with it (else the theme's first)
-        faces = sorted(faces, key=lambda family: not installed_family(family))
-        self.complex_font: str | None = faces[0] if faces else None
+        self.complex_font: str | None = script_font(job.doc, self.options)
         # a theme's docx/reference.docx (pandoc's --reference-doc convention) wins over the options
         self.reference = getattr(job.theme, "reference_docx", None)
         self.docx = self._open_template()
@@ -268,7 +265,7 @@ class DocxWriter:
             return
         link = element("w:hyperlink")
         if href.startswith("#"):
-            link.set(qn("w:anchor"), _bookmark_name(href[1:]))
+            link.set(qn("w:anchor"), _bookmark_name(self.prefix + href[1:]))
         else:
             link.set(qn("r:id"), paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True))
         if title:
@@ -539,6 +536,7 @@ class DocxWriter:
         return [int(w * self.text_width / total) for w in natural]
 
     def _bookmark(self, para: Paragraph, slug: str) -> None:
+        slug = self.prefix + slug
         name, i = _bookmark_name(slug), 1
         while name in self.bookmarks:  # the number is kept whole: a long name is cut before it
             i += 1
@@ -562,31 +560,35 @@ class DocxWriter:
         self.notes_part = parts.add_footnotes_part(self.docx)
         by_number = {note.n: note for note in self.job.doc.footnotes}
         for ident, n in self.notes:
-            note_el = parts.new_footnote(self.notes_part, ident)
-            story = Story(note_el, self.notes_part, self.style_ids)
             note = by_number.get(n)
-            blocks = note.blocks if note else []
-            ctx = Ctx(style="Footnote Text", in_note=True)
-            if not blocks or blocks[0].kind != "paragraph":
-                self.paragraph(story, "Footnote Text", ctx=ctx)
-            self.blocks(story, blocks, ctx)
-            first = story.paragraphs[0]
-            mark = element("w:r")
-            mark_pr = element("w:rPr")
-            mark_pr.append(element("w:rStyle", val=self.style_ids["Footnote Reference"]))
-            mark.append(mark_pr)
-            mark.append(element("w:footnoteRef"))
-            space = element("w:r")
-            text = element("w:t")
-            text.set(qn("xml:space"), "preserve")
-            text.text = " "
-            space.append(text)
-            anchor = first._p.pPr
-            if anchor is not None:
-                anchor.addnext(mark)
-            else:
-                first._p.insert(0, mark)
-            mark.addnext(space)
+            self.footnote(ident, note.blocks if note else [])
+
+    def footnote(self, ident: int, blocks: list[Node]) -> Any:
+        """Write one note (w:footnote ``ident``) of these blocks into the notes part; its element."""
+        note_el = parts.new_footnote(self.notes_part, ident)
+        story = Story(note_el, self.notes_part, self.style_ids)
+        ctx = Ctx(style="Footnote Text", in_note=True)
+        if not blocks or blocks[0].kind != "paragraph":
+            self.paragraph(story, "Footnote Text", ctx=ctx)
+        self.blocks(story, blocks, ctx)
+        first = story.paragraphs[0]
+        mark = element("w:r")
+        mark_pr = element("w:rPr")
+        mark_pr.append(element("w:rStyle", val=self.style_ids["Footnote Reference"]))
+        mark.append(mark_pr)
+        mark.append(element("w:footnoteRef"))
+        space = element("w:r")
+        text = element("w:t")
+        text.set(qn("xml:space"), "preserve")
+        text.text = " "
+        space.append(text)
+        anchor = first._p.pPr
+        if anchor is not None:
+            anchor.addnext(mark)
+        else:
+            first._p.insert(0, mark)
+        mark.addnext(space)
+        return note_el
 
     # -- article -------------------------------------------------------------
     def cover(self) -> None:
@@ -683,13 +685,7 @@ class DocxWriter:
         core.revision = 1
         marked = {"title": core.title, "creator": core.author, "keywords": core.keywords, "description": core.comments}
         parts.custom_properties(self.docx, self.marks.properties(self.job.doc, self.job.project, marked, {
-            "Rights": view.rights.text if view.rights else None,
-            "Source": view.source_name,
-            "SourceURL": view.source_url,
-            "Publisher": view.publisher,
-            "Contact": view.contact.text if view.contact else None,
-            "Date": view.date_iso,
-            "Credits": "; ".join(c.text for c in view.credits) or None,
+            **reprint_properties(view),
             # core properties stop at 255 characters: keep the whole text beside them
             **{name: text for name, text in (("Title", view.title.text), ("Keywords", view.keywords_text))
                if len(text) > CORE_TEXT_LIMIT},
@@ -697,6 +693,33 @@ class DocxWriter:
         parts.app_properties(self.docx, view.publisher)
 
     def render(self) -> bytes:
+        self.prepare()
+        self.cover()
+        self.title_block()
+        self.blocks(self.body, self.job.doc.blocks, Ctx())
+        self.marks.block(None)
+        self.end_matter()
+        self.footnotes()
+        self.properties()
+        stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
+        parts.number_drawings(stories)
+        # right-to-left paragraphs, runs and tables, in the body, the notes, headers and footers
+        bidi.lay_out([self.docx.element.body, *(part.element for part in stories[1:]), *self.sides()], self.job.view.dir,
+                     self.code_styles())
+        self.marks.apply(self.job.doc, self.style_ids, self.docx.part, self._bookmark_id, self.notes_part, self.notes)
+        return self.package()
+
+    def code_styles(self) -> frozenset[str]:
+        """The style ids of code (its runs keep the article's direction and fonts)."""
+        return frozenset(self.style_ids[name] for name in ("Verbatim Char", "Source Code") if name in self.style_ids)
+
+    def sides(self) -> list[Any]:
+        """The root elements of every header and footer part."""
+        return [part.element for part in self.docx.part.package.iter_parts()
+                if str(part.partname).startswith(("/word/header", "/word/footer")) and hasattr(part, "element")]
+
+    def prepare(self) -> None:
+        """Styles, list definitions, settings, the font table and the page, before any text."""
         opts = self.options
         styles.setup(self.docx, opts, self.job.view.lang, only_missing=self.reference is not None,
                      complex_font=self.complex_font, complex_lang=complex_language(self.job.view.lang))
@@ -710,25 +733,38 @@ class DocxWriter:
         self.setup_page()
         if self.reference is None:
             styles.header_tabs(self.docx, self.text_width // 635)  # EMU to twips
-        self.cover()
-        self.title_block()
-        self.blocks(self.body, self.job.doc.blocks, Ctx())
-        self.marks.block(None)
-        self.end_matter()
-        self.footnotes()
-        self.properties()
-        stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
-        parts.number_drawings(stories)
-        # right-to-left paragraphs, runs and tables, in the body, the notes, headers and footers
-        code = frozenset(self.style_ids[name] for name in ("Verbatim Char", "Source Code") if name in self.style_ids)
-        sides = [part.element for part in self.docx.part.package.iter_parts()
-                 if str(part.partname).startswith(("/word/header", "/word/footer")) and hasattr(part, "element")]
-        bidi.lay_out([self.docx.element.body, *(part.element for part in stories[1:]), *sides], self.job.view.dir, code)
-        self.marks.apply(self.job.doc, self.style_ids, self.docx.part, self._bookmark_id, self.notes_part, self.notes)
-        docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(opts)), self.job.theme)
+
+    def package(self) -> bytes:
+        """The theme's fonts embedded, the package saved with fixed dates and order."""
+        docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(self.options)), self.job.theme)
         out = io.BytesIO()
         self.docx.save(out)
         return normalize(out.getvalue(), build_date(self.job.doc.meta), first=("[Content_Types].xml",))
+
+
+def script_font(doc: Any, options: dict[str, Any]) -> str | None:
+    """The complex-script font (w:cs) of the article's script: its language's (Noto Naskh Arabic
+    for ar), else that of the script it quotes most (an English article with Arabic passages);
+    of the theme's ``font_scripts`` families the first one installed, as the PDF draws the script
+    with it (else the theme's first)."""
+    meta = doc.meta
+    script = language_script(meta.lang) or text_script(meta.title.text + "\n" + plain_text(doc.blocks))
+    faces = options.get("font_scripts", {}).get(script or "") or []
+    faces = sorted(faces, key=lambda family: not installed_family(family))
+    return faces[0] if faces else None
+
+
+def reprint_properties(view: Any) -> dict[str, str | None]:
+    """The reprint's own fields as custom properties, by name (None: the article lacks it)."""
+    return {
+        "Rights": view.rights.text if view.rights else None,
+        "Source": view.source_name,
+        "SourceURL": view.source_url,
+        "Publisher": view.publisher,
+        "Contact": view.contact.text if view.contact else None,
+        "Date": view.date_iso,
+        "Credits": "; ".join(c.text for c in view.credits) or None,
+    }
 
 
 def _empty(header_footer: Any, style: str) -> Paragraph:
@@ -816,5 +852,9 @@ def _core_text(text: str) -> str:
 
 
 def write(job: Job) -> bytes:
-    """Render the article to DOCX bytes."""
+    """Render the article (or the collection: ``collection``) to DOCX bytes."""
+    if job.doc.parts:
+        from .collection import CollectionWriter
+
+        return CollectionWriter(job).render()
     return DocxWriter(job).render()
