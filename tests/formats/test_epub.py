@@ -709,7 +709,7 @@ def test_the_readers_font_choice_can_still_override_the_theme_fonts(opened):
     assert report["body"]["font-family"].startswith('"inter"')
     default = _rules(_css(opened["article"])[1])
     assert all("font-family" not in decls for selector, decls in default if selector == "body")
-    assert any(decls.get("font-family", "").startswith('"charis sil"') for selector, decls in default if "h1.title" in selector)
+    assert any(decls.get("font-family", "").startswith('"charis sil"') for selector, decls in default if ".title-block .title" in selector)
 
 
 def test_font_subsets_keep_the_article_epub_under_100_kib_and_the_build_byte_identical(books, tmp_path):
