@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -66,8 +67,19 @@ def pictures(root, document: str, members: set[str]) -> list[str]:  # type: igno
     return found
 
 
+#: A collection's content documents that are parts of its read-back: each article's and the
+#: permissions page (formats.epub.collection names them after their ids).
+_PART = re.compile(r"^(article-\d+|permissions)\.xhtml$")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: The DCMI terms a collection's article's fields refine its manifest item with, read back under
+#: the names the single article's Dublin Core elements give them ("dcterms:rights" -> "rights").
+_TERMS = "dcterms:"
+
+
 def read_back(path: Path) -> Extracted:
-    """Text of the spine's XHTML documents and the OPF's metadata."""
+    """Text of the spine's XHTML documents and the OPF's metadata; for a collection, each
+    article's page and the metadata that refines its manifest item, and the permissions page,
+    as ``parts`` (by id: ``article-1``..., ``permissions``)."""
     from lxml import etree
 
     meta: dict[str, list[str]] = {}
@@ -76,25 +88,43 @@ def read_back(path: Path) -> Extracted:
         opf_path = container.find(".//{*}rootfile").get("full-path")
         opf = xml(archive.read(opf_path))
         base = opf_path.rsplit("/", 1)[0] + "/" if "/" in opf_path else ""
+        manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
+        refining: dict[str, dict[str, list[str]]] = {}  # what the OPF says of each manifest item, by its id
         metadata = opf.find("opf:metadata", NS)
         for element in metadata if metadata is not None else []:
             if not isinstance(element.tag, str):
                 continue
             qname = etree.QName(element)
             key = qname.localname if qname.namespace == NS["dc"] else element.get("property") or element.get("name")
-            if key and element.text:
-                meta.setdefault(key, []).append(element.text)
-        lang = opf.get("{http://www.w3.org/XML/1998/namespace}lang")
+            if not key or not element.text:
+                continue
+            target = (element.get("refines") or "").removeprefix("#")
+            if target in manifest:  # of one article of a collection, not of the book
+                key = key.removeprefix(_TERMS)
+                refining.setdefault(target, {}).setdefault(key, []).append(element.text)
+                continue
+            meta.setdefault(key, []).append(element.text)
+        lang = opf.get(_XML_LANG)
         if lang:
             meta.setdefault("language", []).append(lang)
-        manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//opf:manifest/opf:item", NS)}
         texts, shown = [], []
+        parts: dict[str, Extracted] = {}
         members = set(archive.names)
         for itemref in opf.iterfind(".//opf:spine/opf:itemref", NS):
-            href = manifest.get(itemref.get("idref"))
+            ident = itemref.get("idref")
+            href = manifest.get(ident)
             if href:
                 doc = xml(archive.read(base + href))
                 body = doc.find("x:body", NS)
-                texts.append(block_text(body if body is not None else doc))
-                shown.extend(pictures(doc, base + href, members))
-    return Extracted("\n".join(texts), meta, pictures=shown)
+                text = block_text(body if body is not None else doc)
+                drawn = pictures(doc, base + href, members)
+                texts.append(text)
+                shown.extend(drawn)
+                part = _PART.match(posixpath.basename(href))
+                if part:
+                    said = {key: list(values) for key, values in refining.get(ident or "", {}).items()}
+                    page_lang = doc.get(_XML_LANG) or doc.get("lang")
+                    if page_lang and part.group(1) != "permissions":
+                        said.setdefault("language", []).append(page_lang)
+                    parts[part.group(1)] = Extracted(text, said if part.group(1) != "permissions" else {}, pictures=drawn)
+    return Extracted("\n".join(texts), meta, pictures=shown, parts=parts)

@@ -5,6 +5,9 @@ from __future__ import annotations
 #: Each sentence in each language; {missing}, {total}, {certifier} and {conformance} are filled in.
 SENTENCES: dict[str, dict[str, str]] = {
     "en": {
+        "collection": "A collection of {count} reflowable articles whose text adapts to the reader's font, size and colours.",
+        "collection_navigation": "Headings, a table of contents and landmarks give structured navigation; each article "
+                                 "is its own document, in its own language, in the order of the collection.",
         "reflow": "A single reflowable article whose text adapts to the reader's font, size and colours.",
         "navigation": "Headings, a table of contents and landmarks give structured navigation, "
                       "and the reading order follows the original article.",
@@ -15,6 +18,10 @@ SENTENCES: dict[str, dict[str, str]] = {
                  "and colour contrast were checked when the file was built.",
     },
     "fr": {
+        "collection": "Un recueil de {count} articles recomposables, dont le texte s'adapte à la police, à la taille "
+                      "et aux couleurs choisies par le lecteur.",
+        "collection_navigation": "Les intertitres, une table des matières et des repères permettent une navigation "
+                                 "structurée ; chaque article est un document à part, dans sa langue, dans l'ordre du recueil.",
         "reflow": "Un article unique, recomposable, dont le texte s'adapte à la police, à la taille "
                   "et aux couleurs choisies par le lecteur.",
         "navigation": "Les intertitres, une table des matières et des repères permettent une navigation "
@@ -26,6 +33,11 @@ SENTENCES: dict[str, dict[str, str]] = {
                  "et contraste des couleurs ont été vérifiés lors de la création du fichier.",
     },
     "de": {
+        "collection": "Eine Sammlung von {count} Artikeln mit umfließendem Text, der sich an Schrift, Schriftgröße und "
+                      "Farben des Lesers anpasst.",
+        "collection_navigation": "Überschriften, ein Inhaltsverzeichnis und Orientierungspunkte ermöglichen eine "
+                                 "strukturierte Navigation; jeder Artikel ist ein eigenes Dokument in seiner Sprache, "
+                                 "in der Reihenfolge der Sammlung.",
         "reflow": "Ein einzelner Artikel mit umfließendem Text, der sich an Schrift, Schriftgröße und "
                   "Farben des Lesers anpasst.",
         "navigation": "Überschriften, ein Inhaltsverzeichnis und Orientierungspunkte ermöglichen eine "
@@ -37,6 +49,10 @@ SENTENCES: dict[str, dict[str, str]] = {
                  "und Farbkontrast wurden beim Erstellen der Datei geprüft.",
     },
     "es": {
+        "collection": "Una colección de {count} artículos adaptables cuyo texto se ajusta a la fuente, el tamaño y los "
+                      "colores que elija el lector.",
+        "collection_navigation": "Los encabezados, una tabla de contenido y puntos de referencia permiten una navegación "
+                                 "estructurada; cada artículo es un documento propio, en su idioma, en el orden de la colección.",
         "reflow": "Un único artículo adaptable cuyo texto se ajusta a la fuente, el tamaño y los colores "
                   "que elija el lector.",
         "navigation": "Los encabezados, una tabla de contenido y puntos de referencia permiten una navegación "
@@ -48,6 +64,8 @@ SENTENCES: dict[str, dict[str, str]] = {
                  "la estructura y el contraste de color se comprobaron al generar el archivo.",
     },
     "zh-Hans": {
+        "collection": "文集，收录 {count} 篇可重排文章，文字随读者选择的字体、字号和颜色调整。",
+        "collection_navigation": "标题、目录和地标提供结构化导航；每篇文章为独立文档，使用其自身语言，按文集顺序排列。",
         "reflow": "单篇可重排文章，文字随读者选择的字体、字号和颜色调整。",
         "navigation": "标题、目录和地标提供结构化导航，阅读顺序与原文一致。",
         "notes": "脚注与正文双向链接。",

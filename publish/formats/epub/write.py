@@ -485,6 +485,10 @@ def _page(job: Job, images: dict[str, Image]) -> tuple[bytes, list[Heading], boo
 
 def write(job: Job) -> bytes:
     """Render the article to EPUB bytes: the same input always gives the same bytes."""
+    if job.doc.parts:  # a collection: a page per article, each article's fields in the OPF
+        from .collection import write_collection
+
+        return write_collection(job)
     view = job.view
     labels = _labels(view)
     warn_missing_alt(job.doc)
@@ -532,7 +536,12 @@ def write(job: Job) -> bytes:
     if view.dir == "rtl":  # pages turn right to left: the spine's page-progression-direction
         book.set_direction("rtl")
     book.guide.append({"href": CHAPTER, "title": view.title.text, "type": "text"})
+    return write_package(book, job)
 
+
+def write_package(book: epub.EpubBook, job: Job) -> bytes:
+    """The book's EPUB bytes, dated by the document's build date (the same input, the same bytes)."""
+    view = job.view
     out = io.BytesIO()
     when = build_date(job.doc.meta)
     # a right-to-left book's package says so too (its metadata's base direction, EPUB 3.3's package dir)
