@@ -270,3 +270,22 @@ def test_a_right_to_left_collection_with_a_cover_and_no_sections(project) -> Non
     bidi = [s.find(f"{W}bidi") is not None for s in sections]
     assert bidi[1:] == [True, True, False, True]  # the front, the Arabic article, the English one, the last
     assert not any(_style(p) == "SectionTitle" and _text(p) != "Permissions" for p in body.iter(f"{W}p"))
+
+
+def test_a_copy_saved_by_libreoffice_still_verifies_article_by_article(project, tmp_path: Path) -> None:
+    """The article-<n> and permissions bookmarks survive LibreOffice: its saved copy is cut into the
+    same parts, and every article's body, fields and notice are found in its own."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
+    folder, source, path = project
+    profile = (tmp_path / "profile").as_uri()
+    saved = tmp_path / "saved"
+    done = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "docx:MS Word 2007 XML",
+         "--outdir", str(saved), str(path)],
+        capture_output=True, timeout=240,
+    )
+    assert done.returncode == 0 and (saved / path.name).is_file(), done.stderr
+    report = publish.verify([source], out=saved, formats=["docx"], project=folder)
+    assert report.ok, report.problems

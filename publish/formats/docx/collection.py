@@ -8,19 +8,21 @@ Its layout, in Word sections (each starting on a new page):
 - one section per article: the section's name (when the article opens one, in ``Section
   Title``), the article's own title block (its title in ``Article Title``, which looks as
   ``Title`` does), body, footnotes (Word footnotes, numbered again from 1 in each section,
-  as the article numbers them) and end matter; its running head is the article's short title,
-  its runs carry the article's language (``w:lang``) and its script's fonts, and an article
+  as the article numbers them; LibreOffice 7.4, which restarts notes per page or chapter only,
+  numbers them on through the document) and end matter; its running head is the article's
+  short title, its runs carry the article's language (``w:lang``) and its script's fonts, and an article
   written right to left is a right-to-left section (``publish.formats.docx.bidi``);
 - the permissions page (every article's title, authors, source line, notice verbatim and
   credits), then the collection's own end matter.
 
-Every section but the front leaves its opening page's head and foot to the front's (empty, as
-a title page has) and its foot ("Page 3 of 40") to the front's too, so page numbers run on.
+Every section after the front has a running head of its own and takes the rest from the front
+(Word's "Link to Previous"): no head or foot on its opening page, as a title page has, and the
+folio ("Page 3 of 40") on the others, so the page numbers run on.
 
 **The contents** is a TOC field, ``TOC \\h \\z \\t "Section Title,1,Article Title,2"``: when
 Word updates it, it lists exactly the section names (and the permissions page, a
-``Section Title`` too) and the articles' titles under them, each with its page, linked. Until then its cached result is
-publish's own contents, which Word and LibreOffice show as it is: each section, each article's
+``Section Title`` too) and the articles' titles under them, each with its page, linked. Until
+then its cached result is publish's own contents, which Word and LibreOffice show as it is: each section, each article's
 title linked to its bookmark, its authors and source under it (``Contents Byline``), and the
 permissions page. (``\\o "1-3"`` would list every heading inside the articles instead, and not
 their titles, which are no headings.)
@@ -45,7 +47,8 @@ for each article n, in order::
 
 (a field the article lacks is left out). The read-back gives an article's part these as its
 metadata, under an article's keys (``title``, ``creator``, ``date``, ``rights``...); its
-``language`` is what its runs say (``w:lang``), as an article's is its styles'.
+``language`` is what its runs say (``w:lang``), as an article's is its styles', then its
+Language property. A copy LibreOffice saved again keeps the bookmarks and verifies the same.
 """
 from __future__ import annotations
 

@@ -20,7 +20,8 @@ _PART_MARK = re.compile(r"article-\d+|permissions")
 #: metadata key an article's read-back gives that field (collection.PART_META).
 _ARTICLE_PROPERTY = re.compile(r"Article (\d+) (\w+)")
 _PART_META = {"Title": "title", "Authors": "creator", "Date": "date", "Rights": "rights", "Source": "source",
-              "Publisher": "publisher", "Keywords": "keywords", "Credits": "credits", "Contact": "contact"}
+              "Publisher": "publisher", "Keywords": "keywords", "Credits": "credits", "Contact": "contact",
+              "Language": "language"}
 
 
 def _paragraph_text(para) -> str:  # type: ignore[no-untyped-def]
@@ -115,7 +116,8 @@ def read_back(path: Path) -> Extracted:
 def _parts(document, notes, articles: dict[str, dict[str, list[str]]], languages: list[str]) -> dict[str, Extracted]:  # type: ignore[no-untyped-def]
     """A collection's body cut at its ``article-<n>`` and ``permissions`` bookmarks: each article's
     paragraphs and its notes' (in the order it refers to them), with the article's fields from the
-    custom properties and the languages its runs are in (those without one: the document's);
+    custom properties; its ``language`` is the languages its runs are in (those without one: the
+    document's), then its Language property (LibreOffice writes ``en`` again as ``en-US``);
     nothing when the body has no such bookmark (an article)."""
     texts: dict[str, list[str]] = {}
     refs: dict[str, list[str]] = {}
@@ -151,6 +153,6 @@ def _parts(document, notes, articles: dict[str, dict[str, list[str]]], languages
                 paragraphs.extend(_paragraph_text(para) for para in by_id[ident].iter(f"{_W}p"))
         meta = {key: list(values) for key, values in articles.get(name, {}).items()} if name != "permissions" else {}
         if name != "permissions":
-            meta["language"] = list(spoken.get(name, {})) or list(languages)
+            meta["language"] = list(dict.fromkeys([*(spoken.get(name) or languages), *meta.get("language", [])]))
         found[name] = Extracted("\n".join(paragraphs), meta)
     return found
