@@ -432,9 +432,16 @@ def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str],
 
 
 def rich_html(value: Rich | None, direction: str = "ltr") -> Markup | None:
-    """A metadata value's inline Markdown as HTML, in an article written in ``direction``."""
+    """A metadata value's inline Markdown as HTML, in an article written in ``direction``; a value
+    whose first strong letter goes the other way (an English notice in an Arabic article) in a
+    ``<span dir>`` of its own, which isolates it: its final full stop stays at its end instead of
+    moving to the line's other side."""
     if value is None:
         return None
+    own = text_direction(value.text)
+    if own is not None and own != direction:
+        inner = HtmlRenderer(direction=own).inlines(value.inlines)
+        return Markup(f'<span dir="{own}">{inner}</span>')
     return Markup(HtmlRenderer(direction=direction).inlines(value.inlines))
 
 
