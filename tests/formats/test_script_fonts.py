@@ -1,8 +1,10 @@
 """The fonts of an article's script travel with it: an Arabic, Persian, Hebrew, Hindi or Thai article's
 EPUB and web page carry, subset, the installed Noto face the PDF draws that script with, declared by an
 @font-face whose unicode-range and font file cover every letter of the script the page shows (read back
-with tinycss2 and fontTools, which publish does not write them with); the DOCX names it as the
-complex-script font (w:cs); and two builds give the same bytes."""
+with tinycss2 and fontTools, which publish does not write them with, and shaped by HarfBuzz without a
+.notdef); the DOCX names it as the complex-script font (w:cs) and embeds it; a Chromium and a
+LibreOffice that have no font for these scripts draw them with the embedded faces; EPUBCheck finds
+nothing; and two builds give the same bytes."""
 from __future__ import annotations
 
 import base64
