@@ -28,7 +28,7 @@ from markupsafe import escape
 from ...errors import OutputError, warn
 from ...model import Document
 from ..collection import PERMISSIONS, CollectionView, Entry as Article, RenderedArticle, collection_view, part_id
-from ..html import Heading, render_body
+from ..html import Heading, consecutive_levels, render_body
 from ..job import Job
 from ..page import themed
 from ..view import View
@@ -153,7 +153,8 @@ def _pages(job: Job, images: dict[str, Image]) -> tuple[Page, list[Page], Page |
         opened.add(section)
         level = 2 if opens else 1  # under the section's name on the page that opens the section
         ids = {PERMISSIONS, "contents", "introduction", "section", "section-title", entry.id, f"{entry.id}-end-matter"}
-        rendered = render_body(entry.doc, "epub", image_url, math="mathml", labels=entry.view.labels, shift=level - 1, ids=ids)
+        rendered = render_body(entry.doc, "epub", image_url, math="mathml", labels=entry.view.labels, shift=level - 1, ids=ids,
+                               levels=consecutive_levels(entry.doc))
         page_view = dataclasses.replace(base, title_level=level, rendered={entry.id: RenderedArticle(entry, rendered.body, rendered.notes)})
         fragment = themed(job, "collection_article.html", meta=view, collection=page_view, target="epub",
                           item=page_view.rendered[entry.id])
