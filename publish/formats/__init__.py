@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 WRITERS: dict[str, str] = {
     "pdf": "publish.formats.pdf.write",
     "epub": "publish.formats.epub.write",
-    "docx": "publish.formats.docx.write",
+    "docx": "publish.formats.docx.output",
     "html": "publish.formats.web.write",
 }
 

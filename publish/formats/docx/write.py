@@ -854,9 +854,5 @@ def _core_text(text: str) -> str:
 
 
 def write(job: Job) -> bytes:
-    """Render the article (or the collection: ``collection``) to DOCX bytes."""
-    if job.doc.parts:
-        from .collection import CollectionWriter
-
-        return CollectionWriter(job).render()
+    """Render the article to DOCX bytes (a collection: ``output.write``)."""
     return DocxWriter(job).render()
