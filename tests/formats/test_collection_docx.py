@@ -289,3 +289,17 @@ def test_a_copy_saved_by_libreoffice_still_verifies_article_by_article(project, 
     assert done.returncode == 0 and (saved / path.name).is_file(), done.stderr
     report = publish.verify([source], out=saved, formats=["docx"], project=folder)
     assert report.ok, report.problems
+
+
+def test_the_arabic_article_names_its_script_font_and_the_package_carries_it(package) -> None:
+    from publish.media.fonts import installed_family
+
+    parts = _split(etree.fromstring(package["word/document.xml"]).find(f"{W}body"))
+    named = {f.get(f"{W}cs") for p in parts["article-3"] for f in p.iter(f"{W}rFonts")} - {None}
+    assert len(named) == 1, named
+    [family] = named
+    if not installed_family(family):
+        pytest.skip(f"{family} is not installed: the DOCX names it without carrying it (apt-get install fonts-noto-core)")
+    table = etree.fromstring(package["word/fontTable.xml"])
+    font = next(f for f in table.iter(f"{W}font") if f.get(f"{W}name") == family)
+    assert font.find(f"{W}embedRegular") is not None

@@ -405,6 +405,11 @@ class CollectionWriter(DocxWriter):
         return (cjk if cjk != first_font(self.options["font_cjk"]) else None,
                 complex_font if complex_font != self.complex_font else None)
 
+    def complex_fonts(self) -> list[str]:
+        """The collection's complex-script font and each article's (the Arabic article's Noto Naskh Arabic)."""
+        found = [self.complex_font, *(script_font(entry.doc, self.base.theme.options) for entry in self.entries)]
+        return list(dict.fromkeys(family for family in found if family))
+
     # -- properties --------------------------------------------------------------------
     def properties(self) -> None:
         view, meta = self.base.view, self.base.doc.meta

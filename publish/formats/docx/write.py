@@ -734,10 +734,14 @@ class DocxWriter:
         if self.reference is None:
             styles.header_tabs(self.docx, self.text_width // 635)  # EMU to twips
 
+    def complex_fonts(self) -> list[str]:
+        """The complex-script fonts (w:cs) the document names: the article's."""
+        return [self.complex_font] if self.complex_font else []
+
     def package(self) -> bytes:
         """The theme's fonts embedded, the package saved with fixed dates and order."""
         # and the installed complex-script font (w:cs) the article's Arabic, Hebrew, Devanagari... is set in
-        system = (self.complex_font,) if self.complex_font and installed_family(self.complex_font) else ()
+        system = tuple(family for family in self.complex_fonts() if installed_family(family))
         docx_fonts.embed_fonts(self.docx, list(styles.word_fonts(self.options)), self.job.theme, system)
         out = io.BytesIO()
         self.docx.save(out)
