@@ -115,6 +115,11 @@ def test_articles_speak_their_own_language(package) -> None:
         assert langs == {lang}, (number, langs)
     ja = [tag for p in parts["article-6"] for tag in p.iter(f"{W}lang")]
     assert all(tag.get(f"{W}eastAsia") == "ja" for tag in ja)
+    # in the Japanese forms of its CJK font, which the font table declares
+    east_asian = {f.get(f"{W}eastAsia") for p in parts["article-6"] for f in p.iter(f"{W}rFonts")} - {None}
+    assert len(east_asian) == 1 and next(iter(east_asian)).endswith(" JP"), east_asian
+    declared = {f.get(f"{W}name") for f in etree.fromstring(package["word/fontTable.xml"]).iter(f"{W}font")}
+    assert east_asian <= declared
     arabic = next(p for p in parts["article-3"] if re.search("[\u0600-\u06ff]", _text(p)) and _style(p) == "BodyText")
     assert arabic.find(f"{W}pPr/{W}bidi") is not None
 

@@ -120,6 +120,7 @@ class CollectionWriter(DocxWriter):
     def render(self) -> bytes:
         self.prepare()
         self.collection_styles()
+        self.declare_fonts()
         body = self.docx.element.body
         self.final = body.find(qn("w:sectPr"))
         with_tail = self.collection.permissions or self._has_end_matter()
@@ -238,6 +239,16 @@ class CollectionWriter(DocxWriter):
             style = self.docx.styles[name]
             style.element.get_or_add_name().val = builtin
             style.element.attrib.pop(qn("w:customStyle"), None)
+
+    def declare_fonts(self) -> None:
+        """The font table names each article's CJK font too (Noto Serif CJK JP for a Japanese
+        article), with its fallback, as it names the collection's."""
+        options = self.base.theme.options
+        for entry in self.entries:
+            chosen = {**options, "font_cjk": cjk_fonts(entry.doc.meta.lang, options["font_cjk"])}
+            family = first_font(chosen["font_cjk"])
+            if family != first_font(self.options["font_cjk"]):
+                parts.font_table(self.docx, {family: styles.font_table(chosen)[family]})
 
     # -- the front ------------------------------------------------------------------
     def collection_title(self) -> None:
