@@ -54,7 +54,7 @@ class Watcher:
     # -- what to watch -------------------------------------------------------------
     def refresh(self) -> None:
         """Recompute the watched files: the sources, the images the manifest lists, the theme's folders."""
-        from .read.collection import article_paths
+        from .read.article import article_paths
 
         files = {s.resolve() for s in self.sources}
         for source in self.sources:  # a collection's articles are its sources too

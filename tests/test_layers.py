@@ -26,8 +26,8 @@ LAYERS: dict[str, int] = {
     "publish.__main__": 9,
 }
 #: What the verifier may take from the formats: what a read-back returns, and what each format
-#: shows of the metadata; never a writer.
-VERIFIER_FROM_FORMATS = {"publish.formats", "publish.formats.readback", "publish.formats.view"}
+#: shows of the metadata and of a collection's articles; never a writer.
+VERIFIER_FROM_FORMATS = {"publish.formats", "publish.formats.readback", "publish.formats.view", "publish.formats.collection"}
 
 
 def modules(package: Path) -> dict[str, Path]:

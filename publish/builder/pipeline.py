@@ -644,7 +644,7 @@ def _build(
     for source in source_paths:
         try:
             # the reader's checks: no FIFO, no device, nothing over the size limit (a collection: its articles too)
-            from ..read.collection import source_fingerprint
+            from ..read.article import source_fingerprint
 
             source_sha = sha256_bytes(source_fingerprint(source))
         except PublishError:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 #: first). A new format adds its line here and in READ_BACKS.
 WRITERS: dict[str, str] = {
     "pdf": "publish.formats.pdf.write",
-    "epub": "publish.formats.epub.write",
+    "epub": "publish.formats.epub.output",
     "docx": "publish.formats.docx.output",
     "html": "publish.formats.web.write",
 }

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from ..errors import SourceError, warn
+from .collection import entries, is_collection, joined_inputs
 from .metadata import complete, parse_metadata
 from ..model import Document, Node, plain_text
 
@@ -332,5 +333,37 @@ def read_document(path: str | Path, project: Path | None = None, nested: bool = 
     if collection:
         complete_collection(doc, front.raw, front.lines)
         front_text = "\n".join(text.split("\n")[1 : front.offset - 1])
-        doc.parts = read_parts(front.raw, front.lines, front_text, path, project)
+        doc.parts = read_parts(front.raw, front.lines, front_text, path, project, read_document)
     return doc
+
+
+def article_paths(path: Path, data: bytes | None = None) -> list[Path] | None:
+    """The articles a collection lists, as paths, read from its front matter alone (no article is
+    parsed); None when ``path`` is no collection, or its list cannot be read (the build says why)."""
+    data = read_bytes(path) if data is None else data
+    if b"articles" not in data:
+        return None
+    try:
+        front = split_front_matter(_decode(data, path), path)
+        if not is_collection(front.raw):
+            return None
+        return [path.parent / name for name, _ in entries(front.raw.get("articles"), path, None)]
+    except SourceError:
+        return None
+
+
+def source_fingerprint(path: Path) -> bytes:
+    """``fingerprint`` of the document at ``path`` without parsing its Markdown (what a no-op rebuild
+    compares with the manifest): the file's bytes, and for a collection each listed article's too.
+    A file that cannot be read gives what can be read; the build's reading then says what is wrong."""
+    data = read_bytes(path)
+    listed = article_paths(path, data)
+    if listed is None:
+        return data
+    inputs = [(path.as_posix(), data)]
+    for target in listed:
+        try:
+            inputs.append((target.as_posix(), read_bytes(target)))
+        except SourceError:
+            inputs.append((target.as_posix(), b""))
+    return joined_inputs(inputs)

@@ -17,7 +17,7 @@ Its body, if any, is the editor's introduction. Each article is read whole, as a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -85,7 +85,7 @@ def _names(raw: dict[str, Any], path: Path, lines: dict[str, int]) -> list[str]:
     return names
 
 
-def _entries(value: Any, path: Path, line: int | None, section: str | None = None) -> list[tuple[str, str | None]]:
+def entries(value: Any, path: Path, line: int | None, section: str | None = None) -> list[tuple[str, str | None]]:
     """The (article path, section) pairs of an ``articles:`` list."""
     if not isinstance(value, list) or not value:
         raise SourceError("'articles' must be a list of article paths (relative to this file), "
@@ -103,27 +103,26 @@ def _entries(value: Any, path: Path, line: int | None, section: str | None = Non
             unknown = sorted(str(k) for k in item if k not in ("section", "articles"))
             if unknown:
                 raise SourceError(f"a section takes 'section' and 'articles', not {', '.join(unknown)}", path, line)
-            found.extend(_entries(item.get("articles"), path, line, " ".join(name.split())))
+            found.extend(entries(item.get("articles"), path, line, " ".join(name.split())))
         else:
             raise SourceError(f"each of 'articles' is an article's path or a section, not {item!r:.60}", path, line)
     return found
 
 
 def read_parts(raw: dict[str, Any], lines: dict[str, int], front_text: str, path: Path,
-               project: Path | None) -> list[Part]:
-    """Read every article a collection lists, in order; the first that cannot be read stops it with its own message."""
-    from .article import read_document
-
-    entries = _entries(raw.get("articles"), path, lines.get("articles"))
-    if len(entries) > MAX_ARTICLES:
-        raise SourceError(f"the collection lists {len(entries)} articles; a collection holds at most {MAX_ARTICLES}",
+               project: Path | None, read_document: Callable[..., Document]) -> list[Part]:
+    """Read every article a collection lists, in order, with ``read_document`` (the article
+    reader's); the first that cannot be read stops it with its own message."""
+    listed = entries(raw.get("articles"), path, lines.get("articles"))
+    if len(listed) > MAX_ARTICLES:
+        raise SourceError(f"the collection lists {len(listed)} articles; a collection holds at most {MAX_ARTICLES}",
                           path, lines.get("articles"))
     item_lines = _item_lines(front_text)
     here = path.resolve()
     seen: dict[Path, int | None] = {}
     parts: list[Part] = []
-    for number, (name, section) in enumerate(entries, start=1):
-        line = item_lines[number - 1] if len(item_lines) == len(entries) else lines.get("articles")
+    for number, (name, section) in enumerate(listed, start=1):
+        line = item_lines[number - 1] if len(item_lines) == len(listed) else lines.get("articles")
         target = (path.parent / name)
         resolved = target.resolve()
         if project is not None and not resolved.is_relative_to(project.resolve()):
@@ -169,44 +168,8 @@ def complete_collection(doc: Document, raw: dict[str, Any], lines: dict[str, int
 
 def fingerprint(doc: Document) -> bytes:
     """What the build's manifest digests for a document: its file, and a collection's articles, each with its path."""
-    return _joined(doc.inputs()) if doc.parts else doc.source_bytes
+    return joined_inputs(doc.inputs()) if doc.parts else doc.source_bytes
 
 
-def _joined(inputs: list[tuple[str, bytes]]) -> bytes:
+def joined_inputs(inputs: list[tuple[str, bytes]]) -> bytes:
     return b"".join(name.encode("utf-8") + b"\0" + data + b"\0" for name, data in inputs)
-
-
-def article_paths(path: Path, data: bytes | None = None) -> list[Path] | None:
-    """The articles a collection lists, as paths, read from its front matter alone (no article is
-    parsed); None when ``path`` is no collection, or its list cannot be read (the build says why)."""
-    from .article import _decode, read_bytes, split_front_matter
-
-    data = read_bytes(path) if data is None else data
-    if b"articles" not in data:
-        return None
-    try:
-        front = split_front_matter(_decode(data, path), path)
-        if not is_collection(front.raw):
-            return None
-        return [path.parent / name for name, _ in _entries(front.raw.get("articles"), path, None)]
-    except SourceError:
-        return None
-
-
-def source_fingerprint(path: Path) -> bytes:
-    """``fingerprint`` of the document at ``path`` without parsing its Markdown (what a no-op rebuild
-    compares with the manifest): the file's bytes, and for a collection each listed article's too.
-    A file that cannot be read gives what can be read; the build's reading then says what is wrong."""
-    from .article import read_bytes
-
-    data = read_bytes(path)
-    listed = article_paths(path, data)
-    if listed is None:
-        return data
-    inputs = [(path.as_posix(), data)]
-    for target in listed:
-        try:
-            inputs.append((target.as_posix(), read_bytes(target)))
-        except SourceError:
-            inputs.append((target.as_posix(), b""))
-    return _joined(inputs)

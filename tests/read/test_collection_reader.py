@@ -7,7 +7,8 @@ import pytest
 
 from publish.errors import PublishError
 from publish.read.article import read_document
-from publish.read.collection import fingerprint, source_fingerprint
+from publish.read.article import source_fingerprint
+from publish.read.collection import fingerprint
 
 ARTICLE = "---\ntitle: {title}\nrights: Reprinted with permission of {title} Weekly.\n---\n\nText of {title}.\n"
 

@@ -484,11 +484,7 @@ def _page(job: Job, images: dict[str, Image]) -> tuple[bytes, list[Heading], boo
 
 
 def write(job: Job) -> bytes:
-    """Render the article to EPUB bytes: the same input always gives the same bytes."""
-    if job.doc.parts:  # a collection: a page per article, each article's fields in the OPF
-        from .collection import write_collection
-
-        return write_collection(job)
+    """Render the article to EPUB bytes: the same input always gives the same bytes (a collection: output.write)."""
     view = job.view
     labels = _labels(view)
     warn_missing_alt(job.doc)
