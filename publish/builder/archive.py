@@ -2,8 +2,10 @@
 failure its own, progress told as articles finish."""
 from __future__ import annotations
 
+import os
+import threading
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -15,6 +17,13 @@ from .outputs import DEFAULT_SOURCE
 #: in memory until they are installed, so an archive of thousands is built batch after batch
 #: (the worker pool's start, about a second, is paid once a batch).
 BATCH = 32
+
+#: The seconds one article may take on a Dask worker (``PUBLISH_DASK_TIME_LIMIT`` sets another;
+#: 0: none). Past it the article is stopped and reported, and its worker takes the next article:
+#: Dask has no time limit of its own for a task (dask/distributed#391), so an article whose layout
+#: never ends would hold its worker, and the archive, forever. The slowest real document measured
+#: takes a few seconds; the 171,000-word Rust book about 40 s.
+TIME_LIMIT = 900.0
 
 
 @dataclass
@@ -45,6 +54,7 @@ def build_archive(
     fail_fast: bool = False,
     progress: Callable[[Progress], None] | None = None,
     report: Callable[[Any], None] | None = None,
+    time_limit: float | None = None,
     **build_args: Any,
 ) -> list[Any]:
     """Build many articles with an executor: ``local`` (this machine's worker pool, batch after
@@ -53,7 +63,8 @@ def build_archive(
     paths). Each article's outputs are replaced once all of them verified, exactly as in a build
     of one article; an article that fails leaves its outputs as they were and the others go on,
     and ArticlesFailed lists every failure at the end (``fail_fast``: the first error stops the
-    build). ``build_args`` are pipeline.build's."""
+    build). On Dask an article past ``time_limit`` seconds (default: PUBLISH_DASK_TIME_LIMIT, or
+    TIME_LIMIT) is stopped and is one of the failures. ``build_args`` are pipeline.build's."""
     from .pipeline import _check_distinct
 
     paths = [Path(s) for s in (sources or [DEFAULT_SOURCE])]
@@ -62,7 +73,7 @@ def build_archive(
     if executor == "local":
         return _local(paths, fail_fast, state, progress, report, build_args)
     if executor == "dask" or executor.startswith(("dask://", "tcp://", "tls://")):
-        return _dask(paths, executor, fail_fast, state, progress, report, build_args)
+        return _dask(paths, executor, fail_fast, state, progress, report, build_args, time_limit)
     raise OutputError(f"unknown executor '{executor}'; choose local, dask, or dask://HOST:PORT for a running scheduler")
 
 
@@ -92,20 +103,65 @@ def _local(paths: list[Path], fail_fast: bool, state: Progress, progress: Callab
     return _outcome(paths, outputs, errors)
 
 
-def article_task(source: str, build_args: dict[str, Any]) -> tuple[str, Any]:
+class TimeLimitExceeded(BaseException):
+    """Raised in a task's thread by its watchdog; a BaseException, as KeyboardInterrupt is, so that
+    no ``except Exception`` in the build (a font fallback, a reader's guess) swallows it."""
+
+
+def _raise_in(thread: int, exc: type[BaseException] | None) -> None:
+    """Raise ``exc`` in another thread at its next Python instruction (None: forget one pending)."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc) if exc else None)
+
+
+class _Watchdog:
+    """Stops the thread that entered it ``seconds`` later, if it is still inside: the build unwinds
+    as from Ctrl-C (temporary files removed, locks released, nothing installed). A build stuck in
+    one long C call is stopped when that call returns to Python."""
+
+    def __init__(self, seconds: float) -> None:
+        self.thread = threading.get_ident()
+        self.lock = threading.Lock()
+        self.inside = True
+        self.timer = threading.Timer(seconds, self._stop)
+        self.timer.daemon = True
+
+    def _stop(self) -> None:
+        with self.lock:
+            if self.inside:
+                _raise_in(self.thread, TimeLimitExceeded)
+
+    def __enter__(self) -> _Watchdog:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.inside = False
+            _raise_in(self.thread, None)  # a stop that came as the build ended is dropped
+
+
+def article_task(source: str, build_args: dict[str, Any], time_limit: float | None = None) -> tuple[str, Any]:
     """One Dask task: build one article in this worker process (no pool of its own: the cluster
     has a worker a core); ("ok", outputs) or ("error", its PublishError), so that Dask retries
-    only what really went wrong (a lost worker), never an article's own error."""
+    only what really went wrong (a lost worker), never an article's own error. Past
+    ``time_limit`` seconds the build is stopped: an error of its own, not retried."""
     from .pipeline import build
 
     try:
-        return "ok", build([Path(source)], parallel=False, **build_args)
+        with _Watchdog(time_limit) if time_limit else nullcontext():
+            return "ok", build([Path(source)], parallel=False, **build_args)
     except PublishError as exc:
         return "error", exc
+    except TimeLimitExceeded:
+        return "error", OutputError(f"stopped after {time_limit:g} s, the time limit of an article on a Dask worker"
+                                    " (PUBLISH_DASK_TIME_LIMIT); its outputs were left as they were", source)
 
 
 def _dask(paths: list[Path], executor: str, fail_fast: bool, state: Progress, progress: Callable[[Progress], None] | None,
-          report: Callable[[Any], None] | None, build_args: dict[str, Any]) -> list[Any]:
+          report: Callable[[Any], None] | None, build_args: dict[str, Any], time_limit: float | None = None) -> list[Any]:
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -125,8 +181,6 @@ def _dask(paths: list[Path], executor: str, fail_fast: bool, state: Progress, pr
         if executor == "dask":
             import logging
 
-            import os
-
             workers = int(os.environ.get("PUBLISH_DASK_WORKERS") or cpu_count())  # (the benchmark's 1-worker run)
             cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                        dashboard_address=None, silence_logs=logging.ERROR))
@@ -137,7 +191,10 @@ def _dask(paths: list[Path], executor: str, fail_fast: bool, state: Progress, pr
                 client = stack.enter_context(Client(address if "://" in address else f"tcp://{address}", timeout="10s"))
             except OSError as exc:
                 raise OutputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        futures = {client.submit(article_task, str(p.resolve()), args, key=f"publish-{i}-{p.stem}", pure=False, retries=1): p
+        if time_limit is None:
+            time_limit = float(os.environ.get("PUBLISH_DASK_TIME_LIMIT") or TIME_LIMIT) or None
+        futures = {client.submit(article_task, str(p.resolve()), args, time_limit, key=f"publish-{i}-{p.stem}", pure=False,
+                                 retries=1): p
                    for i, p in enumerate(paths)}
         for future in as_completed(futures):
             source = futures[future]

@@ -160,3 +160,50 @@ def test_dask_builds_an_archive_with_a_failing_article_and_a_killed_worker(clust
     again = build_archive([*paths, victim], executor=f"dask://{cluster.scheduler_address}", formats=FORMATS,
                           out=tmp_path / "dist", project=tmp_path)
     assert all(o.unchanged for o in again), "a rebuild on the cluster skips what is up to date"
+
+
+class _SlowArticle(distributed.WorkerPlugin):
+    """A worker plugin that makes the build of an article whose name has 'slow' never end, in
+    Python code (as a layout that loops would), so that only a time limit can stop it."""
+
+    def setup(self, worker: object) -> None:
+        import time
+
+        from publish.builder import pipeline
+
+        self.original = original = pipeline.build
+
+        def build(sources: list[Path], *args: object, **kwargs: object) -> object:
+            while any("slow" in Path(s).name for s in sources):
+                time.sleep(0.01)
+            return original(sources, *args, **kwargs)
+
+        pipeline.build = build
+
+    def teardown(self, worker: object) -> None:
+        from publish.builder import pipeline
+
+        pipeline.build = self.original
+
+
+def test_dask_stops_an_article_past_its_time_limit_with_a_clear_error_and_builds_the_others(cluster, tmp_path: Path) -> None:
+    paths = _archive(tmp_path, count=2)
+    slow = tmp_path / "archive" / "slow.md"
+    slow.write_text(GOOD.format(n=7), "utf-8")
+    with distributed.Client(cluster) as client:
+        client.register_plugin(_SlowArticle(), name="slow-article")
+        try:
+            with pytest.raises(ArticlesFailed) as failed:
+                build_archive([paths[0], slow, paths[1]], executor=f"dask://{cluster.scheduler_address}", formats=FORMATS,
+                              out=tmp_path / "dist", project=tmp_path, time_limit=6)
+        finally:
+            client.unregister_worker_plugin("slow-article")
+    assert list(failed.value.errors) == [slow]
+    error = failed.value.errors[slow]
+    assert str(error) == (f"{slow}: stopped after 6 s, the time limit of an article on a Dask worker"
+                          " (PUBLISH_DASK_TIME_LIMIT); its outputs were left as they were")
+    assert sorted(p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith(".")) == [
+        "a1.epub", "a1.html", "a2.epub", "a2.html"], "the others built, nothing of the stopped article, no temporary file"
+    again = build_archive([slow], executor=f"dask://{cluster.scheduler_address}", formats=FORMATS, out=tmp_path / "dist",
+                          project=tmp_path, time_limit=60)
+    assert [o.path.name for o in again] == ["slow.epub", "slow.html"], "the stopped worker builds the next article"
