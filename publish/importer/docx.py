@@ -624,6 +624,9 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         raise ImportRefused(f"--track-changes takes {' or '.join(TRACK_CHANGES)}, not '{track_changes}'")
     edited = _read_package(edited_path, track_changes)
     recorded = edited.custom.get(marks.SOURCE_PROPERTY)
+    if not recorded and "Article 1 Title" in edited.custom:
+        raise ImportRefused("this is the Word copy of a collection; publish import takes back an article's Word copy "
+                            "(build the edited article alone, or carry the edits into its own file by hand)", edited_path)
     if not recorded or not edited.custom.get(marks.SHA_PROPERTY):
         raise ImportRefused("this Word file was not written by publish (it has no PublishSource property); "
                            "publish import takes back the DOCX that `publish build` made", edited_path)

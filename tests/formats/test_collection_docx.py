@@ -308,3 +308,12 @@ def test_the_arabic_article_names_its_script_font_and_the_package_carries_it(pac
     table = etree.fromstring(package["word/fontTable.xml"])
     font = next(f for f in table.iter(f"{W}font") if f.get(f"{W}name") == family)
     assert font.find(f"{W}embedRegular") is not None
+
+
+def test_publish_import_refuses_a_collection_s_word_copy_saying_what_it_is(project) -> None:
+    from publish.errors import PublishError
+    from publish.importer.docx import import_docx
+
+    folder, _, docx = project
+    with pytest.raises(PublishError, match="the Word copy of a collection"):
+        import_docx(docx, folder, None, True, "accept", False)
