@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from collection_project import make_collection
+from collection_project import make_collection, make_rtl_collection
 from independent import docx_properties, docx_text, front_matter, plain, rewrite_zip_member
 import publish
 from publish.builder.pipeline import build
@@ -248,25 +248,9 @@ def test_the_read_back_gives_each_article_its_own_text_and_fields(project) -> No
     assert got.meta["rights"] == [front_matter(source)["rights"]]  # the collection's own, alone
 
 
-#: A right-to-left collection with a cover and no sections, of two of the same articles.
-RTL_COLLECTION = """---
-title: مختارات الميناء
-editors: [ليلى حداد]
-date: 2026-12-01
-lang: ar
-cover-image: reprint/images/chart.png
-rights: "© 2026 صحيفة الميناء"
-articles:
-  - rtl/rtl.md
-  - reprint/reprint.md
----
-"""
-
-
 def test_a_right_to_left_collection_with_a_cover_and_no_sections(project) -> None:
     folder, source, _ = project
-    path = source.parent / "issue-ar.md"
-    path.write_text(RTL_COLLECTION, "utf-8")
+    path = make_rtl_collection(folder)
     build([path], formats=["docx"], out=folder / "dist", project=folder, parallel=False)  # verified
     with zipfile.ZipFile(folder / "dist" / "issue-ar.docx") as archive:
         body = etree.fromstring(archive.read("word/document.xml")).find(f"{W}body")
