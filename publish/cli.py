@@ -360,19 +360,29 @@ def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> N
               help="Take the copy's tracked changes (accept) or leave them out (reject).")
 @click.option("--accept-notice-changes", is_flag=True,
               help="Take edits to the rights notice, the source, the credits and the contact (refused otherwise).")
+@click.option("--force", is_flag=True, help="A Word file publish did not write: replace the article --into names if it exists.")
 @project_option
 @debug_option
 @click.pass_context
 def import_(ctx: click.Context, edited: Path, into: Path | None, dry_run: bool, track_changes: str,
-            accept_notice_changes: bool, project: Path | None) -> None:
-    """Take the edits of a Word copy publish wrote (saved by Word or LibreOffice) back into its Markdown source."""
+            accept_notice_changes: bool, force: bool, project: Path | None) -> None:
+    """Take the edits of a Word copy publish wrote (saved by Word or LibreOffice) back into its Markdown source,
+    or make a new article (--into) from any other Word file."""
 
     def action() -> None:
         from .importer.docx import import_docx
+        from .importer.foreign import import_foreign, written_by_publish
         from .project import find_project
 
         if not edited.is_file():
             raise PublishError("no such file: give the Word copy that `publish build` made", edited)
+        if not written_by_publish(edited):
+            made = import_foreign(edited, into, track_changes.lower(), force, dry_run)
+            for note in made.notes:
+                click.echo(f"{edited}: warning: {note}", err=True)
+            click.echo(made.text if dry_run else f"wrote {made.source}" + (f" and {len(made.images)} picture{'s' if len(made.images) > 1 else ''}" if made.images else ""),
+                       nl=not dry_run)
+            return
         folder = project.resolve() if project is not None else find_project(None)
         result = import_docx(edited, folder, into, dry_run, track_changes.lower(), accept_notice_changes)
         for note in result.notes:
