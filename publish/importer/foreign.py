@@ -22,7 +22,7 @@ from ..formats.readback import Unreadable, xml
 from ..formats.zipfiles import Container
 from ..media.svg import looks_like_svg
 from ..read.dates import parse_date
-from .docx import ImportRefused, TRACK_CHANGES, _comments, _resolve_changes, write_source
+from .docx import ImportRefused, _resolve_changes, write_source
 from .foreign_body import Block, Context, blocks, markdown
 from .foreign_inline import escape
 from .foreign_styles import Styles
@@ -48,6 +48,8 @@ _IMAGE_TYPES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GI
 _OTHER_IMAGES = ((b"\x01\x00\x00\x00", "EMF"), (b"\xd7\xcd\xc6\x9a", "WMF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
                  (b"BM", "BMP"))
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+#: What --track-changes takes for a Word file publish did not write.
+TRACK_CHANGES = ("accept", "reject")
 #: The largest picture taken (as the article reader takes it: media/assets.py).
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
@@ -269,6 +271,24 @@ def yaml_block(meta: dict[str, Any]) -> str:
     return f"---\n{dumped}---\n"
 
 
+def _comments(body: Any, comments: Any) -> list[str]:
+    """Each comment (a reply too) as a warning naming its author and the paragraph it is on."""
+    if comments is None:
+        return []
+    anchors: dict[str, str] = {}
+    for ref in body.iter(W + "commentReference", W + "commentRangeStart"):
+        para = next(ref.iterancestors(W + "p"), None)
+        text = " ".join("".join(t.text or "" for t in para.iter(W + "t")).split()) if para is not None else ""
+        anchors.setdefault(ref.get(W + "id", ""), text if len(text) <= 50 else text[:47] + "…")
+    found = []
+    for comment in comments.iter(W + "comment"):
+        said = " ".join(" ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p")).split())
+        on = anchors.get(comment.get(W + "id", ""), "")
+        found.append(f"comment by {comment.get(W + 'author') or 'someone'}" + (f" on “{on}”" if on else "")
+                     + f": {said} (comments are not imported)")
+    return found
+
+
 # -- the import -------------------------------------------------------------------------------------
 def _image_name(data: bytes) -> str | None:
     for magic, ext in _IMAGE_TYPES:
@@ -436,7 +456,8 @@ def import_foreign(path: Path, into: Path | None, track_changes: str = "accept",
     existing = [t for t in targets if t.exists() and not (t in created.images and t.read_bytes() == created.images[t])]
     if existing and not force:
         raise ImportRefused("already exists; publish import does not replace it (pass --force to replace it)", existing[0])
-    folder = (into.parent / importer.folder)
+    folder = into.parent / importer.folder
+    into.parent.mkdir(parents=True, exist_ok=True)
     if created.images:
         folder.mkdir(parents=True, exist_ok=True)
         if not folder.resolve().is_relative_to(into.parent.resolve()):
