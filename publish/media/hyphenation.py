@@ -5,6 +5,10 @@ benchmark machine, a fifth of the article's PDF render or more). A build keeps t
 patterns in the project's cache as JSON (read back in a quarter of that time, and, unlike a
 pickle, never able to run code); a parallel build loads them in the parent process while the PDF
 worker imports WeasyPrint, and hands them to the worker with the job.
+
+Pyphen's nonstandard alternatives (Hungarian "meny-nyire" for "mennyire", Catalan "l·l") are left
+out: WeasyPrint draws the changed first part but resumes the next line at that part's length in
+the word as written, so it drops or repeats letters ("meny-" then "yire").
 """
 from __future__ import annotations
 
@@ -59,9 +63,27 @@ def preload(theme: Theme, lang: str, folder: Path | None = None) -> dict[Path, A
             cache[path] = kept
     if path not in cache:
         pyphen.Pyphen(lang=code)  # parses the file into pyphen.hdcache, once per process
+        standard_only(cache[path])
         if folder is not None:
             _keep(path, cache[path], folder)
     return {path: cache[path]}
+
+
+def standard_only(parsed: Any) -> Any:
+    """Parsed patterns with each nonstandard alternative (a value carrying Pyphen's ``data``: the
+    letters it changes) made neutral, so no break there changes the word's letters; in place."""
+    patterns = getattr(parsed, "patterns", None)
+    if not isinstance(patterns, dict):
+        return parsed
+    for key, (start, values) in list(patterns.items()):
+        if any(getattr(v, "data", None) for v in values):
+            plain = tuple(0 if getattr(v, "data", None) else int(v) for v in values)
+            if max(plain, default=0):
+                patterns[key] = start, plain
+            else:
+                del patterns[key]
+    getattr(parsed, "cache", {}).clear()
+    return parsed
 
 
 #: Bumped when what a cached file holds changes.

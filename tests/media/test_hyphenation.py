@@ -154,3 +154,15 @@ def test_a_pdf_built_with_cached_patterns_is_the_pdf_built_without(tmp_path: Pat
     hyphenation.preload(*_pdf_of(job), job.hyphenation_cache)  # writes the cache
     monkeypatch.setattr(pyphen, "hdcache", {})
     assert pdf_writer.write(job) == expected  # reads it
+
+
+def test_hungarian_patterns_never_break_a_word_where_the_break_changes_its_letters(tmp_path: Path) -> None:
+    # Pyphen's hu_HU patterns hyphenate "mennyire" as "meny-nyire"; WeasyPrint draws "meny-" and goes
+    # on at the fifth letter of the word as written, so the PDF read "meny- yire" (opensource.guide,
+    # _articles/hu/how-to-contribute.md, line 400)
+    hyphenation.preload(*_pdf_of(_job(tmp_path, "hu")))
+    dictionary = pyphen.Pyphen(lang="hu")
+    for word in ("mennyire", "asszony", "hosszú", "Mennyire"):
+        pairs = list(dictionary.iterate(word))
+        assert all(first + rest == word for first, rest in pairs), pairs
+    assert list(dictionary.iterate("mennyire")) == [("mennyi", "re")]  # its standard break is kept
