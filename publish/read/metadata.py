@@ -147,11 +147,38 @@ def _type_name(value: Any) -> str:
     return names.get(type(value), type(value).__name__)
 
 
+#: A start tag in a metadata value: ``<progress>``, ``<Intro>``, ``<small class="x">``.
+_START_TAG = re.compile(r"<([A-Za-z][\w-]*)(?=[\s/>])[^<>]*>")
+#: A code span, whose text Markdown keeps as it is (a backslash in it is shown).
+_CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
+#: Tags that have no end tag.
+_VOID_TAGS = frozenset({"br", "img", "wbr", "hr"})
+
+
+def _unpaired_tags_as_text(text: str) -> str:
+    """A one-line value with each start tag whose element does not end in it escaped, so it is
+    shown as written: ``title: "<progress>"`` (react.dev) names an element, and as HTML it would
+    be dropped, leaving the title empty; ``<small>x</small>`` stays markup."""
+    def escape(part: str) -> str:
+        def one(match: re.Match[str]) -> str:
+            tag = match.group(1).lower()
+            if tag in _VOID_TAGS or f"</{tag}>" in text.lower():
+                return match.group(0)
+            return "\\" + match.group(0)
+        return _START_TAG.sub(one, part)
+
+    out, at = [], 0
+    for code in _CODE_SPAN.finditer(text):
+        out += [escape(text[at:code.start()]), code.group(0)]
+        at = code.end()
+    return "".join(out + [escape(text[at:])])
+
+
 def _rich(value: Any, key: str, path: Path, line: int | None) -> Rich:
     text = _text(value, key, path, line)
     from .markdown import parse_inline
 
-    inlines = parse_inline(text, line, path)
+    inlines = parse_inline(_unpaired_tags_as_text(text), line, path)
     return Rich(text=plain_text(inlines), inlines=inlines, line=line)
 
 

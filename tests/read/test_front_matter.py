@@ -558,3 +558,14 @@ def test_strict_reaches_the_warnings_of_worker_processes(tmp_path):
     with pytest.raises(PublishError, match=r"post.md:6: image 'd.png' has no alt text.*an error with --strict"):
         build([source], formats=["epub", "docx"], out=tmp_path / "out", project=tmp_path, strict=True, parallel=True)
     assert not (tmp_path / "out" / "post.epub").exists()
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    ('"<progress>"', "<progress>"),  # react.dev, src/content/reference/react-dom/components/progress.md
+    ('"The <video> element"', "The <video> element"),
+    ('"`<Intro>` and <Intro>"', "<Intro> and <Intro>"),
+    ('"A <small>tiny</small> title"', "A tiny title"),  # an element that ends in the value is markup
+])
+def test_a_title_naming_an_element_shows_the_tag_as_written(tmp_path, value, shown):
+    doc = _read(tmp_path, f"---\ntitle: {value}\n---\nBody.\n")
+    assert doc.meta.title.text == shown
