@@ -39,7 +39,7 @@ ORDER = ("title", "subtitle", "author", "date", "lang", "description", "keywords
 #: Custom document properties taken into the front matter, by their name in lower case.
 _CUSTOM = {"title": "title", "subtitle": "subtitle", "author": "author", "authors": "author", "date": "date",
            "lang": "lang", "language": "lang", "description": "description", "abstract": "abstract",
-           "keywords": "keywords", "publisher": "publisher", "source": "source", "sourceurl": "source-url",
+           "keywords": "keywords", "tags": "keywords", "publisher": "publisher", "source": "source", "sourceurl": "source-url",
            "source url": "source-url", "rights": "rights", "copyright": "rights", "credits": "credits",
            "credit": "credits", "contact": "contact", "identifier": "identifier"}
 #: Fields whose value is inline Markdown (a property's plain text is escaped for them).
@@ -80,11 +80,19 @@ class _Package:
     def close(self) -> None:
         self.archive.__exit__()
 
+    def read(self, name: str) -> bytes:
+        """A member's bytes, within the container's bounds."""
+        try:
+            return self.archive.read(name)
+        except Unreadable as exc:
+            raise ImportRefused(f"cannot read the Word file: {exc}", self.path) from None
+
     def part(self, name: str | None) -> Any:
         if not name or name not in self.names:
             return None
+        data = self.read(name)
         try:
-            return xml(self.archive.read(name))
+            return xml(data)
         except Unreadable as exc:
             raise ImportRefused(f"cannot read the Word file: {exc}", self.path) from None
         except Exception as exc:  # noqa: BLE001 - lxml's XMLSyntaxError, a damaged member
@@ -333,7 +341,7 @@ class _Importer:
             if member not in self.package.names:
                 self.warn(f"{where}: a picture whose file ({member}) is missing from the document is left out")
                 return None
-            data = self.package.archive.read(member)
+            data = self.package.read(member)
             ext = _image_name(data)
             if ext is None:
                 kind_name = next((name for magic, name in _OTHER_IMAGES if data.startswith(magic)), "an unknown format")

@@ -18,9 +18,10 @@ _O = "{urn:schemas-microsoft-com:office:office}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
 _HEADING = re.compile(r"^heading\s*(\d)$")
-_QUOTES = {"quote", "intense quote", "block text", "block quote", "block quotation", "quotation", "quotations"}
+#: Style names (in lower case, without spaces, as LibreOffice may write them) of each kind of paragraph.
+_QUOTES = {"quote", "intensequote", "blocktext", "blockquote", "blockquotation", "quotation", "quotations"}
 _CODE = re.compile(r"^(source code|html preformatted|preformatted( text)?|plain text|macro text|verbatim|code( block)?)$|code")
-_CAPTIONS = {"caption", "image caption", "table caption", "figure caption"}
+_CAPTIONS = {"caption", "imagecaption", "tablecaption", "figurecaption"}
 _TITLE_BLOCK = {"title": "title", "subtitle": "subtitle", "author": "author", "date": "date", "abstract": "abstract"}
 _SKIPPED_STYLES = re.compile(r"^(toc \d|toc heading|table of figures|index \d|index heading)$")
 #: The label pandoc writes above an abstract ("Abstract", in the document's language): publish writes its own.
@@ -92,11 +93,17 @@ class _Runs:
         self.ctx, self.para, self.code_block = ctx, para, code_block
         self.pieces: list[Piece] = []
         self.field: list[dict[str, Any]] = []  # open complex fields: instruction, whether shown, result pieces
+        self.equations = 0
 
     def warn(self, message: str) -> None:
         self.ctx.warn(f"{_where(self.ctx, self.para)}: {message}")
 
     def out(self) -> list[Piece]:
+        if self.equations:
+            many = self.equations > 1
+            self.warn(f"{self.equations if many else 'an'} equation{'s are' if many else ' is'} imported as plain text "
+                      "(write them again as TeX math: $...$)")
+            self.equations = 0
         for open_field in self.field:
             self._close_field(open_field)
         self.field = []
@@ -138,9 +145,8 @@ class _Runs:
                 if name in self.ctx.anchors:
                     self.emit(Piece("atom", f"[]{{#{anchor_id(name)}}}"))
             elif tag in (M + "oMath", M + "oMathPara"):
-                text = " ".join(_text_of(child).split())
-                self.warn(f"an equation is imported as its plain text ({text[:40]})")
-                self.emit(Piece("text", text, marks))
+                self.equations += 1
+                self.emit(Piece("text", " ".join(_text_of(child).split()), marks))
             elif tag == _MC + "AlternateContent":
                 choice = child.find(_MC + "Choice")
                 self.walk(choice if choice is not None else child.find(_MC + "Fallback") or [], marks)
@@ -331,14 +337,14 @@ def paragraph(ctx: Context, para: Any, anchors: list[str]) -> Block | None:
         ctx.title_block.setdefault(_TITLE_BLOCK[name], []).append(text)
         return None
     image_only = all(p.kind == "atom" and p.text.startswith("![") for p in pieces)
-    if name in _CAPTIONS:
+    if any(n.replace(" ", "") in _CAPTIONS for n in names):
         return Block("caption", text)
     if all(p.kind == "atom" and p.text == "\n---\n" for p in pieces):
         return Block("break", "---")
     listed = _list_of(styles, ppr, style, names)
     if listed is not None:
         return Block("item", text, list=listed)
-    if name in _QUOTES or _indented(ppr):
+    if any(n.replace(" ", "") in _QUOTES for n in names[:2]) or _indented(ppr):
         return Block("quote", text)
     return Block("para", text, image_only=image_only)
 
@@ -551,8 +557,12 @@ def markdown(found: list[Block]) -> str:
                 if n:
                     out.append(">")
                 out.extend(("> " + line).rstrip() for line in text.split("\n"))
-        elif block.kind == "caption" and previous is not None and previous.image_only and _alt_of(previous.text) == block.text:
+        elif block.kind == "caption" and previous is not None and previous.image_only and \
+                _words(_alt_of(previous.text)) == _words(block.text):
             out.pop()  # the figure's caption is its alt text already
+        elif block.kind == "caption" and previous is not None and previous.image_only and previous.text.startswith("![]"):
+            out.pop()  # a picture with no alt text: its caption is the figure's caption
+            out[-1] = previous.text = "![" + block.text.replace("\n", " ") + previous.text[2:]
         else:
             out.append(block.text)
         previous = block
@@ -568,7 +578,7 @@ class _Lists:
         self.stack: list[tuple[int, str, int, int]] = []  # open items: level, list, indent, content indent
         self.counters: dict[tuple[str, int], int] = {}
         self.marks: dict[str, str] = {}
-        self.top: str | None = None
+        self.top: tuple[str, bool] | None = None  # the outermost list: its numbering, ordered or not
 
     def item(self, block: Block, continues: bool) -> list[str]:
         listed = block.list
@@ -582,9 +592,10 @@ class _Lists:
         else:
             indent = self.stack[-1][3] if self.stack else 0
         if not self.stack:
-            if continues and self.top is not None and self.top != listed.num and listed.num not in self.marks:
-                self.marks[listed.num] = _other_mark(self.marks.get(self.top, ""), listed.ordered)
-            self.top = listed.num
+            if continues and self.top is not None and self.top[0] != listed.num and self.top[1] == listed.ordered \
+                    and listed.num not in self.marks:
+                self.marks[listed.num] = _other_mark(self.marks.get(self.top[0], ""), listed.ordered)
+            self.top = (listed.num, listed.ordered)
         for key in [k for k in self.counters if k[0] == listed.num and k[1] > listed.level]:
             del self.counters[key]  # a level's numbering starts again under each item above it
         number = self.counters.get((listed.num, listed.level), listed.start)
@@ -600,6 +611,10 @@ def _other_mark(mark: str, ordered: bool) -> str:
     if ordered:
         return ")" if mark != ")" else "."
     return "*" if mark != "*" else "-"
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
 
 def _alt_of(markdown_text: str) -> str:

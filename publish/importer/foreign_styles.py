@@ -20,6 +20,11 @@ MAX_CHAIN = 20
 _ON = ("", "1", "true", "on")
 
 
+def _int(value: str | None, default: int = 0) -> int:
+    """A number attribute, or ``default`` when it is missing or no number (a broken file)."""
+    return int(value) if value and value.isdigit() else default
+
+
 def is_monospace(font: str) -> bool:
     return bool(font) and bool(_MONOSPACE.search(font))
 
@@ -72,6 +77,7 @@ class Styles:
             if style.get(W + "type") == "paragraph" and style.get(W + "default") in ("1", "true", "on"):
                 self.default_paragraph = ident
         self.nums: dict[str, tuple[str, dict[int, int]]] = {}
+        self.overrides: dict[tuple[str, int], Any] = {}  # a level a numbering redefines (LibreOffice writes them)
         self.abstracts: dict[str, Any] = {}
         for abstract in numbering.iter(W + "abstractNum") if numbering is not None else []:
             self.abstracts[abstract.get(W + "abstractNumId", "")] = abstract
@@ -79,9 +85,12 @@ class Styles:
             ref = num.find(W + "abstractNumId")
             starts = {}
             for override in num.iter(W + "lvlOverride"):
+                redefined = override.find(W + "lvl")
+                if redefined is not None:
+                    self.overrides[(num.get(W + "numId", ""), _int(override.get(W + "ilvl")))] = redefined
                 start = override.find(W + "startOverride")
                 if start is not None and start.get(W + "val", "").isdigit():
-                    starts[int(override.get(W + "ilvl", "0") or 0)] = int(start.get(W + "val"))
+                    starts[_int(override.get(W + "ilvl"))] = int(start.get(W + "val"))
             self.nums[num.get(W + "numId", "")] = (ref.get(W + "val", "") if ref is not None else "", starts)
 
     def chain(self, ident: str) -> list[Any]:
@@ -139,8 +148,8 @@ class Styles:
             return None
         abstract_id, starts = self.nums[num]
         abstract = self.abstracts.get(abstract_id)
-        lvl = None
-        for _ in range(3):  # a numbering that links to a numbering style: followed a few steps
+        lvl = self.overrides.get((num, level))
+        for _ in range(3 if lvl is None else 0):  # a numbering that links to a numbering style: followed a few steps
             if abstract is None:
                 break
             lvl = next((item for item in abstract.iter(W + "lvl") if item.get(W + "ilvl", "0") == str(level)), None)
