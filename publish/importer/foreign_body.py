@@ -529,8 +529,10 @@ def markdown(found: list[Block]) -> str:
     while i < len(found):
         block = found[i]
         if block.kind == "item":
-            if previous is not None and previous.kind != "item":
-                out.append("")
+            assert block.list is not None
+            if previous is not None and (previous.kind != "item" or (block.list.level == 0 and previous.list is not None
+                                                                       and previous.list.ordered != block.list.ordered)):
+                out.append("")  # a blank line before a list, and between a bullet list and a numbered one
             out.extend(lists.item(block, previous is not None and previous.kind == "item"))
             previous = block
             i += 1

@@ -224,6 +224,8 @@ def _word_file(path: Path, images: Path) -> None:
     tall.text = "tall"
     with_note = document.add_paragraph("A sentence with a note")
     with_note._p.append(parse_xml(f'<w:r xmlns:w="{WNS}"><w:footnoteReference w:id="1"/></w:r>'))
+    with_note.add_run(" and an endnote")
+    with_note._p.append(parse_xml(f'<w:r xmlns:w="{WNS}"><w:endnoteReference w:id="2"/></w:r>'))
     with_note.add_run(".")
     changed = document.add_paragraph("Kept ")
     changed._p.append(parse_xml(f'<w:ins xmlns:w="{WNS}" w:id="91" w:author="Ed" w:date="2024-01-02T00:00:00Z">'
@@ -257,6 +259,9 @@ def _add_parts(data: bytes, path: Path) -> None:
         f'<w:footnotes xmlns:w="{WNS}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
         '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The note, </w:t></w:r>'
         '<w:r><w:rPr><w:b/></w:rPr><w:t>bold</w:t></w:r></w:p></w:footnote></w:footnotes>').encode()
+    members["word/endnotes.xml"] = (
+        f'<w:endnotes xmlns:w="{WNS}"><w:endnote w:id="2"><w:p><w:r><w:endnoteRef/></w:r><w:r><w:t>The endnote.</w:t></w:r>'
+        '</w:p><w:p><w:r><w:t>Its second paragraph.</w:t></w:r></w:p></w:endnote></w:endnotes>').encode()
     members["word/comments.xml"] = (
         f'<w:comments xmlns:w="{WNS}"><w:comment w:id="5" w:author="Lawyer"><w:p><w:r><w:t>Check this.</w:t></w:r></w:p>'
         '</w:comment></w:comments>').encode()
@@ -268,7 +273,8 @@ def _add_parts(data: bytes, path: Path) -> None:
         '</Properties>').encode()
     rels = etree.fromstring(members["word/_rels/document.xml.rels"])
     ns = "http://schemas.openxmlformats.org/package/2006/relationships"
-    for ident, kind, target in (("rIdF1", "footnotes", "footnotes.xml"), ("rIdC1", "comments", "comments.xml")):
+    for ident, kind, target in (("rIdF1", "footnotes", "footnotes.xml"), ("rIdE1", "endnotes", "endnotes.xml"),
+                                ("rIdC1", "comments", "comments.xml")):
         etree.SubElement(rels, f"{{{ns}}}Relationship", Id=ident, Target=target,
                          Type=f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}")
     members["word/_rels/document.xml.rels"] = etree.tostring(rels)
@@ -290,11 +296,12 @@ def test_a_word_file_made_by_hand_keeps_its_title_block_lists_tables_notes_pictu
     assert "\n# Morning\n" in body
     assert "\n## Evening tasks\n" in body  # outline level 1 from the style it is based on
     assert "Cranes **lift** and *swing* `crane.start()` at dawn." in body
-    assert "- unload\n- check" in body and "1. count\n2. seal" in body
+    assert "- unload\n- check\n\n1. count\n2. seal" in body
     assert "> A quay worker said so." in body
     assert "```\nSHIP  BERTH\n```" in body
     assert '<td colspan="2">\n\nwide\n\n</td>' in body and '<td rowspan="2">\n\ntall\n\n</td>' in body
-    assert "A sentence with a note[^1]." in body and "[^1]: The note, **bold**" in body
+    assert "A sentence with a note[^1] and an endnote[^2]." in body and "[^1]: The note, **bold**" in body
+    assert "[^2]: The endnote.\n\n    Its second paragraph." in body
     assert "Kept added words." in body and "removed" not in body
     assert "Page ends." in body and "7" not in body  # the page number field and the page break go
     assert "![A crane, drawn](hand/images/image-1.png)" in body
