@@ -210,3 +210,19 @@ def test_an_image_weasyprint_refuses_to_load_is_a_loss_of_the_pdf(tmp_path: Path
         build([tmp_path / "a.md"], formats=["pdf", "epub"], out=tmp_path / "dist", project=tmp_path, parallel=False)
     assert [line for line in str(caught.value).splitlines() if "missing" in line] == [
         "pdf: images missing: line 7: image 'huge.png' (“A huge picture”) is not in the PDF; 1 of the article's 1 pictures are missing"]
+
+
+def test_a_label_in_a_translucent_group_of_a_drawing_is_not_read_as_the_articles_text(tmp_path: Path) -> None:
+    """javascript.info's closure diagrams (zh and uk 1-js/06-advanced-functions/03-closure) draw a
+    box's "..." in a group with opacity, which the PDF holds as a form XObject inside the figure's
+    marked content: its text is the drawing's, as the labels outside such groups are."""
+    from publish.formats import reader
+
+    (tmp_path / "plan.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="40"><text x="2" y="14" font-size="12">Plainlabel</text>'
+        '<g opacity=".5"><text x="2" y="32" font-size="12">Groupedlabel</text></g></svg>', "utf-8")
+    (tmp_path / "a.md").write_text("---\ntitle: Diagrams\n---\n\nBefore the drawing.\n\n![A plan](plan.svg)\n\nAfter it.\n", "utf-8")
+    build([tmp_path / "a.md"], formats=["pdf"], out=tmp_path / "dist", project=tmp_path, parallel=False)
+    text = reader("pdf")(tmp_path / "dist" / "a.pdf").text
+    assert "Before the drawing." in text and "After it." in text
+    assert "Plainlabel" not in text and "Groupedlabel" not in text, text

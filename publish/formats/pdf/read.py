@@ -68,7 +68,9 @@ _FIGURE = "Figure".encode("utf-16-le")
 def _figures(page) -> tuple[set[int], set[int]]:  # type: ignore[no-untyped-def]
     """What a page draws inside figures (marked content tagged /Figure: an image, an SVG drawing):
     the text objects, by address (the labels of a drawing are not the article's running text), and
-    the marked-content ids of every object drawn (each picture drawn has its own)."""
+    the marked-content ids of every object drawn (each picture drawn has its own). A drawing's
+    objects may sit inside form XObjects (an SVG group with opacity): those are looked into, and
+    belong to the figure whose mark the form object carries."""
     import ctypes
 
     import pypdfium2.raw as raw
@@ -76,15 +78,28 @@ def _figures(page) -> tuple[set[int], set[int]]:  # type: ignore[no-untyped-def]
     texts, drawn = set(), set()
     name = (ctypes.c_ushort * 16)()
     size = ctypes.c_ulong()
-    for index in range(raw.FPDFPage_CountObjects(page.raw)):
-        obj = raw.FPDFPage_GetObject(page.raw, index)
+
+    def in_figure(obj) -> bool:  # type: ignore[no-untyped-def]
         for number in range(raw.FPDFPageObj_CountMarks(obj)):
             raw.FPDFPageObjMark_GetName(raw.FPDFPageObj_GetMark(obj, number), name, ctypes.sizeof(name), ctypes.byref(size))
             if bytes(name)[: max(0, size.value - 2)] == _FIGURE:
-                if raw.FPDFPageObj_GetType(obj) == raw.FPDF_PAGEOBJ_TEXT:
-                    texts.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
-                drawn.add(raw.FPDFPageObj_GetMarkedContentID(obj))
-                break
+                return True
+        return False
+
+    def visit(obj, figure: bool, depth: int) -> None:  # type: ignore[no-untyped-def]
+        own = in_figure(obj)
+        if own:
+            drawn.add(raw.FPDFPageObj_GetMarkedContentID(obj))
+        figure = figure or own
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT and figure:
+            texts.add(ctypes.cast(obj, ctypes.c_void_p).value or 0)
+        elif kind == raw.FPDF_PAGEOBJ_FORM and depth < 16:  # nested forms, bounded: the file's bounds check limits the rest
+            for index in range(raw.FPDFFormObj_CountObjects(obj)):
+                visit(raw.FPDFFormObj_GetObject(obj, index), figure, depth + 1)
+
+    for index in range(raw.FPDFPage_CountObjects(page.raw)):
+        visit(raw.FPDFPage_GetObject(page.raw, index), False, 0)
     return texts, drawn
 
 
