@@ -36,7 +36,7 @@ def recall(found: Counter[str], wanted: Counter[str]) -> float:
 
 
 def plain(path: Path, source_format: str) -> str:
-    return subprocess.run([PANDOC, str(path), "-f", source_format, "-t", "plain", "--wrap=none"], capture_output=True,
+    return subprocess.run([PANDOC, str(path), "-f", source_format, "-t", "plain", "--wrap=none", "--standalone"], capture_output=True,
                           text=True, timeout=120, cwd=path.parent).stdout
 
 

@@ -22,6 +22,7 @@ from ..formats.readback import Unreadable, xml
 from ..formats.zipfiles import Container
 from ..media.svg import looks_like_svg
 from ..read.dates import parse_date
+from ..read.language import infer_script_language
 from .docx import ImportRefused, _resolve_changes, write_source
 from .foreign_body import Block, Context, blocks, markdown
 from .foreign_inline import escape
@@ -47,6 +48,8 @@ _RICH = {"title", "subtitle", "rights", "contact", "credits"}
 _IMAGE_TYPES = ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF87a", ".gif"), (b"GIF89a", ".gif"))
 _OTHER_IMAGES = ((b"\x01\x00\x00\x00", "EMF"), (b"\xd7\xcd\xc6\x9a", "WMF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
                  (b"BM", "BMP"))
+#: Languages written in Cyrillic: a Cyrillic text does not tell one of them from another.
+_CYRILLIC = frozenset({"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv", "sah"})
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 #: What --track-changes takes for a Word file publish did not write.
 TRACK_CHANGES = ("accept", "reject")
@@ -184,8 +187,21 @@ def _list(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[;,\n]", value) if item.strip()]
 
 
+def _default_language(lang: str, text: str, warn: Any) -> str:
+    """The styles' default language (the one Word or pandoc was set to, not always the text's): the
+    language the text's script makes certain instead, when it is another one."""
+    guess = infer_script_language(text)
+    if not lang or guess is None:
+        return lang
+    primary = lang.split("-")[0].lower()
+    if primary == guess.tag or {primary, guess.tag} <= _CYRILLIC or {primary, guess.tag} <= {"zh", "ja", "ko"}:
+        return lang
+    warn(f"the document's default language is {lang}, but its text is {guess.name}: lang is {guess.tag}")
+    return guess.tag
+
+
 def front_matter(core: dict[str, str], custom: dict[str, str], title_block: dict[str, list[str]], styles_lang: str,
-                 warn: Any) -> dict[str, Any]:
+                 warn: Any, body_text: str = "") -> dict[str, Any]:
     """The new article's front matter: the title block's paragraphs first, then the document's
     core properties, then its custom ones; keys in ORDER."""
     meta: dict[str, Any] = {}
@@ -250,7 +266,7 @@ def front_matter(core: dict[str, str], custom: dict[str, str], title_block: dict
             if day is not None and day.year > 1980:
                 meta["date"] = day
                 break
-    lang = meta.get("lang") or core.get("language") or styles_lang
+    lang = meta.get("lang") or core.get("language") or _default_language(styles_lang, body_text, warn)
     if lang:
         if _LANG.match(lang):
             meta["lang"] = lang
@@ -408,7 +424,8 @@ class _Importer:
         if styles_root is not None:
             default_lang = styles_root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
             lang = default_lang.get(W + "val", "") if default_lang is not None else ""
-        meta = front_matter(_core(package), _custom(package), ctx.title_block, lang, self.warn)
+        text = " ".join(t.text or "" for t in body.iter(W + "t"))
+        meta = front_matter(_core(package), _custom(package), ctx.title_block, lang, self.warn, text)
         if "title" not in meta:
             meta = self._title_from(found, meta)
         text = markdown(found)

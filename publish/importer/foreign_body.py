@@ -530,8 +530,8 @@ def markdown(found: list[Block]) -> str:
         block = found[i]
         if block.kind == "item":
             assert block.list is not None
-            if previous is not None and (previous.kind != "item" or (block.list.level == 0 and previous.list is not None
-                                                                       and previous.list.ordered != block.list.ordered)):
+            if previous is not None and (previous.kind != "item" or (block.list.level == 0 and lists.top is not None
+                                                                       and lists.top[1] != block.list.ordered)):
                 out.append("")  # a blank line before a list, and between a bullet list and a numbered one
             out.extend(lists.item(block, previous is not None and previous.kind == "item"))
             previous = block

@@ -82,11 +82,12 @@ def words(text: str) -> Counter[str]:
 
 
 def pandoc_plain(path: Path, source_format: str) -> str:
-    return pypandoc.convert_file(str(path), "plain", format=source_format, extra_args=["--wrap=none"])
+    return pypandoc.convert_file(str(path), "plain", format=source_format, extra_args=["--wrap=none", "--standalone"])
 
 
 def share_kept(article: Path, docx: Path) -> float:
-    """The share of the words pandoc reads in the DOCX (counted with repeats) that the article has."""
+    """The share of the words pandoc reads in the DOCX (counted with repeats) that the article has,
+    its title block (title, authors, date) included."""
     wanted = words(pandoc_plain(docx, "docx"))
     found = words(pandoc_plain(article, "markdown"))
     return sum((found & wanted).values()) / sum(wanted.values())
