@@ -15,6 +15,8 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from ..model import Document, Node, Part
+from ..theme.labels import numbered
+from .localized import list_separators
 from .view import View, make_view
 
 #: The read-back key (and element id) of the permissions page.
@@ -70,7 +72,7 @@ def sections(found: list[Entry]) -> list[Section]:
 def issue_line(view: View, meta: Any) -> str | None:
     """The collection's volume, issue and number as one line ("Volume 3 · Issue 1"), or None."""
     labels = view.labels
-    parts = [f"{labels[key]} {value}" for key, value in (("volume", meta.volume), ("issue", meta.issue), ("number", meta.number)) if value]
+    parts = [numbered(labels[key], str(value)) for key, value in (("volume", meta.volume), ("issue", meta.issue), ("number", meta.number)) if value]
     return " · ".join(parts) or None
 
 
@@ -114,6 +116,8 @@ class CollectionView:
     permissions_href: str
     #: the heading level of each article's title (under the collection's title, and its section's)
     title_level: int = 2
+    #: what stands before each editor's name: the collection's language's list pattern ("", ", ", " and ")
+    editor_separators: tuple[str, ...] = ()
 
     @property
     def has_sections(self) -> bool:
@@ -139,4 +143,5 @@ def collection_view(doc: Document, view: View, options: dict[str, Any], rendered
         href=href or (lambda entry: f"#{entry.id}"),
         permissions_href=permissions_href,
         title_level=3 if any(g.title for g in groups) else 2,
+        editor_separators=list_separators(len(doc.meta.editors), view.lang),
     )

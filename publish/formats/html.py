@@ -24,11 +24,6 @@ RESERVED_IDS = frozenset({"title-block", "end-matter", "footnotes", "cover"})
 MATH_STYLES = ("mathml", "svg")
 #: A width or height an image may be given (pandoc: a number is pixels).
 _LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:%|px|cm|mm|in|pt|pc|em|rem|ex)?$")
-#: Labels of callouts when the theme has none for a type.
-CALLOUT_LABELS = {
-    "note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution",
-    "danger": "Danger", "hint": "Hint", "attention": "Attention", "error": "Error", "info": "Info",
-}
 TASK_BOXES = {True: "\u2612", False: "\u2610"}  # ☒ ☐
 
 
@@ -41,9 +36,10 @@ def css_length(value: object) -> str | None:
 
 
 def callout_label(kind: str, labels: dict[str, str] | None = None) -> str:
-    """The label a callout of this type is shown with: the theme's ``callout_<type>`` label, else English."""
+    """The label a callout of this type is shown with: the ``callout_<type>`` label of the article's
+    language (theme/translations), else the type's name."""
     labels = labels or {}
-    return str(labels.get(f"callout_{kind}") or CALLOUT_LABELS.get(kind) or kind.replace("-", " ").capitalize())
+    return str(labels.get(f"callout_{kind}") or kind.replace("-", " ").capitalize())
 
 
 def slugify(text: str) -> str:
@@ -260,7 +256,7 @@ class HtmlRenderer:
             direction, inner = self._block_dir(node, lambda: self.blocks(node.children))
             if "checked" in node.attrs:
                 checked = bool(node.attrs["checked"])
-                box = f'<span class="task-box" role="img" aria-label="{"done" if checked else "to do"}">{TASK_BOXES[checked]}</span> '
+                box = f'<span class="task-box" role="img" aria-label="{escape(self.labels.get("task_done" if checked else "task_todo", "done" if checked else "to do"))}">{TASK_BOXES[checked]}</span> '
                 cls = "task done" if checked else "task"
                 return f'<li class="{cls}"{direction}>{box}{inner}</li>'
             return f"<li{direction}>{inner}</li>"

@@ -11,33 +11,11 @@ from typing import Any
 from markupsafe import Markup
 
 from ..model import Blocks, Document, Metadata, Person, Rich
+from ..theme.labels import labels_for
 from .html import blocks_html, rich_html
+from .localized import format_date, list_separators
 
-_MONTHS = [
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-]
 _NAMESPACE = uuid.UUID("9b0f3a52-4f36-5a1e-9d8c-5075626c6973")
-
-
-def format_date(date: dt.date, pattern: str | None, lang: str = "en") -> str:
-    """A date for display, independent of the machine's locale: the theme's ``date_format``
-    pattern if it sets one, else the long form of the article's language from the Unicode CLDR
-    through Babel (en, en-US "October 30, 2025"; en-GB "30 October 2025"; fr "30 octobre 2025")."""
-    if pattern:
-        month = _MONTHS[date.month - 1]
-        return pattern.format(day=date.day, month=month, month_abbr=month[:3], year=date.year, iso=date.isoformat())
-    from babel import Locale, UnknownLocaleError
-    from babel.dates import format_date as cldr_date
-
-    try:
-        locale = Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        try:
-            locale = Locale.parse(lang.replace("-", "_").split("_")[0])
-        except (UnknownLocaleError, ValueError):
-            locale = Locale.parse("en")
-    return cldr_date(date, "long", locale=locale)
 
 
 #: The longest running head a shortened title gives (a short-title may be longer).
@@ -99,10 +77,13 @@ class Byline:
     marks: list[int]
     email: str | None = None
     orcid: str | None = None
+    #: what stands before the name in the byline: the language's list pattern ("", ", ", " and ", " و")
+    sep: str = ""
 
 
-def bylines(people: list[Person]) -> tuple[list[Byline], list[str]]:
-    """Each author with the numbers of their affiliations, and the affiliations in order of first mention."""
+def bylines(people: list[Person], lang: str = "en") -> tuple[list[Byline], list[str]]:
+    """Each author with the numbers of their affiliations and what precedes them in the byline (the
+    list pattern of ``lang``), and the affiliations in order of first mention."""
     affiliations: list[str] = []
     lines = []
     for person in people:
@@ -114,6 +95,8 @@ def bylines(people: list[Person]) -> tuple[list[Byline], list[str]]:
             if mark not in marks:
                 marks.append(mark)
         lines.append(Byline(person.name, marks, person.email, person.orcid))
+    for line, sep in zip(lines, list_separators(len(lines), lang)):
+        line.sep = sep
     return lines, affiliations
 
 
@@ -157,6 +140,11 @@ class View:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
     @property
+    def byline(self) -> str:
+        """The authors' names joined by the language's list pattern, as the byline shows them."""
+        return "".join(person.sep + person.name for person in self.people)
+
+    @property
     def keywords_text(self) -> str:
         """The keywords as one field (PDF Info, DOCX core properties): comma separated, or
         semicolon separated when a keyword has a comma of its own ("harbour, renewal")."""
@@ -193,7 +181,7 @@ def source_display_url(url: str | None) -> str | None:
 def make_view(doc: Document, options: dict[str, Any]) -> View:
     """Everything the title block and end matter show, computed once for every format."""
     meta = doc.meta
-    labels = dict(options["labels"])
+    labels = labels_for(meta.lang, options["labels"])
     source_line = None
     shown = source_display_url(meta.source.url) if meta.source else None
     if meta.source:
@@ -201,7 +189,7 @@ def make_view(doc: Document, options: dict[str, Any]) -> View:
     way = meta.direction
     title = _field(meta.title, way)
     assert title is not None
-    people, affiliations = bylines(meta.people or [Person(name) for name in meta.authors])
+    people, affiliations = bylines(meta.people or [Person(name) for name in meta.authors], meta.lang)
     return View(
         title=title,
         subtitle=_shown_field(meta.subtitle, way),

@@ -12,7 +12,7 @@ from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..errors import ThemeError
-from .options import css_font_list, css_mix, css_string
+from .options import css_folio, css_font_list, css_mix, css_string
 from .files import inside
 
 
@@ -86,6 +86,7 @@ def render_css(path: Path, options: dict[str, Any], target: str | None = None, d
     env.filters["fontlist"] = css_font_list
     env.filters["cssstring"] = css_string
     env.filters["mix"] = css_mix
+    env.filters["folio"] = css_folio
     try:
         source = path.read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ThemeError
+from .labels import LABEL_SPACES, english, folio_pieces
 
 #: Options that are mappings: a theme's entries merge into its parent's and the defaults, key by key.
 MERGED_KEY_BY_KEY = ("labels", "hyphenation", "font_scripts")
@@ -60,36 +61,9 @@ DEFAULTS: dict[str, Any] = {
     # The web edition's schema.org type: NewsArticle, Article, or auto (NewsArticle when the
     # article is dated and names the outlet it comes from, a reprinted news story; Article otherwise)
     "schema_type": "auto",
-    "labels": {
-        "source": "Reprinted from",
-        "contact": "Contact",
-        "credits": "Credits",
-        "rights": "Rights",
-        "publisher": "Published by",
-        "keywords": "Topics:",
-        "abstract": "Abstract",
-        "page": "Page",
-        "of": "of",
-        # callouts: GitHub alerts > [!NOTE], pandoc/Quarto ::: {.callout-note} and ::: note divs
-        "callout_note": "Note",
-        "callout_tip": "Tip",
-        "callout_important": "Important",
-        "callout_warning": "Warning",
-        "callout_caution": "Caution",
-        # the web edition's skip link, notes section and footnote back-links
-        "skip": "Skip to the article",
-        "notes": "Notes",
-        "table": "Table",
-        "backlink": "Back to the text of note",
-        # a collection's table of contents, permissions page and title page
-        "contents": "Contents",
-        "permissions": "Permissions",
-        "edited_by": "Edited by",
-        "and": "and",
-        "volume": "Volume",
-        "issue": "Issue",
-        "number": "No.",
-    },
+    # the words publish writes into an output, in English (translations/en.yaml); an article in
+    # another language shows its own table's words where the theme does not set one (labels.py)
+    "labels": english(),
 }
 
 
@@ -108,7 +82,8 @@ def _font_scripts(value: Any) -> bool:
 
 def _labels(value: Any) -> bool:
     return isinstance(value, dict) and all(
-        isinstance(k, str) and isinstance(v, str) and not any(c in v for c in '"\\') and v.isprintable()
+        isinstance(k, str) and isinstance(v, str) and not any(c in v for c in '"\\')
+        and "".join(c for c in v if c not in LABEL_SPACES).isprintable()
         for k, v in value.items()
     )
 
@@ -249,6 +224,12 @@ def css_mix(colour: str, other: str, weight: float) -> str:
     a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
     b = [int(other[i : i + 2], 16) for i in (1, 3, 5)]
     return "#" + "".join(f"{round(x + (y - x) * weight):02x}" for x, y in zip(a, b))
+
+
+def css_folio(pattern: str) -> str:
+    """A folio label ("Page {page} of {pages}") as a CSS ``content`` value:
+    ``"Page " counter(page) " of " counter(pages)``."""
+    return " ".join(f"counter({p[1:-1]})" if p in ("{page}", "{pages}") else css_string(p) for p in folio_pieces(pattern))
 
 
 def css_string(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable
 from ..formats.view import View, build_date, make_view
 from ..model import Document, Node, plain_text
 from ..read.numbering import localize_number
+from ..theme.labels import folio_text
 from ..formats import READ_BACKS, reader
 from ..formats.readback import Extracted, Unreadable, joined, layout_key
 
@@ -303,11 +304,11 @@ def _furniture(view: View, number: int, count: int) -> tuple[list[str], set[str]
     """The strings a page template draws on page ``number`` of ``count`` (running heads, folios):
     used only for a PDF without /ArtBox, whose margins cannot be told from its content."""
     tokens = [t for t in (view.short_title, view.title.text, view.source_name, view.publisher) if t]
-    page, of = view.labels["page"], view.labels["of"]  # merged over the defaults: always there
-    folios = {"", layout_key(f"{page} {number} {of} {count}").lower(), f"{number}/{count}", str(number)}
+    folio = view.labels["folio"]  # the language's table over English: always there
+    folios = {"", layout_key(folio_text(folio, str(number), str(count))).lower(), f"{number}/{count}", str(number)}
     # and in the language's digits, as the PDF draws them where a folio has no Latin words (fa: ۲/۹)
     mine, all_ = localize_number(number, view.lang), localize_number(count, view.lang)
-    folios |= {layout_key(f"{page} {mine} {of} {all_}").lower(), f"{mine}/{all_}", mine}
+    folios |= {layout_key(folio_text(folio, mine, all_)).lower(), f"{mine}/{all_}", mine}
     return sorted({layout_key(t).lower() for t in tokens}, key=len, reverse=True), folios
 
 

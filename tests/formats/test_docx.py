@@ -77,7 +77,7 @@ def _style_of(document: docx.document.Document, startswith: str) -> str:
         ("The Example Review", "Kicker"),
         ("Every Construct", "Title"),
         ("A fixture that uses", "Subtitle"),
-        ("Ada Example, Bo Sample", "Author"),
+        ("Ada Example and Bo Sample", "Author"),  # the English list pattern
         ("15 March 2024", "Date"),
         ("Reprinted from", "Source Line"),
         ("Headings and paragraphs", "Heading 2"),

@@ -67,12 +67,23 @@ def test_the_report_themes_folio_is_in_the_articles_digits(tmp_path, lang, two) 
     assert folios[1] == f"{two} / {two}" if len(folios) == 2 else folios[1].startswith(f"{two} /"), folios
 
 
-def test_the_default_themes_english_folio_keeps_western_digits_in_a_persian_article(tmp_path) -> None:
+def test_the_default_themes_folio_is_in_the_articles_words_and_digits(tmp_path) -> None:
     source = tmp_path / "article.md"
     source.write_text(RTL_FIXTURE.read_text("utf-8").replace("lang: ar\n", "lang: fa\n"), "utf-8")
-    [result] = build([source], formats=["pdf"], out=tmp_path / "out", project=tmp_path)
+    [result] = build([source], formats=["pdf"], out=tmp_path / "out", project=tmp_path)  # verify on
     folios = _folios(result.path)
-    assert "Page 2 of" in folios[1], folios
+    assert folios[1].endswith("صفحه ۲ از ۲"), folios  # the Persian table's folio, in Persian digits
+
+
+def test_a_themes_own_latin_folio_keeps_western_digits_in_a_persian_article(tmp_path) -> None:
+    theme = tmp_path / "themes" / "latin"
+    theme.mkdir(parents=True)
+    (theme / "theme.yaml").write_text('extends: default\noptions:\n  labels:\n    folio: "p. {page} of {pages}"\n', "utf-8")
+    source = tmp_path / "article.md"
+    source.write_text(RTL_FIXTURE.read_text("utf-8").replace("lang: ar\n", "lang: fa\n"), "utf-8")
+    [result] = build([source], formats=["pdf"], out=tmp_path / "out", project=tmp_path, theme="latin")  # verify on
+    folios = _folios(result.path)
+    assert "p. 2 of 2" in folios[1], folios  # the theme's words win; "p. ۲ of ۲" would read backwards
 
 
 def test_verify_knows_the_folios_of_a_pdf_without_content_boxes_in_the_articles_digits(tmp_path) -> None:
@@ -89,3 +100,6 @@ def test_verify_knows_the_folios_of_a_pdf_without_content_boxes_in_the_articles_
     english = tmp_path / "english.md"
     english.write_text("---\ntitle: Talks\nlang: en\n---\n\nFirst.\n", "utf-8")
     assert _furniture(make_view(read_document(english), dict(DEFAULTS)), 2, 9)[1] == {"", "page2of9", "2/9", "2"}
+    russian = tmp_path / "russian.md"
+    russian.write_text("---\ntitle: Переговоры\nlang: ru\n---\n\nПервый.\n", "utf-8")
+    assert "страница2из9" in _furniture(make_view(read_document(russian), dict(DEFAULTS)), 2, 9)[1]

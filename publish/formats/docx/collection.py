@@ -65,6 +65,7 @@ from ...read.language import cjk_fonts, complex_language
 from ...theme.options import first_named_font as first_font
 from ..collection import PERMISSIONS, Entry, collection_view, entries, part_id
 from ..job import Job
+from ..localized import join_names
 from ..view import build_date
 from . import bidi, parts, styles
 from .ooxml import PPR_ORDER, RPR_ORDER, element, put
@@ -264,7 +265,7 @@ class CollectionWriter(DocxWriter):
         if view.date_display:
             self.paragraph(story, "Date", text=view.date_display)
         if self.collection.editors:
-            self.paragraph(story, "Author", text=f"{view.labels['edited_by']} {_names(self.collection.editors, view.labels['and'])}")
+            self.paragraph(story, "Author", text=f"{view.labels['edited_by']} {join_names(self.collection.editors, view.lang)}")
         last = story.paragraphs[-1].paragraph_format
         last.space_after = Pt(float(self.options["font_size"]) * 1.6)
 
@@ -279,7 +280,7 @@ class CollectionWriter(DocxWriter):
                 lines.append((self._toc_line("TOC 1", section.title, None), None))
             for entry in section.entries:
                 para = self._toc_line("TOC 2", entry.view.title.text, entry.id)
-                byline = ", ".join(entry.view.authors)
+                byline = entry.view.byline
                 if entry.view.source_name:
                     byline += (" \u00b7 " if byline else "") + entry.view.source_name
                 if byline:
@@ -380,7 +381,7 @@ class CollectionWriter(DocxWriter):
             link.append(self._run(para, view.title.text, frozenset())._r)
             para._p.append(link)
             if view.authors:
-                self._run(para, ", " + ", ".join(view.authors), frozenset())
+                self._run(para, ", " + view.byline, frozenset())
             if view.source_line:
                 self.paragraph(story, "End Matter", text=view.source_line)
             if view.rights and entry.doc.meta.rights:
@@ -519,10 +520,3 @@ def _instruction(text: str) -> Any:
     instr.text = text
     run.append(instr)
     return run
-
-
-def _names(names: list[str], and_word: str) -> str:
-    """"A", "A and B", "A, B and C"."""
-    if len(names) < 2:
-        return "".join(names)
-    return ", ".join(names[:-1]) + f" {and_word} " + names[-1]

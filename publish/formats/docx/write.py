@@ -27,6 +27,7 @@ from ...media.fonts import installed_family
 from ..job import Job
 from ...read.language import cjk_fonts, complex_language, language_script, text_script
 from ...model import Node, plain_text
+from ...theme.labels import folio_pieces
 from ..zipfiles import normalize
 from . import bidi
 from . import marks
@@ -38,6 +39,8 @@ from ..html import TASK_BOXES, callout_label, css_length, slugify
 
 #: Characters a line of body text holds in the DOCX (Bringhurst's 45-75, 66 the ideal).
 MEASURE = 66
+#: The Word fields that stand for the folio pattern's numbers (``{page}`` of ``{pages}``).
+_FOLIO_FIELDS = {"{page}": "PAGE", "{pages}": "NUMPAGES"}
 _ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 
@@ -143,10 +146,11 @@ class DocxWriter:
         labels = view.labels
         if view.publisher:
             footer.add_run(f"{view.publisher}  \u00b7  ")
-        footer.add_run(f"{labels['page']} ")
-        self._field(footer, "PAGE", "1")
-        footer.add_run(f" {labels['of']} ")
-        self._field(footer, "NUMPAGES", "1")
+        for piece in folio_pieces(labels["folio"]):
+            if piece in _FOLIO_FIELDS:
+                self._field(footer, _FOLIO_FIELDS[piece], "1")
+            else:
+                footer.add_run(piece)
 
     def side_margin(self, page_width: int) -> int:
         """Left and right margins (EMU) that give the body a measure of MEASURE characters, from
@@ -642,8 +646,8 @@ class DocxWriter:
         """The authors, each with the numbers of their affiliations when there are several; then the affiliations."""
         view = self.job.view
         para = self.paragraph(story, "Author")
-        for i, person in enumerate(view.people):
-            self._run(para, (", " if i else "") + person.name, frozenset())
+        for person in view.people:
+            self._run(para, person.sep + person.name, frozenset())
             if view.numbered_affiliations and person.marks:
                 self._run(para, ",".join(map(str, person.marks)), frozenset()).font.superscript = True
         if view.affiliations:

@@ -44,13 +44,6 @@ FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".wo
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)(\s*format\(\s*["']?[^"')]*["']?\s*\))?""")
 _CSS_STRING = re.compile(r"""content\s*:\s*((?:"[^"]*"|'[^']*'|[^;}])*)""")
-#: Labels the e-reader shows in the nav; a theme may translate them through its ``labels`` option.
-_LABELS = {
-    "contents": "Contents",
-    "landmarks": "Landmarks",
-    "cover": "Cover",
-    "end_matter": "Notice, credits and contact",
-}
 
 
 # -- what goes into the package ------------------------------------------------
@@ -204,7 +197,8 @@ def warn_missing_alt(doc: Document) -> None:
 
 
 def _labels(view: View) -> dict[str, str]:
-    return {key: str(view.labels.get(key, default)) for key, default in _LABELS.items()}
+    """The labels the e-reader shows in the nav, in the article's language (theme/translations)."""
+    return {key: view.labels[key] for key in ("contents", "landmarks", "cover", "end_matter")}
 
 
 # -- accessibility ---------------------------------------------------------------

@@ -312,7 +312,8 @@ def write(job: Job) -> bytes:
     page = job.print_page if job.print_page is not None else print_page(job)
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
     # the CJK faces of the article's language: Japanese glyph forms for ja, Korean for ko, ...
-    fonts = {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])}
+    # and the labels of its language (the folio's words)
+    fonts = {"font_cjk": cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"]), "labels": job.view.labels}
     sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts, job.view.dir, collection=bool(job.doc.parts))]
     sheets = folios.localized(sheets, job.view.lang)  # the folios in the language's digits (fa: ۱۲)
     hyphenation.preload(job.theme, job.view.lang, job.hyphenation_cache)  # from the project's cache, unless the parent sent them

@@ -52,7 +52,7 @@ def _enhance(body: str, labels: dict[str, str]) -> str:
     except etree.XMLSyntaxError:
         holder = lxml_html.fragment_fromstring(body, create_parent="div")
     for number, table in enumerate(holder.iter("table"), 1):
-        box = etree.Element("div", {"class": "scroll-box", "role": "region", "tabindex": "0", "aria-label": f"{labels.get('table', 'Table')} {number}"})
+        box = etree.Element("div", {"class": "scroll-box", "role": "region", "tabindex": "0", "aria-label": f"{labels['table']} {number}"})
         table.addprevious(box)
         box.append(table)  # moves the table (and its tail text) into the box
         box.tail, table.tail = table.tail, None
@@ -105,7 +105,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
     def image_url(node: Node) -> str:
         return asset_url(job.assets[str(node.attrs["src"])])
 
-    rendered = render_body(job.doc, "end", image_url)
+    rendered = render_body(job.doc, "end", image_url, labels=labels)
     collection = None
     if job.doc.parts:
         from ..collection import collection_view, render_articles
@@ -118,7 +118,7 @@ def render(job: Job, folder: bool | None = None) -> WebPage:
     cover_asset = job.assets.get(job.doc.meta.cover_image) if job.doc.meta.cover_image else None
     cover = None
     if cover_asset is not None:
-        cover = {"src": asset_url(cover_asset), "alt": f"{labels.get('cover', 'Cover')}: {view.title.text}"}
+        cover = {"src": asset_url(cover_asset), "alt": f"{labels['cover']}: {view.title.text}"}
     tags = head_tags(view, has_cover=cover is not None)
     web = {
         "csp": CSP_FOLDER if in_folder else CSP_ONE_FILE,
