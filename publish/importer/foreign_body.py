@@ -148,8 +148,7 @@ class _Runs:
                 self.equations += 1
                 self.emit(Piece("text", " ".join(_text_of(child).split()), marks))
             elif tag == _MC + "AlternateContent":
-                choice = child.find(_MC + "Choice")
-                self.walk(choice if choice is not None else child.find(_MC + "Fallback") or [], marks)
+                self.walk(_alternative(child), marks)
             elif tag in (W + "del", W + "moveFrom"):
                 continue  # left by the tracked changes' resolution only when it had nothing to say
             else:
@@ -244,8 +243,7 @@ class _Runs:
             elif tag in (W + "drawing", W + "pict"):
                 self.picture(child)
             elif tag == _MC + "AlternateContent":
-                choice = child.find(_MC + "Choice")
-                for inner in (choice if choice is not None else child.find(_MC + "Fallback")) or []:
+                for inner in _alternative(child):
                     if inner.tag in (W + "drawing", W + "pict"):
                         self.picture(inner)
                     else:
@@ -280,6 +278,15 @@ class _Runs:
         alt_md = escape(" ".join(alt.split()))
         shown = f'![{alt_md}]({path}' + (f' "{_title(title)}"' if title and title != alt else "") + ")"
         self.emit(Piece("atom", shown))
+
+
+def _alternative(content: Any) -> list[Any]:
+    """What a markup-compatibility block holds: its first choice (the newer markup), else its fallback."""
+    for tag in (_MC + "Choice", _MC + "Fallback"):
+        found = content.find(tag)
+        if found is not None:
+            return list(found)
+    return []
 
 
 def _title(text: str) -> str:
