@@ -356,8 +356,9 @@ def theme_new(ctx: click.Context, name: str, parent_dir: Path, parent: str) -> N
 @click.option("--into", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the edited source here instead of over the source the copy was made from.")
 @click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
-@click.option("--track-changes", type=_choice("accept", "reject"), default="accept", show_default=True,
-              help="Take the copy's tracked changes (accept) or leave them out (reject).")
+@click.option("--track-changes", type=_choice("accept", "reject", "keep"), default="accept", show_default=True,
+              help="Take the copy's tracked changes (accept), leave them out (reject), or keep them and its comments "
+                   "in the source as CriticMarkup (keep).")
 @click.option("--accept-notice-changes", is_flag=True,
               help="Take edits to the rights notice, the source, the credits and the contact (refused otherwise).")
 @click.option("--force", is_flag=True, help="A Word file publish did not write: replace the article --into names if it exists.")
@@ -393,6 +394,8 @@ def import_(ctx: click.Context, edited: Path, into: Path | None, dry_run: bool, 
             click.echo(f"{result.source}: unchanged (the Word copy has no edits to take)")
         else:
             click.echo(f"wrote {result.source}")
+        if result.review is not None and not dry_run:
+            click.echo(f"wrote {result.review[0]} (the copy's comments)")
 
     _run(ctx, action)
 

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from ..media import texmath
 from ..errors import warn
 from ..model import Blocks, Document, Footnote, Node, Rich, plain_text
+from ..read.critic import has_revisions, who
 from ..read.language import text_direction
 
 
@@ -149,11 +150,34 @@ class HtmlRenderer:
             return f'<a href="{escape(href)}"{title_attr}{self.attributes(node)}{direction}>{self.inlines(node.children)}</a>'
         if kind == "image":
             return self.image(node, inline=True)
+        if kind in ("insert", "delete", "highlight", "comment"):
+            return self.revision(node)
         if kind == "footnote_ref":
             return self.footnote_ref(int(node.attrs["n"]))
         if node.children:  # an inline kind this writer does not know: its text, never lost
             return self.inlines(node.children)
         return escape(node.text, quote=False)
+
+    def revision(self, node: Node) -> str:
+        """CriticMarkup: an insertion or deletion (``<ins>``, ``<del>``) titled with who made it and
+        when, highlighted text, and a comment as a note in the line, its author and date first."""
+        author, date = who(node)
+        said = ", ".join(v for v in (author, date[:10]) if v)
+        data = "".join(f' data-{k}="{escape(v)}"' for k, v in (("author", author), ("date", date)) if v)
+        title = f' title="{escape(said)}"' if said else ""
+        inner = self.inlines(node.children)
+        if node.kind == "comment":
+            by = f'<span class="critic-by">{escape(said)}:</span> ' if said else ""
+            return f'<span class="critic-comment"{data}>{by}{inner}</span>'
+        tag = {"insert": "ins", "delete": "del", "highlight": "mark"}[node.kind]
+        return f'<{tag} class="critic"{title}{data}>{inner}</{tag}>'
+
+    def legend(self) -> str:
+        """The paragraph that says this copy shows revisions, and how each kind looks."""
+        label = lambda key: escape(str(self.labels.get(key, "")))  # noqa: E731 (the theme's labels)
+        return (f'<p class="revisions-legend">{label("revisions")} <ins class="critic">{label("revision_inserted")}</ins>, '
+                f'<del class="critic">{label("revision_deleted")}</del>, '
+                f'<span class="critic-comment">{label("revision_comment")}</span></p>')
 
     def _isolated(self, direction: str) -> str:
         """`` dir="..."`` for an inline that goes the other way than its text: the ``dir``
@@ -423,6 +447,8 @@ def render_body(doc: Document, footnotes: str, image_url: Callable[[Node], str],
     renderer._ids.update(RESERVED_IDS)
     renderer._ids.update(f"{note_prefix}{prefix}{f.n}" for f in doc.footnotes for prefix in ("fn", "fnref"))
     body = renderer.blocks(doc.blocks)
+    if has_revisions(doc.blocks + [b for f in doc.footnotes for b in f.blocks]):
+        body = renderer.legend() + "\n" + body
     notes = renderer.endnotes(doc.footnotes)
     return RenderedBody(Markup(body), Markup(notes), renderer.headings)
 

@@ -30,6 +30,8 @@ from ..formats.readback import Unreadable, xml
 from ..formats.zipfiles import Container
 from ..model import Node
 from ..read.article import read_document
+from . import review
+from .review import Remark
 
 _CP = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -40,7 +42,7 @@ PROTECTED = {"rights": "the rights notice", "source": "the source", "sourceline"
              "contact": "the contact", "credit": "the credits", "Rights": "the rights notice (document property Rights)",
              "Source": "the source (document property Source)", "SourceURL": "the source's URL (document property SourceURL)",
              "Contact": "the contact (document property Contact)", "Credits": "the credits (document property Credits)"}
-TRACK_CHANGES = ("accept", "reject")
+TRACK_CHANGES = ("accept", "reject", "keep")
 ACCEPT_FLAG = "--accept-notice-changes"
 #: Typographic characters the reader makes from plain ones (smart punctuation), and those plain ones.
 _SMART = {"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'", "\u2013": "--", "\u2014": "---", "\u2026": "..."}
@@ -58,6 +60,8 @@ class Imported:
     before: bytes
     after: bytes
     notes: list[str] = field(default_factory=list)
+    #: the side report of the copy's comments (``<copy>.review.md``) and its text, when it has comments
+    review: tuple[Path, str] | None = None
 
     def diff(self) -> str:
         old = self.before.decode("utf-8", "replace").splitlines(keepends=True)
@@ -78,6 +82,9 @@ class Edited:
     note_links: dict[str, str] = field(default_factory=dict)
     #: each footnote's label in the source, by its w:id in the copy (found by the note's mark)
     notes_labels: dict[str, str] = field(default_factory=dict)
+    #: ``--track-changes keep``: tracked changes and comments read as CriticMarkup
+    keep: bool = False
+    remarks: dict[str, Remark] = field(default_factory=dict)
 
     def target(self, rid: str) -> str:
         return self.links.get(rid, "")
@@ -98,6 +105,7 @@ def _read_package(path: Path, track: str) -> Edited:
             rels, styles, notes, comments = (part("word/_rels/document.xml.rels"), part("word/styles.xml"),
                                              part("word/footnotes.xml"), part("word/comments.xml"))
             note_rels = part("word/_rels/footnotes.xml.rels")
+            extended = part("word/commentsExtended.xml")
     except (Unreadable, OSError) as exc:
         raise ImportRefused(f"cannot read the Word file: {exc}", path) from None
     except Exception as exc:  # a file that is no zip at all (zipfile.BadZipFile), broken XML: one line, no traceback
@@ -118,27 +126,29 @@ def _read_package(path: Path, track: str) -> Edited:
     body = document.find(W + "body")
     if body is None:
         raise ImportRefused("is not a Word document (its word/document.xml has no body)", path)
-    remarks = _comments(body, comments)
-    for root in (body, notes):
-        if root is not None:
-            _resolve_changes(root, track)
-    return Edited(body, notes, props, core_values, links, code, remarks, note_links)
+    remarks = review.read_remarks(body, comments, extended)
+    if track != "keep":
+        for root in (body, notes):
+            if root is not None:
+                _resolve_changes(root, track)
+    return Edited(body, notes, props, core_values, links, code, _comment_notes(remarks, track), note_links,
+                  keep=track == "keep", remarks=remarks)
 
 
 def _comments(body: Any, comments: Any) -> list[str]:
-    """Each comment as a note naming its author and the text it is anchored to."""
-    if comments is None:
-        return []
-    anchors: dict[str, str] = {}
-    for ref in body.iter(W + "commentReference"):
-        para = next((a for a in ref.iterancestors(W + "p")), None)
-        anchors[ref.get(W + "id", "")] = "".join(t.text or "" for t in para.iter(W + "t")) if para is not None else ""
+    """Each comment of a comments part as a note naming its author and the text it is on."""
+    return _comment_notes(review.read_remarks(body, comments, None), "accept")
+
+
+def _comment_notes(remarks: dict[str, Remark], track: str) -> list[str]:
+    """Each comment as a note naming its author and the text it is on."""
     found = []
-    for comment in comments.iter(W + "comment"):
-        text = " ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in comment.iter(W + "p")).strip()
-        anchor = anchors.get(comment.get(W + "id", ""), "")
+    for remark in remarks.values():
+        anchor = " ".join(remark.anchor.split())
         short = anchor if len(anchor) <= 60 else anchor[:57] + "…"
-        found.append(f"comment by {comment.get(W + 'author', 'someone')} on “{short}”: {text} (comments are not imported)")
+        what = "reply" if remark.parent else "comment"
+        kept = "kept as CriticMarkup" if track == "keep" else "listed in the review report, not imported"
+        found.append(f"{what} by {remark.author or 'someone'} on “{short}”: {remark.text} ({kept})")
     return found
 
 
@@ -280,13 +290,21 @@ def _plain(text: str, style: Style) -> str:
     return text.replace("\n", "\\" + "\n")
 
 
-def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int]) -> str:
-    """A paragraph's pieces as inline Markdown in the source's style."""
+def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int],
+                    remarks: dict[str, Remark] | None = None, said: set[str] | None = None) -> str:
+    """A paragraph's pieces as inline Markdown in the source's style; tracked changes and comments
+    (pieces flagged by ``marks.runs`` with ``revisions``) as CriticMarkup, ``remarks`` giving each
+    comment's text (``said``: the comments written so far, a reply right after its comment)."""
     out: list[str] = []
     pieces = list(items)
+    said = set() if said is None else said
     i = 0
     while i < len(pieces):
         text, flags = pieces[i]
+        if text.startswith(OBJECT + "comment:"):
+            out.append(_remark(text[len(OBJECT + "comment:"):], remarks or {}, style, said))
+            i += 1
+            continue
         if text.startswith(OBJECT):
             out.append(_object(text[1:], style, where))
             i += 1
@@ -303,15 +321,60 @@ def inline_markdown(items: marks.Items, style: Style, where: tuple[Path, int]) -
             if not title and all(not fl for _, fl in inner) and url in (shown, "mailto:" + shown) and " " not in url:
                 out.append(f"<{shown}>")  # an autolink, as the source writes a bare address
             elif label and not title:
-                out.append(f"[{inline_markdown(inner, style, where)}][{label}]")
+                out.append(f"[{inline_markdown(inner, style, where, remarks, said)}][{label}]")
             else:
                 quoted = f' "{title}"' if title else ""  # as the source escapes it
-                out.append(f"[{inline_markdown(inner, style, where)}](<{url}>{quoted})" if " " in url
-                           else f"[{inline_markdown(inner, style, where)}]({url}{quoted})")
+                out.append(f"[{inline_markdown(inner, style, where, remarks, said)}](<{url}>{quoted})" if " " in url
+                           else f"[{inline_markdown(inner, style, where, remarks, said)}]({url}{quoted})")
+            i = j
+            continue
+        change = next((f for f in flags if f.startswith(("ins:", "del:")) or f == "hl"), None)
+        if change is not None:  # the run of pieces in the same tracked change, or under a comment
+            j = _run_end(pieces, i, change)
+            body = inline_markdown(_without(pieces[i:j], change), style, where, remarks, said)
+            if change == "hl":
+                out.append("{==" + body + "==}")
+            elif change.startswith("ins:"):
+                out.append("{++" + body + "++}" + review.attributes(*change[4:].split("\t", 1)))
+            else:
+                following = next((f for f in pieces[j][1] if f.startswith("ins:")), None) if j < len(pieces) else None
+                if following is not None and following[4:] == change[4:]:  # a replacement: deleted, then inserted
+                    k = _run_end(pieces, j, following)
+                    new = inline_markdown(_without(pieces[j:k], following), style, where, remarks, said)
+                    out.append("{~~" + body + "~>" + new + "~~}" + review.attributes(*change[4:].split("\t", 1)))
+                    j = k
+                else:
+                    out.append("{--" + body + "--}" + review.attributes(*change[4:].split("\t", 1)))
             i = j
             continue
         out.append(_formatted(text, set(flags), style))
         i += 1
+    return "".join(out)
+
+
+def _run_end(pieces: marks.Items, start: int, flag: str) -> int:
+    """Where the run of pieces that all carry ``flag`` from ``start`` ends."""
+    j = start
+    while j < len(pieces) and flag in pieces[j][1] and not pieces[j][0].startswith(OBJECT):
+        j += 1
+    return j
+
+
+def _without(pieces: marks.Items, flag: str) -> marks.Items:
+    return [(t, tuple(f for f in fl if f != flag)) for t, fl in pieces]
+
+
+def _remark(ident: str, remarks: dict[str, Remark], style: Style, said: set[str]) -> str:
+    """A Word comment as a CriticMarkup comment with its author and date, its replies after it."""
+    remark = remarks.get(ident)
+    if remark is None or ident in said:
+        return ""
+    out = []
+    for one in [remark, *remark.replies] if not remark.parent else [remark]:
+        if one.ident not in said:
+            said.add(one.ident)
+            text = _plain(one.text, style)  # its "<" escaped: no "<<}" ends it early
+            out.append("{>>" + text + "<<}" + review.attributes(one.author, one.date))
     return "".join(out)
 
 
@@ -390,8 +453,8 @@ class _Writer:
         self.target = target or edited.target
 
     def inline(self, para: Any, line: int) -> str:
-        items = marks.runs(para, self.edited.code, self.target, self.edited.note_label)
-        text = inline_markdown(items, self.style, (self.path, line)).strip()
+        items = marks.runs(para, self.edited.code, self.target, self.edited.note_label, revisions=self.edited.keep)
+        text = inline_markdown(items, self.style, (self.path, line), self.edited.remarks).strip()
         return text
 
     def paragraphs(self, paras: list[Any], line: int) -> list[str]:
@@ -472,7 +535,7 @@ class _Writer:
         for r, (lead, found, trail) in enumerate(split):
             for c, raw in enumerate(found):
                 digest, cell_paras = cells[(r, c)]
-                if marks.content_hash(cell_paras, self.edited.code, self.edited.target) != digest:
+                if marks.content_hash(cell_paras, self.edited.code, self.edited.target, self.edited.keep) != digest:
                     text = " ".join(self.inline(p, line) for p in cell_paras).strip().replace("|", "\\|")
                     pad = " " * (len(raw) - len(raw.lstrip(" ")))
                     # as wide as the column was when it fits (an aligned table stays aligned), else one space after
@@ -656,7 +719,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     changed_fields: dict[str, list[Any] | None] = {}
     for head in [h for h in names if h.startswith(PREFIX + "F")]:
         paras = by_prefix[head]
-        if marks.content_hash(paras, edited.code, edited.target) != _split(names[head])[1]:
+        if marks.content_hash(paras, edited.code, edited.target, edited.keep) != _split(names[head])[1]:
             changed_fields[head[len(PREFIX) + 1:]] = paras
     recorded_fields = dict(item.split("=", 1) for item in (edited.custom.get(marks.FIELDS_PROPERTY) or "").split(";") if "=" in item)
     changed_props: dict[str, str] = {}
@@ -692,7 +755,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     for note in edited.notes.iter(W + "footnote") if edited.notes is not None else []:
         mark = next((b.get(W + "name") for b in note.iter(W + "bookmarkStart")
                      if (b.get(W + "name") or "").startswith(PREFIX + "N")), None)
-        if mark and marks.content_hash(list(note.iter(W + "p")), edited.code, edited.note_target) != _split(mark)[1]:
+        if mark and marks.content_hash(list(note.iter(W + "p")), edited.code, edited.note_target, edited.keep) != _split(mark)[1]:
             number = _split(mark)[0][len(PREFIX) + 1:]
             footnote = next((f for f in doc.footnotes if str(f.n) == number), None)
             if footnote is None or not footnote.label or not footnote.line:
@@ -772,7 +835,7 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
         last_put[0] = k
         node, first, last = spans[k]
         original = lines[first - 1: last]
-        if marks.content_hash(paras, edited.code, edited.target) == _split(name)[1]:
+        if marks.content_hash(paras, edited.code, edited.target, edited.keep) == _split(name)[1]:
             out.extend(original)
             out.extend(tails[k])
             continue
@@ -790,7 +853,26 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     credits = [by_prefix[h] for h in sorted((h for h in names if re.fullmatch(PREFIX + r"Fcredit\d+", h)),
                                             key=lambda h: int(h[len(PREFIX) + 7:]))]
     after = _front_matter(after, doc, changed_fields, changed_props, edited, source, nl, credits)
-    return Imported(into or source, before, after, notes)
+    return Imported(into or source, before, after, notes, _review(edited_path, source, project, edited, groups))
+
+
+def _review(copy: Path, source: Path, project: Path, edited: Edited, groups: list[tuple[str | None, list[Any]]]) -> tuple[Path, str] | None:
+    """The side report of the copy's comments, each at its paragraph's source line."""
+    if not edited.remarks:
+        return None
+    owner = {id(p): name for name, paras in groups for p in paras}
+    try:
+        shown = source.resolve().relative_to(project.resolve())
+    except ValueError:
+        shown = Path(source.name)
+
+    def line_of(paragraph: Any) -> str:
+        head = _split(owner.get(id(paragraph)) or "")[0]
+        found = re.fullmatch(re.escape(PREFIX) + r"L(\d+)_\d+", head)
+        if found:
+            return f"{shown.as_posix()}:{found.group(1)}"
+        return f"the {head[len(PREFIX) + 1:]} field" if head.startswith(PREFIX + "F") else "a paragraph added in Word"
+    return review.report_path(copy), review.report(copy, shown, edited.remarks, line_of)
 
 
 def _rewrite_note(lines: list[bytes], footnote: Any, paras: list[Any], edited: Edited, source: Path, whole: str) -> None:
@@ -926,4 +1008,6 @@ def import_docx(edited: Path, project: Path, into: Path | None = None, dry_run: 
     result = read_edits(edited, project, into, track_changes, accept_notice_changes)
     if not dry_run and (result.after != result.before or into is not None):
         write_source(result.source, result.after)
+    if not dry_run and result.review is not None:
+        write_source(result.review[0], result.review[1].encode("utf-8"))
     return result

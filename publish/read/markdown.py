@@ -28,6 +28,7 @@ from ..media import texmath
 from ..errors import SourceError, warn
 from .extensions import META_KEY, attributes_plugin, div_attrs, fenced_div, info_attrs, pandoc_identifier, unique_identifier
 from ..model import Footnote, Node, plain_text
+from .critic import critic_plugin
 from .pandoc_tables import pandoc_tables_plugin
 from .rawhtml import Builder as _HtmlBuilder
 from .rawhtml import lone_image_figure
@@ -83,7 +84,8 @@ _BLOCKS = {
     "alert": "callout",
     "admonition": "callout",
 }
-_INLINES = {"em": "emph", "strong": "strong", "s": "strike", "link": "link", "sub": "sub", "sup": "sup", "span": "span"}
+_INLINES = {"em": "emph", "strong": "strong", "s": "strike", "link": "link", "sub": "sub", "sup": "sup", "span": "span",
+            "critic_ins": "insert", "critic_del": "delete", "critic_mark": "highlight", "critic_comment": "comment"}
 #: Callout types (GitHub's five alerts, pandoc's and Quarto's callouts, admonitions).
 CALLOUT_TYPES = ("note", "tip", "important", "warning", "caution", "danger", "hint", "attention", "error", "info")
 
@@ -109,6 +111,7 @@ class _Work:
     nested_notes: list[int] = field(default_factory=list)
     bad_math: list[int] = field(default_factory=list)  # file lines of formulas that cannot be converted
     bad_tables: list[int] = field(default_factory=list)  # file lines of tables shown as code
+    revisions: list[int] = field(default_factory=list)  # file lines with CriticMarkup (the first is warned about)
     html_dropped: list[tuple[str, int | None]] = field(default_factory=list)  # one per kind: message, file line
     div_depth: int = 0
     tokens: int = 0  # inline tokens made so far
@@ -254,6 +257,7 @@ def parser() -> MarkdownIt:
     md.use(sub_plugin)
     md.use(superscript_plugin)
     md.use(attributes_plugin)
+    md.use(critic_plugin)
     md.use(pandoc_tables_plugin)
     md.block.ruler.at("table", _bounded_table, {"alt": ["paragraph", "reference"]})
     div_fn = next(rule.fn for rule in md.block.ruler.__rules__ if rule.name == "container_div")
@@ -312,6 +316,8 @@ class _Converter:
                         self.work.flattened.append(line)
                     continue
                 node = self._node(_INLINES[ttype[:-5]], line)
+                if ttype.startswith("critic_") and line is not None:
+                    self.work.revisions.append(line)
                 if ttype == "link_open":
                     node.attrs["href"] = str(tok.attrs.get("href", ""))
                     if tok.attrs.get("title"):
@@ -594,6 +600,9 @@ def _report(work: _Work, path: str | Path | None, offset: int) -> None:
         warn("a footnote cannot refer to another footnote; the reference is shown as written", path, line)
     for line in work.bad_math[:MAX_HTML_WARNINGS]:
         warn("this TeX formula cannot be converted; it is shown as its TeX source", path, line or None)
+    if work.revisions:
+        warn("the article has revisions or comments in CriticMarkup ({++ ++}, {-- --}, {~~ ~> ~~}, {>> <<}); its outputs "
+             "show them marked, with a legend: accept or reject them in the source before publishing", path, work.revisions[0])
     for line in work.bad_tables[:MAX_HTML_WARNINGS]:
         warn("this table cannot be read (its rows or columns do not line up); it is shown as written, in a code block", path, line or None)
 

@@ -45,8 +45,9 @@ READERS: dict[str, Callable[[Path], Extracted]] = _Readers()
 
 # -- what the article says --------------------------------------------------------
 #: Inlines that show no text of their own: an inline image's alt text is for readers that cannot
-#: see it (a figure's caption is its own block); a formula is set differently by each format.
-_NOT_TEXT = frozenset({"math", "image"})
+#: see it (a figure's caption is its own block); a formula is set differently by each format; a
+#: revision's comment is a note in the line, a Word comment beside the text in the DOCX.
+_NOT_TEXT = frozenset({"math", "image", "comment"})
 
 
 def _note_paragraphs(note: Any) -> list[tuple[int | None, str]]:

@@ -37,7 +37,7 @@ OBJECT = "\ufffc"
 FIELD_STYLES = {
     "Kicker": "source", "Title": "title", "Subtitle": "subtitle", "Author": "author", "Affiliation": "affiliation",
     "Date": "date", "Source Line": "sourceline", "Contact": "contact", "Notice": "rights", "Credit": "credit",
-    "End Matter": "end", "Abstract": "abstract",
+    "End Matter": "end", "Abstract": "abstract", "Revisions Legend": "legend",
 }
 
 Items = list[tuple[str, tuple[str, ...]]]
@@ -87,12 +87,16 @@ def _field_target(instruction: str) -> str:
 
 
 def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], str],
-         note_name: Callable[[str], str] | None = None) -> Items:
+         note_name: Callable[[str], str] | None = None, revisions: bool = False) -> Items:
     """A paragraph's content as (text, formatting) pieces, adjacent pieces of the same formatting
     joined: formatting is a sorted tuple of ``emph``, ``strong``, ``code``, ``strike``, ``sup``,
     ``sub`` and ``link:<target>`` (not its title: LibreOffice drops w:tooltip); a picture,
     a note reference or a formula is OBJECT followed by what it is (``img:<alt>``, ``note``, or
-    ``note:<name>`` with ``note_name`` given the reference's w:id, ``math:<text>``) as a piece of its own."""
+    ``note:<name>`` with ``note_name`` given the reference's w:id, ``math:<text>``) as a piece of its own.
+    With ``revisions``, tracked changes and comments are read as they stand (else a deletion is not
+    text and an insertion is): inserted and deleted text (moves too) are flagged ``ins:<author>``
+    or ``del:<author>``, a tab and the date after it; text a comment is on ``hl``; a comment's
+    reference is OBJECT ``comment:<w:id>``."""
     out: Items = []
     # LibreOffice writes the bold its table style gives a first or header row into the cells' runs
     row = next(para.iterancestors(W + "tr"), None)
@@ -126,13 +130,22 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
         elif text:
             out.append((text, key))
 
+    commented: set[str] = set()  # the comments whose range is open
+
     def walk(element: Any, inherited: frozenset[str]) -> None:
         for child in element:
             tag = child.tag
             if not isinstance(tag, str):
                 continue
+            if revisions and tag in _REVISIONS:
+                kind = "ins" if tag in (W + "ins", W + "moveTo") else "del"
+                walk(child, inherited | {f"{kind}:{child.get(W + 'author') or ''}\t{child.get(W + 'date') or ''}"})
+                continue
+            if revisions and tag in (W + "commentRangeStart", W + "commentRangeEnd"):
+                (commented.add if tag == W + "commentRangeStart" else commented.discard)(child.get(W + "id") or "")
+                continue
             if tag == W + "r":
-                flags = inherited | _run_flags(child, code_styles) | field_link(child)
+                flags = inherited | _run_flags(child, code_styles) | field_link(child) | ({"hl"} if commented else set())
                 if header:
                     flags = flags - {"strong"}
                 for part in child:
@@ -153,8 +166,10 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
                         fields[-1]["instr"] += part.text or ""
                     elif fields and not fields[-1]["shown"]:
                         continue  # a field's instruction, not its text
-                    elif ptag == W + "t":
+                    elif ptag == W + "t" or (revisions and ptag == W + "delText"):
                         add(part.text or "", flags)
+                    elif revisions and ptag == W + "commentReference":
+                        add(OBJECT + "comment:" + (part.get(W + "id") or ""), (), alone=True)
                     elif ptag == W + "tab":
                         add("\t", flags)
                     elif ptag in (W + "br", W + "cr"):
@@ -186,6 +201,10 @@ def runs(para: Any, code_styles: frozenset[str], link_target: Callable[[str], st
     return out
 
 
+#: Tracked changes whose runs ``runs`` reads, with ``revisions``, as inserted or deleted text.
+_REVISIONS = frozenset({W + "ins", W + "del", W + "moveTo", W + "moveFrom"})
+
+
 def paragraphs_of(elements: Iterable[Any]) -> list[Any]:
     """Every w:p in body-level elements (paragraphs, tables), in document order."""
     found = []
@@ -194,9 +213,12 @@ def paragraphs_of(elements: Iterable[Any]) -> list[Any]:
     return found
 
 
-def content_hash(paras: list[Any], code_styles: frozenset[str], link_target: Callable[[str], str]) -> str:
-    """Eight hex digits of the paragraphs' text and inline formatting."""
-    data = [runs(p, code_styles, link_target) for p in paras]
+def content_hash(paras: list[Any], code_styles: frozenset[str], link_target: Callable[[str], str],
+                 revisions: bool = False) -> str:
+    """Eight hex digits of the paragraphs' text and inline formatting (with ``revisions``, their
+    tracked changes and where their comments are, not which number Word gives a comment)."""
+    data = [[(OBJECT + "comment" if text.startswith(OBJECT + "comment:") else text, flags)
+             for text, flags in runs(p, code_styles, link_target, revisions=revisions)] for p in paras]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
 
 
@@ -318,19 +340,19 @@ class BlockMarks:
                 continue
             seen[key] = seen.get(key, 0) + 1
             label = key + (str(seen[key]) if key in ("credit", "end", "abstract") else "")
-            mark([para], f"{PREFIX}F{label}_{content_hash([para], code, link_target)}")
+            mark([para], f"{PREFIX}F{label}_{content_hash([para], code, link_target, True)}")
         for (node, start), (_, stop) in zip(bounds, bounds[1:]):
             if node is None or id(node) not in spans:
                 continue
             paras = paragraphs_of(elements[start:stop])
             first, last = spans[id(node)]
-            mark(paras, f"{PREFIX}L{first}_{last}_{content_hash(paras, code, link_target)}")
+            mark(paras, f"{PREFIX}L{first}_{last}_{content_hash(paras, code, link_target, True)}")
             for table in (e for e in elements[start:stop] if e.tag == W + "tbl"):  # and each cell of a table
                 for r, row in enumerate(table.iter(W + "tr")):
                     for c, cell in enumerate(row.iter(W + "tc")):
                         inside = list(cell.iter(W + "p"))
-                        mark(inside, f"{PREFIX}T{first}_{r}_{c}_{content_hash(inside, code, link_target)}")
+                        mark(inside, f"{PREFIX}T{first}_{r}_{c}_{content_hash(inside, code, link_target, True)}")
         by_id = {el.get(W + "id"): el for el in notes_root.iter(W + "footnote")} if notes_root is not None else {}
         for note_id, n in notes:
             paras = list(by_id[str(note_id)].iter(W + "p")) if str(note_id) in by_id else []
-            mark(paras, f"{PREFIX}N{n}_{content_hash(paras, code, _targets(notes_part))}")
+            mark(paras, f"{PREFIX}N{n}_{content_hash(paras, code, _targets(notes_part), True)}")

@@ -25,12 +25,13 @@ _PART_META = {"Title": "title", "Authors": "creator", "Date": "date", "Rights": 
 
 
 def _paragraph_text(para) -> str:  # type: ignore[no-untyped-def]
-    """A paragraph's visible text: its runs' text, tabs and breaks, in order (deleted text and
-    field instructions are not text a reader sees)."""
+    """A paragraph's visible text: its runs' text, tabs and breaks, in order (field instructions
+    are not text a reader sees; a tracked deletion is, struck through, as Word shows revisions
+    with all their markup)."""
     parts = []
-    for element in para.iter(f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+    for element in para.iter(f"{_W}t", f"{_W}delText", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
         tag = element.tag
-        if tag == f"{_W}t":
+        if tag in (f"{_W}t", f"{_W}delText"):
             parts.append(element.text or "")
         elif tag == f"{_W}noBreakHyphen":
             parts.append("\u2011")

@@ -25,6 +25,7 @@ from ...errors import OutputError, warn
 from ...media.font_embed import average_char_width, family_faces
 from ...media.fonts import installed_family
 from ..job import Job
+from ...read.critic import has_revisions, who
 from ...read.language import cjk_fonts, complex_language, language_script, text_script
 from ...model import Node, plain_text
 from ...theme.labels import folio_pieces
@@ -33,6 +34,7 @@ from . import bidi
 from . import marks
 from . import fonts as docx_fonts
 from . import parts
+from . import revisions
 from . import styles
 from .ooxml import PPR_ORDER, element, put
 from ..html import TASK_BOXES, callout_label, css_length, slugify
@@ -104,6 +106,8 @@ class DocxWriter:
         self.notes: list[tuple[int, int]] = []  # (footnote id, model footnote number) in reference order
         self.bookmarks: set[str] = set()
         self._bookmark_id = 0
+        self._revision_id = 0
+        self.comments: revisions.Comments | None = None
         body = self.docx.element.body
         for child in list(body):  # the template's own content (python-docx's is one empty paragraph)
             if child.tag != qn("w:sectPr"):
@@ -185,8 +189,31 @@ class DocxWriter:
 
     # -- inlines -------------------------------------------------------------
     def inlines(self, paragraph: Paragraph, nodes: list[Node], ctx: Ctx, fmt: frozenset[str] = frozenset()) -> None:
-        for node in nodes:
+        anchor: list[Any] = []  # the runs a highlight wrote, which the comments after it are on
+        thread: Any = None  # the comment the next one replies to
+        for i, node in enumerate(nodes):
             kind = node.kind
+            if kind != "comment":
+                thread = None
+            if kind in ("insert", "delete", "highlight"):
+                before = set(paragraph._p)
+                commented = kind == "highlight" and i + 1 < len(nodes) and nodes[i + 1].kind == "comment"
+                self.inlines(paragraph, node.children, ctx, fmt | ({"mark"} if kind == "highlight" and not commented else set()))
+                added = [child for child in paragraph._p if child not in before]
+                if kind == "highlight":
+                    anchor = added
+                else:
+                    revisions.mark(added, kind, *who(node), self._next_revision)
+                continue
+            if kind == "comment":
+                author, date = who(node)
+                if self.comments is None:
+                    self.comments = revisions.Comments(self.docx)
+                ends = (anchor[0], anchor[-1]) if anchor else (None, None)
+                made = self.comments.add(paragraph._p, *ends, plain_text(node.children), author, date, parent=thread)
+                thread = made if thread is None else thread  # replies go under the thread's first comment
+                continue
+            anchor = []
             if kind == "text":
                 self._run(paragraph, node.text, fmt)
             elif kind == "code":
@@ -220,6 +247,10 @@ class DocxWriter:
                 self.inlines(paragraph, node.children, ctx, fmt)
             elif node.text:
                 self._run(paragraph, node.text, fmt)
+
+    def _next_revision(self) -> int:
+        self._revision_id += 1
+        return self._revision_id
 
     def _math(self, paragraph: Paragraph, node: Node, fmt: frozenset[str]) -> bool:
         """A formula as Office math (m:oMath) in the paragraph; its TeX in code style if it cannot be converted."""
@@ -642,6 +673,17 @@ class DocxWriter:
             self.paragraph(story, "Abstract Title", text=view.labels["abstract"])
             self.blocks(story, meta.abstract.blocks, Ctx(style="Abstract"))
 
+    def legend(self) -> None:
+        """The paragraph that says this copy shows revisions (in Word, tracked changes and comments)."""
+        labels = self.job.view.labels
+        self.style_ids[revisions.LEGEND_STYLE] = revisions.legend_style(self.docx)
+        para = self.paragraph(self.body, revisions.LEGEND_STYLE, text=labels.get('revisions', '') + ' ')
+        self._run(para, labels.get("revision_inserted", ""), frozenset({"underline"}))
+        self._run(para, ", ", frozenset())
+        self._run(para, labels.get("revision_deleted", ""), frozenset({"strike"}))
+        self._run(para, ", ", frozenset())
+        self._run(para, labels.get("revision_comment", ""), frozenset({"mark"}))
+
     def byline(self, story: Story) -> None:
         """The authors, each with the numbers of their affiliations when there are several; then the affiliations."""
         view = self.job.view
@@ -700,10 +742,14 @@ class DocxWriter:
         self.prepare()
         self.cover()
         self.title_block()
+        if has_revisions(self.job.doc.blocks + [b for f in self.job.doc.footnotes for b in f.blocks]):
+            self.legend()
         self.blocks(self.body, self.job.doc.blocks, Ctx())
         self.marks.block(None)
         self.end_matter()
         self.footnotes()
+        if self.comments is not None:
+            self.comments.finish()
         self.properties()
         stories = [self.docx.part] + ([self.notes_part] if self.notes_part is not None else [])
         parts.number_drawings(stories)
