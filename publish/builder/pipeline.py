@@ -400,7 +400,7 @@ class _Ahead:
         from ..media.hyphenation import preload
         from ..formats.pdf.page import print_page
 
-        page = print_page(job)
+        page = job.print_page if job.print_page is not None else print_page(job)
         return cls(page, preload(job.theme, job.view.lang, job.hyphenation_cache), job.undrawn)
 
 
@@ -445,6 +445,35 @@ def _portable(exc: PublishError) -> PublishError:
     return PublishError(exc.message, exc.path, exc.line)
 
 
+def _worker_task(kind: str, *args: Any) -> Any:
+    """A worker's task by its kind: one format of one job ("render"), or a step of a long PDF's part ("part-...")."""
+    if kind == "render":
+        return _worker_render(*args)
+    try:
+        return _worker_part(kind, *args)
+    except PublishError as exc:
+        raise _portable(exc) from None
+
+
+def _worker_part(kind: str, token: str, *args: Any) -> Any:
+    """A step of a long PDF's part (builder/pdf_parts.py); the job comes with the first step a worker gets."""
+    import pickle
+
+    from . import pdf_parts
+
+    key = (token, -1)
+    if kind == "part-layout":
+        payload, patterns, index, page = args
+        if payload is not None:
+            _WORKER_JOB.clear()
+            _WORKER_JOB[key] = pickle.loads(payload)
+        from ..media.hyphenation import install
+
+        install(patterns)
+        return pdf_parts.lay_out(_WORKER_JOB[key], index, page)
+    return pdf_parts.finish(_WORKER_JOB[key], *args)
+
+
 def _worker_render(key: tuple[str, int], payload: bytes | None, fmt: str, temp: str, ahead: _Ahead | None, verify: bool) -> Rendered:
     """A worker's task: one format of one job (its pickled payload comes only with the job's first task)."""
     import pickle
@@ -486,7 +515,7 @@ def _start_pools(planned: list[str], cores: int, strict: bool = False) -> Lanes 
     size = min(cores, len(heavy))
     if not size or cores < 2 or len(planned) < 2:
         return None
-    return Lanes({"heavy": size}, _init_worker, {"heavy": (list(dict.fromkeys(heavy)), strict)}, _worker_render)
+    return Lanes({"heavy": size}, _init_worker, {"heavy": (list(dict.fromkeys(heavy)), strict)}, _worker_task)
 
 
 def _render_parallel(lanes: Lanes, jobs: dict[int, Job], tasks: list[_Task], verify: bool, failures: _Failures,
@@ -510,8 +539,15 @@ def _render_parallel(lanes: Lanes, jobs: dict[int, Job], tasks: list[_Task], ver
             payload = payloads[task.index]
             worker.holds = {key}
         # made here while the PDF worker still imports WeasyPrint
-        ahead = _Ahead.make(jobs[task.index]) if task.format == "pdf" else None
-        return key, payload, task.format, str(task.temp), ahead, verify
+        ahead = ahead_of(task.index) if task.format == "pdf" else None
+        return "render", key, payload, task.format, str(task.temp), ahead, verify
+
+    made: dict[int, _Ahead] = {}
+
+    def ahead_of(index: int) -> _Ahead:
+        if index not in made:
+            made[index] = _Ahead.make(jobs[index])
+        return made[index]
 
     def done(task: _Task, result: Rendered) -> None:
         task.size, task.sha, task.seconds, task.cells, task.notes, task.verify_seconds = result
@@ -532,6 +568,8 @@ def _render_parallel(lanes: Lanes, jobs: dict[int, Job], tasks: list[_Task], ver
     from .workers import WorkerDied
 
     try:
+        if _render_in_parts(lanes, jobs, heavy, light, here, ahead_of, verify):
+            return
         lanes.run({"heavy": heavy}, message, done, prefer, meanwhile=[here(t) for t in light], failed=failed)
     except WorkerDied as exc:
         if not isinstance(exc.task, _Task):
@@ -540,6 +578,48 @@ def _render_parallel(lanes: Lanes, jobs: dict[int, Job], tasks: list[_Task], ver
         raise OutputError(f"the {fmt.upper()} worker process {exc.how} while it rendered this article "
                           f"(out of memory?); nothing was replaced; try `--format {fmt}` alone, or a smaller article",
                           jobs[exc.task.index].doc.path) from None
+
+
+def _render_in_parts(lanes: Lanes, jobs: dict[int, Job], heavy: list[_Task], light: list[_Task],
+                     here: Callable[[_Task], Callable[[], None]], ahead_of: Callable[[int], _Ahead], verify: bool) -> bool:
+    """One long article's PDF laid out in parts on every core (builder/pdf_parts.py) while this
+    process renders the other formats, merged and read back here; False (nothing done) when the
+    build is not one PDF of one article that pdf_parts.plan cuts into parts."""
+    from . import pdf_parts
+
+    if len(jobs) != 1 or len(heavy) != 1 or heavy[0].format != "pdf":
+        return False
+    task = heavy[0]
+    job = jobs[task.index]
+    ahead = ahead_of(task.index)
+    parts = pdf_parts.plan(job, ahead.print_page, cpu_count())
+    if parts is None:
+        return False
+    data, seconds = pdf_parts.render(lanes, job, parts, ahead.patterns, [here(t) for t in light])
+    with open(task.temp, "wb") as handle:
+        handle.write(data)
+    task.size, task.sha, task.seconds = len(data), sha256_bytes(data), seconds
+    if verify:
+        from ..verifier.compare import check_file
+
+        started = time.perf_counter()
+        with _fewer_collections():
+            task.cells, task.notes = check_file(job.doc, job.view, "pdf", task.temp, job.undrawn)
+        task.verify_seconds = time.perf_counter() - started
+    return True
+
+
+def _long_pdf_alone(jobs: dict[int, Job], tasks: list[_Task]) -> bool:
+    """Whether the build is one long article's PDF alone, which workers lay out in parts (its print
+    page is made here for that, once)."""
+    from ..formats.pdf.page import print_page
+    from . import pdf_parts
+
+    if len(jobs) != 1 or [t.format for t in tasks] != ["pdf"]:
+        return False
+    job = next(iter(jobs.values()))
+    job.print_page = print_page(job)
+    return pdf_parts.plan(job, job.print_page, cpu_count()) is not None
 
 
 def _render_serial(jobs: dict[int, Job], tasks: list[_Task], verify: bool, failures: _Failures, sources: list[Path]) -> None:
@@ -693,6 +773,10 @@ def _build(
                     except OSError as exc:
                         raise OutputError(f"cannot create the output folder: {exc.strerror}", target.parent) from None
                 tasks.append(_Task(index, fmt, target, _new_temp(target)))
+        if pools is None and parallel is not False and cores >= 2 and _long_pdf_alone(jobs, tasks):
+            from .workers import Lanes
+
+            pools = Lanes({"heavy": 1}, _init_worker, {"heavy": (["pdf"], strict)}, _worker_task)
         if pools:
             _render_parallel(pools, jobs, tasks, verify, failures, sources_of)
         else:

@@ -140,16 +140,22 @@ class Lanes:
     def __init__(self, sizes: dict[str, int], init: Callable[..., None], init_args: dict[str, tuple[Any, ...]],
                  handler: Callable[..., Any]) -> None:
         self.workers: list[_Worker] = []
+        self._start = (init, init_args, handler)
+        for lane, size in sizes.items():
+            self.grow(lane, size)
+
+    def grow(self, lane: str, count: int) -> None:
+        """Start ``count`` more workers in ``lane`` (a long document's PDF, once it is known to be long)."""
+        init, init_args, handler = self._start
         context = _context()
         with _stops_blocked():
-            for lane, size in sizes.items():
-                for _ in range(size):
-                    parent_end, child_end = context.Pipe(duplex=True)
-                    inherited = [w.conn for w in self.workers] + [parent_end]
-                    process = context.Process(target=_child, args=(child_end, inherited, init, init_args[lane], handler), daemon=True)
-                    process.start()
-                    child_end.close()
-                    self.workers.append(_Worker(process, parent_end, lane))
+            for _ in range(count):
+                parent_end, child_end = context.Pipe(duplex=True)
+                inherited = [w.conn for w in self.workers] + [parent_end]
+                process = context.Process(target=_child, args=(child_end, inherited, init, init_args[lane], handler), daemon=True)
+                process.start()
+                child_end.close()
+                self.workers.append(_Worker(process, parent_end, lane))
 
     def __bool__(self) -> bool:
         return bool(self.workers)
@@ -157,15 +163,22 @@ class Lanes:
     def lanes(self) -> set[str]:
         return {w.lane for w in self.workers}
 
+    def size(self, lane: str) -> int:
+        """How many workers ``lane`` has."""
+        return sum(w.lane == lane for w in self.workers)
+
     def run(self, queues: dict[str, list[Any]], message: Callable[[Any, _Worker], tuple[Any, ...]],
             done: Callable[[Any, Any], None], prefer: Callable[[Any, _Worker], bool] | None = None,
-            meanwhile: Iterable[Callable[[], None]] = (), failed: Callable[[Any, PublishError], None] | None = None) -> None:
+            meanwhile: Iterable[Callable[[], None]] = (), failed: Callable[[Any, PublishError], None] | None = None,
+            only: Callable[[Any, _Worker], bool] | None = None) -> None:
         """Run every task of each lane's queue on that lane's workers (in queue order; ``prefer``
         picks a task a free worker is best placed for); ``done(task, result)`` as each finishes.
         Once every worker has work, this process runs the ``meanwhile`` calls itself, one by one,
         collecting answers and handing out tasks between them. The first error, a worker's or
         its own, raises at once (the caller then stops the lanes), except a task's PublishError
-        when ``failed`` is given: ``failed(task, error)`` decides (it may raise), and the worker goes on."""
+        when ``failed`` is given: ``failed(task, error)`` decides (it may raise), and the worker goes on.
+        With ``only``, a worker takes only the tasks ``only(task, worker)`` allows (a task that
+        needs what one worker holds)."""
         local = list(meanwhile)
         pending = {lane: list(tasks) for lane, tasks in queues.items()}
         running = 0
@@ -176,7 +189,13 @@ class Lanes:
             queue = pending.get(worker.lane)
             if not queue:
                 return
-            pick = next((t for t in queue if prefer and prefer(t, worker)), queue[0])
+            if only is not None:
+                allowed = next((t for t in queue if only(t, worker)), None)
+                if allowed is None:
+                    return
+                pick = allowed
+            else:
+                pick = next((t for t in queue if prefer and prefer(t, worker)), queue[0])
             queue.remove(pick)
             worker.busy = pick
             running += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import dataclasses
 import difflib
 import hashlib
 import os
@@ -26,7 +27,7 @@ from ..view import View, build_date
 from ...errors import OutputError
 from ..job import Job
 from ...read.language import cjk_fonts
-from . import fit, folios
+from . import chapters, fit, folios
 from .weasyprint import columns as weasyprint_columns
 from .weasyprint import indent as weasyprint_indent
 from .page import PROJECT_SCHEME, print_page
@@ -306,10 +307,50 @@ def _identifier(page: str, sheets: list[tuple[str, Path]], variant: str | None) 
     return digest.hexdigest()[:32].encode()
 
 
-def write(job: Job) -> bytes:
-    """Render the article to PDF bytes."""
+@dataclasses.dataclass
+class Setup:
+    """What every layout of an article's page shares: the variant, the fetcher, the print stylesheets
+    (as text, for the PDF's /ID, and parsed) and the font configuration they load their fonts into."""
+
+    variant: str | None
+    fetcher: ConfinedFetcher
+    sheets: list[tuple[str, Path]]
+    stylesheets: list[Any]
+    font_config: Any
+    base_url: str
+
+    def html(self, markup: str) -> Any:
+        """The page ``markup`` for WeasyPrint."""
+        return HTML(string=markup, base_url=self.base_url, url_fetcher=self.fetcher)
+
+    def layout(self, html: Any) -> Any:
+        """One layout of ``html``: a WeasyPrint document."""
+        return html.render(
+            stylesheets=self.stylesheets,
+            font_config=self.font_config,
+            presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
+            pdf_variant=self.variant,
+            pdf_tags=True,
+        )
+
+    def write_pdf(self, job: Job, document: Any, page: str, attachments: bool = True) -> bytes:
+        """The laid-out ``document`` as PDF bytes, with publish's Info, XMP and art boxes (and,
+        for PDF/A-3 with ``attachments``, the Markdown source attached)."""
+        attached = [_source_attachment(job)] if attachments and self.variant and self.variant.startswith("pdf/a-3") else []
+        data = document.write_pdf(
+            finisher=_finisher(job),
+            pdf_tags=True,
+            pdf_variant=self.variant,
+            pdf_identifier=_identifier(page, self.sheets, self.variant),
+            attachments=attached or None,
+        )
+        assert isinstance(data, bytes)
+        return data
+
+
+def setup(job: Job) -> Setup:
+    """The layout's setup for an article (inside ``reproducible_fonts``: loading the theme's fonts stamps them)."""
     variant = check_variant(job.options.get("pdf_variant"))
-    page = job.print_page if job.print_page is not None else print_page(job)
     fetcher = ConfinedFetcher([job.project, job.doc.root, *job.theme.chain])
     # the CJK faces of the article's language: Japanese glyph forms for ja, Korean for ko, ...
     # and the labels of its language (the folio's words)
@@ -317,40 +358,28 @@ def write(job: Job) -> bytes:
     sheets = [(hyphenation.stylesheet(job.theme.options), job.project), *job.theme.stylesheets("print", fonts, job.view.dir, collection=bool(job.doc.parts))]
     sheets = folios.localized(sheets, job.view.lang)  # the folios in the language's digits (fa: ۱۲)
     hyphenation.preload(job.theme, job.view.lang, job.hyphenation_cache)  # from the project's cache, unless the parent sent them
-    attachments = [_source_attachment(job)] if variant and variant.startswith("pdf/a-3") else []
+    font_config = FontConfiguration()  # the theme's @font-face rules load only through it
+    stylesheets = [
+        CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=font_config)
+        for text, folder in sheets
+    ]
+    return Setup(variant, fetcher, sheets, stylesheets, font_config, job.doc.root.as_uri() + "/")
+
+
+def write(job: Job) -> bytes:
+    """Render the article to PDF bytes (a long one as chapters, see chapters.py)."""
+    page = job.print_page if job.print_page is not None else print_page(job)
+    book = chapters.long_document(job, page)
     try:
         # Inside: loading @font-face fonts rewrites them (WOFF to TrueType) and stamps them too.
         with reproducible_fonts(job):
-            font_config = FontConfiguration()  # the theme's @font-face rules load only through it
-            stylesheets = [
-                CSS(string=text, base_url=folder.as_uri() + "/", url_fetcher=fetcher, font_config=font_config)
-                for text, folder in sheets
-            ]
-            html = HTML(string=page, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher)
-
-            def layout(html: Any) -> Any:
-                return html.render(
-                    stylesheets=stylesheets,
-                    font_config=font_config,
-                    presentational_hints=False,  # the page's one hint, <ol start>, is spelt as CSS (html.py)
-                    pdf_variant=variant,
-                    pdf_tags=True,
-                )
-
-            def reparse(markup: str) -> Any:
-                return HTML(string=markup, base_url=job.doc.root.as_uri() + "/", url_fetcher=fetcher)
-
+            made = setup(job)
+            if book is not None:  # one layout: each pass of fit.py lays a whole book out again
+                page = book.whole()
+                return made.write_pdf(job, made.layout(made.html(page)), page)
             # the hyphenation passes, then a last page under a quarter full pulled up if the theme can
-            html, document = fit.laid_out(html, layout, reparse)
-            document = fit.pull_up(html, document, layout, reparse, any(fit.PULL_UP in text for text, _ in sheets))
-            data = document.write_pdf(
-                finisher=_finisher(job),
-                pdf_tags=True,
-                pdf_variant=variant,
-                pdf_identifier=_identifier(page, sheets, variant),
-                attachments=attachments or None,
-            )
+            html, document = fit.laid_out(made.html(page), made.layout, made.html)
+            document = fit.pull_up(html, document, made.layout, made.html, any(fit.PULL_UP in text for text, _ in made.sheets))
+            return made.write_pdf(job, document, page)
     except (ValueError, TypeError) as exc:
         raise OutputError(f"WeasyPrint could not write the PDF: {exc}", job.doc.path) from None
-    assert isinstance(data, bytes)
-    return data
