@@ -408,10 +408,21 @@ def run() -> None:
     are shut down. Streams are flushed first. An unexpected exception still ends as usual.
     """
     try:
-        main()
-        code: Any = 0
+        code: Any = main(standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
+    except click.ClickException as exc:  # a usage error: click's own message and code
+        exc.show()
+        code = exc.exit_code
+    except click.Abort as exc:  # a signal before a command's own handler: nothing was written yet
+        stopped = exc.__cause__
+        if isinstance(stopped, KeyboardInterrupt):
+            word = "terminated" if isinstance(stopped, Terminated) else "interrupted"
+            print(f"{word}; the previous outputs are unchanged", file=sys.stderr)
+            code = 143 if isinstance(stopped, Terminated) else 130
+        else:
+            print("Aborted!", file=sys.stderr)
+            code = 1
     if code is None:
         code = 0
     elif not isinstance(code, int):

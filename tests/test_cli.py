@@ -157,3 +157,16 @@ def test_the_api_has_real_signatures_and_verifies_by_default(tmp_path, monkeypat
     with pytest.raises(PublishError, match="verification failed: epub: title missing"):
         publish.build([ARTICLE], formats=["epub"], out=tmp_path / "out", project=ROOT, force=True)
     publish.build([ARTICLE], formats=["epub"], out=tmp_path / "out", project=ROOT, force=True, verify=False)
+
+
+@pytest.mark.parametrize("signal_name, code, word", [("Terminated", 143, "terminated"), ("KeyboardInterrupt", 130, "interrupted")])
+def test_a_signal_before_the_command_handles_it_is_one_line_and_its_own_exit_code(signal_name: str, code: int, word: str) -> None:
+    """SIGTERM or Ctrl-C after the command line is imported but before a command's own handler runs
+    (click's options being read) is not click's 'Aborted!' with exit 1."""
+    script = ("import sys\nfrom publish import cli\nfrom publish.errors import Terminated\n"
+              f"def stop(*args, **kwargs):\n    raise {signal_name}()\n"
+              "cli.main.callback = stop\nsys.argv = ['publish', 'build']\ncli.run()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == code, done.stderr
+    assert [line for line in done.stderr.splitlines() if line.strip()] == [f"{word}; the previous outputs are unchanged"]

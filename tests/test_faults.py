@@ -25,6 +25,9 @@ OUTPUTS = ("article.pdf", "article.epub", "article.docx", "article.html")
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 #: the seed of the random delays: the rounds differ from each other, not from run to run
 SEED = 31
+#: How many moments a kill is tried at (half as many for each signal and for the concurrent pairs):
+#: a quick pass by default, `PUBLISH_FAULT_RUNS=10` (or more) for the thorough one
+RUNS = max(2, int(os.environ.get("PUBLISH_FAULT_RUNS", "4")))
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -120,10 +123,10 @@ def _clean_rebuild(project: Path, new: dict[str, bytes]) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
-def test_kill_9_at_ten_random_moments_loses_nothing_and_the_next_build_cleans_up(project: Path, versions) -> None:
+def test_kill_9_at_random_moments_loses_nothing_and_the_next_build_cleans_up(project: Path, versions) -> None:
     _, old, new = versions
     out = project / "out"
-    moments = random.Random(SEED).sample([i / 20 for i in range(2, 46)], 10)  # 0.1 s to 2.3 s into the build
+    moments = random.Random(SEED).sample([i / 20 for i in range(2, 46)], RUNS)  # 0.1 s to 2.3 s into the build
     for delay in sorted(moments):
         process = _start(project, "--force")
         time.sleep(delay)
@@ -165,7 +168,7 @@ def test_sigint_and_sigterm_at_random_moments_exit_with_one_line_and_leave_no_te
     out = project / "out"
     code = {signal.SIGINT: 130, signal.SIGTERM: 143}[stop]
     word = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}[stop]
-    for delay in sorted(random.Random(SEED + stop).sample([i / 20 for i in range(1, 60)], 4)):
+    for delay in sorted(random.Random(SEED + stop).sample([i / 20 for i in range(1, 60)], RUNS // 2)):
         before = _outputs(out)
         process = _start(project, "--force")
         time.sleep(delay)
@@ -190,14 +193,14 @@ def test_sigint_and_sigterm_at_random_moments_exit_with_one_line_and_leave_no_te
     _clean_rebuild(project, new)
 
 
-def test_five_pairs_of_concurrent_builds_never_interleave(project: Path, versions) -> None:
+def test_pairs_of_concurrent_builds_never_interleave(project: Path, versions) -> None:
     """Two builds into one folder at once, the second of the other version of the article (it was
     edited meanwhile): each installs its whole set under the folder's lock, the manifest read
     again there, so the files are one build's set, whole, never half of each, and the manifest's
     checksums are those very files (verify compares them)."""
     _, old, new = versions
     out = project / "out"
-    for round_ in range(5):
+    for round_ in range(RUNS // 2):
         first_version, second_version = (1, 2) if round_ % 2 == 0 else (2, 1)
         (project / "article.md").write_text(ARTICLE.format(n=first_version), "utf-8")
         first = _start(project, "--force")
