@@ -23,12 +23,24 @@ _DROPPED = re.compile("[\\s\u00ad\\-\u2010\u2011\u200b-\u200d\u2060\ufeff\ufe00-
 _MIRRORED = str.maketrans(")]}>»›", "([{<«‹")
 
 
+#: A combining accent with no letter before it (after a space: "Daum ́e", a PDF's text pasted into
+#: Markdown), and the character it is drawn over: PDF readers give the accent after that
+#: character ("Daum é"), so either order is the same text.
+_ORPHAN_MARK = re.compile("(?<=\\s)([\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+)([^\\s\u0300-\u036f])")
+
+
+def _spelled(text: str) -> str:
+    """Text with its ligatures spelled out and orphan accents after their letter, NFC."""
+    text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
+    return unicodedata.normalize("NFC", _ORPHAN_MARK.sub(r"\2\1", text))
+
+
 def layout_key(text: str) -> str:
     """Text with layout differences removed (whitespace, soft hyphens, ligatures, line-break
-    hyphens, which of a mirrored pair of brackets); typography (curly quotes, dashes) is kept, so
-    it must still match. Linear in the text."""
-    text = _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], text)
-    return _DROPPED.sub("", unicodedata.normalize("NFC", text)).translate(_MIRRORED)
+    hyphens, which of a mirrored pair of brackets, whether an accent with no letter of its own
+    comes before or after the letter it is drawn over); typography (curly quotes, dashes) is
+    kept, so it must still match. Linear in the text."""
+    return _DROPPED.sub("", _spelled(text)).translate(_MIRRORED)
 
 
 class Unreadable(ValueError):
@@ -68,7 +80,7 @@ class Extracted:
     @cached_property
     def shown(self) -> str:
         """The text as ``key`` is made from it (ligatures spelled out, NFC), layout kept."""
-        return unicodedata.normalize("NFC", _LIGATURE_RE.sub(lambda m: _LIGATURES[m.group()], self.text))
+        return _spelled(self.text)
 
     @cached_property
     def _dropped(self) -> tuple[list[int], list[int]]:

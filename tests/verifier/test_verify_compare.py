@@ -809,3 +809,13 @@ def test_a_right_to_left_title_with_a_latin_run_is_found_in_the_pdf_as_pdfium_or
     assert rows("Reflectو الـ Proxy الوسيط\nA body line.")["title"] == ("ok", "")  # PDFium: the runs in visual order
     status, why = rows("Reflectو الـ الوسيط\nA body line.")["title"]  # "Proxy" lost
     assert status == "missing" and "is not in the visible text" in why
+
+
+def test_an_accent_with_no_letter_of_its_own_may_come_after_the_letter_it_is_drawn_over(tmp_path):
+    # free-programming-books, books/free-programming-books-langs.md line 937: "Hal Daum ́e III"
+    # (U+0301 after a space); PDFium gives the accent after the "e" it is drawn over
+    source = "---\ntitle: T\n---\n\nHaskell Tutorial - Hal Daum \u0301e III (PDF)\n"
+    body, _ = _body(tmp_path, source, ["Haskell Tutorial - Hal Daum e\u0301\r\nIII (PDF)"], fmt="pdf")
+    assert body == ("body", "ok", "")
+    lost, _ = _body(tmp_path, source, ["Haskell Tutorial - Hal Daum e\r\nIII (PDF)"], fmt="pdf")
+    assert lost[1] == "missing"  # the accent itself is still text that must be there
