@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..formats.docx.marks import M, R, W, WP
+from ..media.texmath import check as check_tex
 from .foreign_inline import Piece, code_span, escape, render, tidy
+from .foreign_math import omml_tex
 from .foreign_styles import ListLevel, Styles, on, run_marks
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -102,7 +104,7 @@ class _Runs:
         if self.equations:
             many = self.equations > 1
             self.warn(f"{self.equations if many else 'an'} equation{'s are' if many else ' is'} imported as plain text "
-                      "(write them again as TeX math: $...$)")
+                      "(no TeX for part of it here: write it again as TeX math, $...$)")
             self.equations = 0
         for open_field in self.field:
             self._close_field(open_field)
@@ -145,8 +147,13 @@ class _Runs:
                 if name in self.ctx.anchors:
                     self.emit(Piece("atom", f"[]{{#{anchor_id(name)}}}"))
             elif tag in (M + "oMath", M + "oMathPara"):
-                self.equations += 1
-                self.emit(Piece("text", " ".join(_text_of(child).split()), marks))
+                tex = omml_tex(child)
+                if tex is not None and check_tex(tex):
+                    fence = "$$" if tag == M + "oMathPara" else "$"
+                    self.emit(Piece("atom", f"{fence}{tex}{fence}"))
+                else:
+                    self.equations += 1
+                    self.emit(Piece("text", " ".join(_text_of(child).split()), marks))
             elif tag == _MC + "AlternateContent":
                 self.walk(_alternative(child), marks)
             elif tag in (W + "del", W + "moveFrom"):
@@ -518,9 +525,13 @@ def blocks(ctx: Context, container: Any) -> list[Block]:
             continue
         elif tag == W + "altChunk":
             ctx.warn("an embedded document (altChunk) is not imported")
-        elif tag in (M + "oMathPara",):
-            ctx.warn(f"an equation is imported as its plain text ({' '.join(_text_of(child).split())[:40]})")
-            found.append(Block("para", escape(" ".join(_text_of(child).split()))))
+        elif tag == M + "oMathPara":
+            tex = omml_tex(child)
+            if tex is not None and check_tex(tex):
+                found.append(Block("para", f"$${tex}$$"))
+            else:
+                ctx.warn(f"an equation is imported as plain text ({' '.join(_text_of(child).split())[:40]})")
+                found.append(Block("para", escape(" ".join(_text_of(child).split()))))
         else:
             ctx.warn(f"<{_local(tag)}> between paragraphs is not imported")
     return found

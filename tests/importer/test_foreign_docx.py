@@ -360,16 +360,33 @@ def test_bad_or_hostile_word_files_are_refused_with_one_line_naming_the_file(pro
     assert "Traceback" not in result.output and not (project / "bad.md").exists()
 
 
+MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
+
+
 def test_what_cannot_be_mapped_is_a_warning_naming_its_paragraph(project, monkeypatch):
     body = ('<w:p><w:r><w:t>Before </w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F04A"/></w:r></w:p>'
-            '<w:p><w:r><w:t xml:space="preserve">Area </w:t></w:r><m:oMath xmlns:m="http://schemas.openxmlformats.org/'
-            'officeDocument/2006/math"><m:r><m:t>πr²</m:t></m:r></m:oMath></w:p>')
+            f'<w:p><w:r><w:t xml:space="preserve">Sum </w:t></w:r><m:oMath {MATH}><m:nary><m:naryPr><m:chr m:val="⨁"/>'
+            '</m:naryPr><m:sub/><m:sup/><m:e><m:r><m:t>Vi</m:t></m:r></m:e></m:nary></m:oMath></w:p>')
     _zip(project / "odd.docx", _minimal(body=body))
     result = publish_import(project, monkeypatch, "odd.docx", "--into", "odd.md")
     assert result.exit_code == 0, result.output
     assert "odd.docx: warning: paragraph 1 (“Before”): a symbol (font Wingdings, character F04A) is not imported" in result.stderr
-    assert "odd.docx: warning: paragraph 2 (“Area πr²”): an equation is imported as plain text" in result.stderr
-    assert "Area πr²" in (project / "odd.md").read_text("utf-8")
+    assert "odd.docx: warning: paragraph 2 (“Sum Vi”): an equation is imported as plain text" in result.stderr
+    assert "Sum Vi" in (project / "odd.md").read_text("utf-8")
+
+
+def test_word_equations_become_tex_math_inline_and_displayed(project, monkeypatch):
+    inline = (f'<m:oMath {MATH}><m:r><m:t>A=π</m:t></m:r><m:sSup><m:e><m:r><m:t>r</m:t></m:r></m:e><m:sup><m:r><m:t>2</m:t>'
+              '</m:r></m:sup></m:sSup></m:oMath>')
+    shown = (f'<m:oMathPara {MATH}><m:oMath><m:f><m:num><m:r><m:t>a</m:t></m:r></m:num><m:den><m:rad><m:radPr><m:degHide m:val="1"/>'
+             '</m:radPr><m:deg/><m:e><m:r><m:t>b</m:t></m:r></m:e></m:rad></m:den></m:f></m:oMath></m:oMathPara>')
+    body = f'<w:p><w:r><w:t xml:space="preserve">Area </w:t></w:r>{inline}<w:r><w:t>.</w:t></w:r></w:p><w:p>{shown}</w:p>'
+    _zip(project / "math.docx", _minimal(body=body))
+    result = publish_import(project, monkeypatch, "math.docx", "--into", "math.md")
+    assert result.exit_code == 0 and "equation" not in result.stderr, result.output
+    text = (project / "math.md").read_text("utf-8")
+    assert "Area $A=\\pi {r}^{2}$." in text and "\n$$\\frac{a}{\\sqrt{b}}$$\n" in text
+    build([project / "math.md"], formats=["html"], out=project / "dist", project=project)  # verify on
 
 
 # -- other programs' Word files ----------------------------------------------------------------
