@@ -185,6 +185,8 @@ class Comparison:
     pandoc: list[Run] = field(default_factory=list)
     noop: list[Run] = field(default_factory=list)
     no_verify: list[Run] = field(default_factory=list)
+    #: the default command with the PDF laid out in one piece (PUBLISH_PDF_PARTS=1)
+    one_piece: list[Run] = field(default_factory=list)
     failed: str = ""
 
     @staticmethod
@@ -198,7 +200,8 @@ class Comparison:
         return statistics.geometric_mean(pairs) if pairs else float("nan")
 
 
-def compare(name: str, source: Path, project: Path, work: Path, reps: int, noop_reps: int, no_verify_reps: int = 1) -> Comparison:
+def compare(name: str, source: Path, project: Path, work: Path, reps: int, noop_reps: int, no_verify_reps: int = 1,
+            one_piece_reps: int = 0) -> Comparison:
     """``reps`` repetitions (made even: as many start with publish as with pandoc, since here a run
     is measurably faster right after the other tool's than right after its own) of both tools, then
     ``no_verify_reps`` of publish --no-verify and the no-op rebuilds."""
@@ -206,12 +209,17 @@ def compare(name: str, source: Path, project: Path, work: Path, reps: int, noop_
     env = environment()
     words = count_words(source)
     result = Comparison(name, words)
-    for folder in ("publish", "pandoc", "publish-no-verify"):
+    for folder in ("publish", "pandoc", "publish-no-verify", "publish-one-piece"):
         (work / folder).mkdir(parents=True, exist_ok=True)
     for rep in range(reps):
         order = ("publish", "pandoc") if rep % 2 == 0 else ("pandoc", "publish")
+        # the PDF laid out in one piece (PUBLISH_PDF_PARTS=1), between the two, in the first repetitions
+        order = (order[0], "one-piece", order[1]) if rep < one_piece_reps else order
         for tool in order:
-            if tool == "publish":
+            if tool == "one-piece":
+                run = measure(publish_command(source, work / "publish-one-piece"), project, {**env, "PUBLISH_PDF_PARTS": "1"})
+                result.one_piece.append(run)
+            elif tool == "publish":
                 try:
                     run = measure(publish_command(source, work / "publish"), project, env)
                 except BuildFailed as exc:
@@ -222,7 +230,7 @@ def compare(name: str, source: Path, project: Path, work: Path, reps: int, noop_
             else:
                 run = measure_all(pandoc_commands(source, work / "pandoc"), project, env)
                 result.pandoc.append(run)
-            checked = f"  read back {run.read_back_seconds:6.2f} s (summed over the workers)" if tool == "publish" else ""
+            checked = f"  read back {run.read_back_seconds:6.2f} s (summed over the workers)" if tool != "pandoc" else ""
             print(f"  {name} {tool:<8} run {rep + 1}/{reps}: {run.seconds:7.2f} s  peak {run.peak_pss_mib:6.0f} MiB PSS  "
                   f"{run.max_rss_mib:6.0f} MiB max RSS{checked}", flush=True)
     for rep in range(no_verify_reps):
@@ -242,6 +250,22 @@ def compare(name: str, source: Path, project: Path, work: Path, reps: int, noop_
     if result.noop:
         print(f"  {name} no-op rebuild: median {Comparison.median(result.noop, 'seconds'):.3f} s", flush=True)
     return result
+
+
+def rust_book(clone: Path, work: Path) -> Path:
+    """The Rust book as one document, as is: rust-lang/book's ``src/ch*.md`` concatenated in name
+    order into ``src/rust-book.md`` beside them (so that its images are found), from a work tree
+    or, for a bare clone, from its HEAD."""
+    work.mkdir(parents=True, exist_ok=True)
+    if (clone / "src").is_dir():
+        shutil.copytree(clone / "src", work / "src", dirs_exist_ok=True)
+    else:
+        archive = subprocess.run(["git", "--git-dir", str(clone), "archive", "HEAD", "src"], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
+    chapters = sorted(p for p in (work / "src").glob("ch*.md") if p.name != "rust-book.md")
+    target = work / "src" / "rust-book.md"
+    target.write_bytes(b"".join(p.read_bytes() for p in chapters))
+    return target
 
 
 def linearity(work: Path, words: int, reps: int) -> dict[str, float]:
@@ -326,7 +350,7 @@ def report(info: dict[str, str], comparisons: list[Comparison], linear: dict[str
             f"{med(c.publish, 'peak_pss_mib'):.0f} | {med(c.pandoc, 'peak_pss_mib'):.0f} | "
             f"{med(c.publish, 'max_rss_mib'):.0f} | {med(c.pandoc, 'max_rss_mib'):.0f} |"
         )
-        goal = {"article": 0.85, "rust-reference": 1.0}.get(c.name)
+        goal = {"article": 0.85, "rust-reference": 0.6, "book": 0.6, "rust-book": 0.6}.get(c.name)
         if goal:
             targets.append((f"{c.name}: default full build ≤ {goal}× pandoc", f"{ratio:.2f}×", ratio <= goal))
         mem = med(c.publish, "peak_pss_mib") / med(c.pandoc, "peak_pss_mib")
@@ -343,6 +367,16 @@ def report(info: dict[str, str], comparisons: list[Comparison], linear: dict[str
             med = Comparison.median
             lines.append(f"| {c.name} | {len(c.no_verify)} | {med(c.no_verify, 'seconds'):.2f} | {med(c.pandoc, 'seconds'):.2f} | "
                          f"{med(c.no_verify, 'seconds') / med(c.pandoc, 'seconds'):.2f} | {med(c.publish, 'read_back_seconds'):.2f} |")
+    if any(c.one_piece for c in comparisons):
+        lines += ["", "### The PDF in parts against one piece: the default command with PUBLISH_PDF_PARTS=1", ""]
+        lines += ["| document | runs | one piece s | in parts (the default) s | parts / one piece | one piece / pandoc | one piece peak PSS MiB |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for c in comparisons:
+            if c.one_piece and c.publish and c.pandoc:
+                med = Comparison.median
+                one = med(c.one_piece, "seconds")
+                lines.append(f"| {c.name} | {len(c.one_piece)} | {one:.2f} | {med(c.publish, 'seconds'):.2f} | "
+                             f"{med(c.publish, 'seconds') / one:.2f} | {one / med(c.pandoc, 'seconds'):.2f} | {med(c.one_piece, 'peak_pss_mib'):.0f} |")
     lines += ["", "## No-op rebuilds (the default publish build, nothing changed: nothing is rendered or read back)", ""]
     lines += ["| document | runs | no-op s | pandoc full s | ratio |", "|---|---:|---:|---:|---:|"]
     for c in comparisons:
@@ -378,6 +412,11 @@ def main() -> None:
     parser.add_argument("--book-notes", type=int, default=10, help="footnotes in the book (more than 10: the default theme's one-column layout)")
     parser.add_argument("--rust-reps", type=int, default=1)
     parser.add_argument("--skip-rust", action="store_true")
+    parser.add_argument("--rust-book", type=Path, help="a clone of rust-lang/book (a bare git folder or a work tree): its "
+                        "src/ch*.md concatenated in order are one more document")
+    parser.add_argument("--rust-book-reps", type=int, default=1)
+    parser.add_argument("--one-piece-reps", type=int, default=0,
+                        help="runs of the long documents with their PDF laid out in one piece (PUBLISH_PDF_PARTS=1), against the default")
     parser.add_argument("--no-verify-reps", type=int, default=1, help="runs of publish --no-verify (the second line)")
     parser.add_argument("--skip-linear", action="store_true")
     parser.add_argument("--quick", action="store_true", help="one run each, a 20,000-word book, no linearity")
@@ -404,10 +443,15 @@ def main() -> None:
         comparisons.append(compare("article", ARTICLE, ROOT, work / "article", args.article_reps, args.noop_reps, args.no_verify_reps))
     if not args.skip_book:
         book = generate(work / "book" / "book.md", args.book_words, max_notes=args.book_notes)
-        comparisons.append(compare("book", book, book.parent, work / "book", args.book_reps, args.noop_reps, args.no_verify_reps))
+        comparisons.append(compare("book", book, book.parent, work / "book", args.book_reps, args.noop_reps, args.no_verify_reps,
+                                   args.one_piece_reps))
+    if args.rust_book:
+        book = rust_book(args.rust_book, work / "rust-book")
+        comparisons.append(compare("rust-book", book, book.parent, work / "rust-book", args.rust_book_reps, min(args.noop_reps, 1),
+                                   args.no_verify_reps, args.one_piece_reps))
     if not args.skip_rust and RUST_REFERENCE.is_file():
         comparisons.append(compare("rust-reference", RUST_REFERENCE, RUST_REFERENCE.parent, work / "rust-reference",
-                                   args.rust_reps, min(args.noop_reps, 1), args.no_verify_reps))
+                                   args.rust_reps, min(args.noop_reps, 1), args.no_verify_reps, args.one_piece_reps))
     linear = None if args.skip_linear else linearity(work, args.linear_words, args.linear_reps)
     info["loadavg at end"] = Path("/proc/loadavg").read_text().split(" ")[0] if Path("/proc/loadavg").exists() else "?"
     text = report(info, comparisons, linear)

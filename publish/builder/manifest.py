@@ -22,7 +22,7 @@ FORMAT_DISTS: dict[str, tuple[str, ...]] = {
     "html": ("lxml", "uharfbuzz", "fonttools", "brotli"),
 }
 #: Environment variables that change the bytes written.
-ENV_INPUTS = ("SOURCE_DATE_EPOCH",)
+ENV_INPUTS = ("SOURCE_DATE_EPOCH", "PUBLISH_PDF_PARTS")  # the second: how many parts a long PDF is laid out in (pdf_parts.py)
 
 
 def sha256_bytes(data: bytes) -> str:

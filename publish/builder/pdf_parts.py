@@ -17,6 +17,8 @@ from ..formats.job import Job
 
 #: The build option that sets how many parts a long PDF is cut into (default: one a core; 1: one piece).
 PARTS_OPTION = "pdf_parts"
+#: The same from the environment, for the command line (the option wins).
+PARTS_ENV = "PUBLISH_PDF_PARTS"
 
 
 @dataclass
@@ -37,7 +39,11 @@ def plan(job: Job, page: str, workers: int) -> Plan | None:
     PDF/UA are written by WeasyPrint alone), or fewer than two chapters."""
     from ..formats.pdf.chapters import long_document
 
-    wanted = int(job.options.get(PARTS_OPTION) or workers)
+    given = job.options.get(PARTS_OPTION) or os.environ.get(PARTS_ENV, "").strip()
+    try:
+        wanted = int(given or workers)
+    except ValueError:
+        raise OutputError(f"{PARTS_ENV} must be a number of parts, not {given!r}") from None
     if wanted < 2 or job.options.get("pdf_variant"):
         return None
     book = long_document(job, page)

@@ -209,3 +209,12 @@ def test_parts_are_runs_of_chapters_of_about_the_same_length() -> None:
     assert book is not None
     assert book.parts(2) == [(0, 4), (4, 7)]
     assert book.parts(10) == [(i, i + 1) for i in range(7)]
+
+
+def test_a_part_count_from_the_environment_that_is_not_a_number_is_a_clear_error(source: Path, tmp_path: Path,
+                                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.errors import PublishError
+
+    monkeypatch.setenv("PUBLISH_PDF_PARTS", "two")
+    with pytest.raises(PublishError, match="PUBLISH_PDF_PARTS must be a number of parts, not 'two'"):
+        build([source], formats=["pdf"], out=tmp_path, project=source.parent, options={"long_words": 500}, force=True)
