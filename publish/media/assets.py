@@ -219,8 +219,9 @@ def _found_elsewhere(target: Path, src: str, doc: Document, project: Path, line:
 
 
 #: The folders a site generator serves at its root: Next.js, VitePress, Vite (public/), Docusaurus,
-#: Hugo, Zola (static/).
-PUBLIC_FOLDERS = ("public", "static")
+#: Hugo, Zola (static/), and a Docusaurus site kept beside the docs it serves (website/static/,
+#: as Redux, Jest and Docusaurus itself have it).
+PUBLIC_FOLDERS = ("public", "static", "website/static")
 
 
 def _in_public_folder(relative: str, doc: Document, root: Path) -> Path | None:

@@ -226,6 +226,21 @@ def test_a_site_absolute_image_is_read_from_the_folder_the_site_serves_at_its_ro
         assert any(n.endswith(".png") for n in book.namelist())
 
 
+def test_a_site_absolute_image_is_read_from_a_docusaurus_site_kept_beside_the_docs(tmp_path: Path) -> None:
+    """reduxjs/redux: docs/tutorials/essentials/part-1-overview-concepts.md shows
+    ``/img/tutorials/essentials/one-way-data-flow.png``, which is website/static/img/… (the site
+    in website/ serves ../docs)."""
+    from PIL import Image
+
+    (tmp_path / "website" / "static" / "img").mkdir(parents=True)
+    Image.new("RGB", (40, 20), "red").save(tmp_path / "website" / "static" / "img" / "flow.png")
+    (tmp_path / "docs" / "tutorials").mkdir(parents=True)
+    (tmp_path / "docs" / "tutorials" / "a.md").write_text("---\ntitle: Tutorial\n---\n\nThe flow:\n\n![Flow](/img/flow.png)\n", "utf-8")
+    [result] = build([tmp_path / "docs" / "tutorials" / "a.md"], formats=["epub"], out=tmp_path / "out", project=tmp_path, parallel=False)
+    with zipfile.ZipFile(result.path) as book:
+        assert any(n.endswith(".png") for n in book.namelist())
+
+
 def test_a_site_absolute_image_is_read_from_the_input_folder_eleventy_serves_at_its_root(tmp_path: Path) -> None:
     """11ty/11ty-website's blog post: ``<img src="/blog/sevenmilgraph.png">`` beside the post in src/blog/."""
     from PIL import Image
