@@ -394,8 +394,9 @@ def import_(ctx: click.Context, edited: Path, into: Path | None, dry_run: bool, 
             click.echo(f"{result.source}: unchanged (the Word copy has no edits to take)")
         else:
             click.echo(f"wrote {result.source}")
-        if result.review is not None and not dry_run:
-            click.echo(f"wrote {result.review[0]} (the copy's comments)")
+        if result.review is not None:
+            click.echo(f"{result.review[0]}: not written (--dry-run)" if dry_run else f"wrote {result.review[0]} (the copy's comments)",
+                       err=dry_run)
 
     _run(ctx, action)
 
