@@ -597,7 +597,7 @@ class _Lists:
     def __init__(self) -> None:
         self.stack: list[tuple[int, str, int, int]] = []  # open items: level, list, indent, content indent
         self.counters: dict[tuple[str, int], int] = {}
-        self.marks: dict[str, str] = {}
+        self.marks: dict[tuple[str, bool], str] = {}  # by numbering and kind (one numbering's levels may differ)
         self.top: tuple[str, bool] | None = None  # the outermost list: its numbering, ordered or not
 
     def item(self, block: Block, continues: bool) -> list[str]:
@@ -613,14 +613,14 @@ class _Lists:
             indent = self.stack[-1][3] if self.stack else 0
         if not self.stack:
             if continues and self.top is not None and self.top[0] != listed.num and self.top[1] == listed.ordered \
-                    and listed.num not in self.marks:
-                self.marks[listed.num] = _other_mark(self.marks.get(self.top[0], ""), listed.ordered)
+                    and (listed.num, listed.ordered) not in self.marks:
+                self.marks[(listed.num, listed.ordered)] = _other_mark(self.marks.get(self.top, ""), listed.ordered)
             self.top = (listed.num, listed.ordered)
         for key in [k for k in self.counters if k[0] == listed.num and k[1] > listed.level]:
             del self.counters[key]  # a level's numbering starts again under each item above it
         number = self.counters.get((listed.num, listed.level), listed.start)
         self.counters[(listed.num, listed.level)] = number + 1
-        mark = self.marks.setdefault(listed.num, "." if listed.ordered else "-")
+        mark = self.marks.setdefault((listed.num, listed.ordered), "." if listed.ordered else "-")
         marker = f"{number}{mark} " if listed.ordered else f"{mark} "
         body = block.text.split("\n")
         self.stack.append((listed.level, listed.num, indent, indent + len(marker)))

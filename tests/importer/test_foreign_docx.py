@@ -360,6 +360,37 @@ def test_bad_or_hostile_word_files_are_refused_with_one_line_naming_the_file(pro
     assert "Traceback" not in result.output and not (project / "bad.md").exists()
 
 
+NUMBERING = (f'<w:numbering xmlns:w="{WNS}"><w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:start w:val="3"/>'
+             '<w:numFmt w:val="lowerLetter"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>'
+             '<w:num w:numId="4"><w:abstractNumId w:val="7"/></w:num></w:numbering>')
+
+
+def _numbered(text: str, level: int = 0) -> str:
+    return (f'<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="4"/></w:numPr></w:pPr>'
+            f'<w:r><w:t>{text}</w:t></w:r></w:p>')
+
+
+def test_numbering_start_values_indented_quotes_bookmarks_and_link_fields_are_kept(project, monkeypatch):
+    rels = ('<Relationship Id="rIdN" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" '
+            'Target="numbering.xml"/>')
+    body = (_numbered("third") + _numbered("inner", 1) + _numbered("fourth")
+            + '<w:p><w:pPr><w:ind w:left="1134"/></w:pPr><w:r><w:t>Indented words.</w:t></w:r></w:p>'
+            + '<w:p><w:bookmarkStart w:id="1" w:name="here"/><w:r><w:t>Target.</w:t></w:r><w:bookmarkEnd w:id="1"/></w:p>'
+            + '<w:p><w:hyperlink w:anchor="here"><w:r><w:t>back</w:t></w:r></w:hyperlink><w:r><w:t xml:space="preserve"> and </w:t>'
+            '</w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> HYPERLINK "https://example.org/f" </w:instrText>'
+            '</w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>a field</w:t></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    _zip(project / "n.docx", {**_minimal(rels, body), "word/numbering.xml": NUMBERING.encode()})
+    result = publish_import(project, monkeypatch, "n.docx", "--into", "n.md")
+    assert result.exit_code == 0, result.output
+    text = (project / "n.md").read_text("utf-8")
+    assert "3. third\n   - inner\n4. fourth" in text  # lowerLetter is ordered; the list starts at 3
+    assert "\n> Indented words.\n" in text
+    assert "[]{#here}Target." in text and "[back](#here) and [a field](https://example.org/f)" in text
+    build([project / "n.md"], formats=["html"], out=project / "dist", project=project)  # verify on
+    assert 'id="here"' in (project / "dist" / "n.html").read_text("utf-8")
+
+
 MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
 
 
