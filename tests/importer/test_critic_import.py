@@ -211,3 +211,29 @@ def test_a_copy_with_revisions_saved_by_libreoffice_comes_back_byte_for_byte_und
     review = (tmp_path / "dist" / "article.review.md").read_text("utf-8")
     assert "**Cy Lee**, 2026-12-03, on “touched this” (source/article.md:8):\n   Is it true?" in review
     assert "0-00-00" not in review
+
+
+def test_keep_marks_a_paragraph_deleted_and_one_inserted_whole_with_their_paragraph_marks(tmp_path: Path) -> None:
+    article = _project(tmp_path)
+    before = article.read_text("utf-8")
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    para = copy.paragraph("Bessent told reporters")
+    stamp = {w + "author": "Ed", w + "date": "2026-12-05T08:00:00Z"}
+    added = etree.Element(w + "p")  # a paragraph inserted after it: its mark and its runs tracked
+    mark = etree.SubElement(etree.SubElement(added, w + "pPr"), w + "rPr")
+    etree.SubElement(mark, w + "ins", {**stamp, w + "id": "7"})
+    etree.SubElement(added, w + "ins", {**stamp, w + "id": "8"}).append(_run("A new paragraph."))
+    para.addnext(added)
+    for run in [r for r in para if r.tag == w + "r" and r.find(w + "t") is not None]:  # and it deleted whole
+        holder = etree.Element(w + "del", {**stamp, w + "id": "9"})
+        run.addprevious(holder)
+        holder.append(run)
+        for text in run.iter(w + "t"):
+            text.tag = w + "delText"
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx", "--track-changes", "keep")
+    assert done.returncode == 0, done.stderr
+    old = next(line for line in before.splitlines() if line.startswith("Bessent told reporters"))
+    stamp_md = '{author="Ed" date=2026-12-05T08:00:00Z}'
+    assert article.read_text("utf-8") == before.replace(
+        old, "{--" + old + "--}" + stamp_md + "\n\n{++A new paragraph.++}" + stamp_md)
