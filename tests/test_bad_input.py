@@ -79,7 +79,7 @@ FRONT_MATTER = {
     "bad language tag": ("---\ntitle: T\nlang: english language\n---\n", "BCP 47 language tag", 3),
     "language tag with newline": ('---\ntitle: T\nlang: "en\\nx"\n---\n', "BCP 47 language tag", 3),
     "source.url not a web address": ("---\ntitle: T\nsource: {name: X, url: 'javascript:alert(1)'}\n---\n", "must be an address starting with http", 3),
-    "source with unknown key": ("---\ntitle: T\nsource: {name: X, href: y}\n---\n", "takes only 'name' and 'url', not href", 3),
+    "source with unknown key": ("---\ntitle: T\nsource: {name: X, href: y}\n---\n", "takes only 'name' (or 'title') and 'url', not href", 3),
     "python/object tag": ("---\ntitle: !!python/object/apply:os.system [echo hi]\n---\n", "could not determine a constructor", 2),
     "python/name tag": ("---\ntitle: T\nauthor: !!python/name:os.system\n---\n", "could not determine a constructor", 3),
     "binary tag": ("---\ntitle: !!binary aGVsbG8=\n---\n", "not binary data", 2),

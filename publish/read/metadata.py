@@ -253,9 +253,11 @@ def _dir(value: Any, key: str, path: Path, line: int | None) -> str:
 
 def _source(value: Any, key: str, path: Path, line: int | None) -> Source:
     if isinstance(value, dict):
+        if "name" not in value and "title" in value:  # the original's title, as web-standards.ru's translations give it
+            value = {("name" if k == "title" else k): v for k, v in value.items()}
         unknown = sorted(_key_name(k) for k in set(value) - {"name", "url"})
         if unknown:
-            raise _fail(path, line, f"'{key}' takes only 'name' and 'url', not {', '.join(unknown)}")
+            raise _fail(path, line, f"'{key}' takes only 'name' (or 'title') and 'url', not {', '.join(unknown)}")
         if "name" not in value:
             raise _fail(path, line, f"'{key}' needs a 'name'")
         url = _text(value["url"], f"{key}.url", path, line) if value.get("url") is not None else None

@@ -569,3 +569,9 @@ def test_strict_reaches_the_warnings_of_worker_processes(tmp_path):
 def test_a_title_naming_an_element_shows_the_tag_as_written(tmp_path, value, shown):
     doc = _read(tmp_path, f"---\ntitle: {value}\n---\nBody.\n")
     assert doc.meta.title.text == shown
+
+
+def test_a_source_given_by_its_title_and_url_is_read_as_its_name(tmp_path):
+    # web-standards-ru/web-standards.ru, src/articles/a-todo-list/index.md: a translation names its original so
+    doc = _read(tmp_path, "---\ntitle: T\nsource:\n    title: 'A Todo List'\n    url: 'https://inclusive-components.design/a-todo-list/'\n---\nBody.\n")
+    assert (doc.meta.source.name, doc.meta.source.url) == ("A Todo List", "https://inclusive-components.design/a-todo-list/")
