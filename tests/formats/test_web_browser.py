@@ -19,6 +19,8 @@ CONSTRUCTS = ROOT / "tests" / "fixtures" / "constructs" / "constructs.md"
 PAPER = ROOT / "tests" / "fixtures" / "front-matter" / "joss-paper.md"
 #: Where the screenshots go (git-ignored); PUBLISH_SCREENSHOTS moves them.
 SHOTS = Path(os.environ.get("PUBLISH_SCREENSHOTS", ROOT / "build" / "screenshots"))
+#: Whole pages only when asked for (a long page's full screenshot took 5-7 s); otherwise the first screen
+FULL_SHOTS = "PUBLISH_SCREENSHOTS" in os.environ
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDTHS = (320, 375, 1280)
 WIDE = """---
@@ -89,7 +91,7 @@ def _check(browser: Chromium, page_path: Path, width: int, scheme: str, axe: str
     # the embedded fonts pass the page's own policy (a face no text uses is never loaded)
     assert "loaded" in fonts and "error" not in fonts
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(SHOTS / f"{name}-{width}-{scheme}.png")
+    page.screenshot(SHOTS / f"{name}-{width}-{scheme}.png", full_page=FULL_SHOTS)
     if axe is None:
         return []
     page.evaluate(axe)
