@@ -119,11 +119,13 @@ def test_options_that_are_not_json_still_have_a_digest(tmp_path: Path) -> None:
     assert one != m.options_digest({"cover": Path("images/two.png")}, source, tmp_path)
 
 
-def test_source_date_epoch_is_an_input(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_source_date_epoch_and_the_pdf_part_count_are_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert m.environment() == {"SOURCE_DATE_EPOCH": "1700000000"}
+    monkeypatch.setenv("PUBLISH_PDF_PARTS", "1")
+    assert m.environment() == {"SOURCE_DATE_EPOCH": "1700000000", "PUBLISH_PDF_PARTS": "1"}
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
-    assert m.environment() == {"SOURCE_DATE_EPOCH": None}
+    monkeypatch.delenv("PUBLISH_PDF_PARTS")
+    assert m.environment() == {"SOURCE_DATE_EPOCH": None, "PUBLISH_PDF_PARTS": None}
 
 
 def test_image_digests_are_sorted_by_path(tmp_path: Path) -> None:
