@@ -106,9 +106,8 @@ class _Runs:
             self.warn(f"{self.equations if many else 'an'} equation{'s are' if many else ' is'} imported as plain text "
                       "(no TeX for part of it here: write it again as TeX math, $...$)")
             self.equations = 0
-        for open_field in self.field:
-            self._close_field(open_field)
-        self.field = []
+        while self.field:  # a field the paragraph does not end (it runs on, or the file is broken): closed here
+            self._close_field(self.field.pop())
         return self.pieces
 
     def emit(self, piece: Piece) -> None:
@@ -328,12 +327,13 @@ def paragraph(ctx: Context, para: Any, anchors: list[str]) -> Block | None:
             walker.emit(Piece("atom", f"[]{{#{anchor_id(anchor)}}}"))
     walker.walk(para)
     pieces = _trim(walker.out())
-    if not code_block and pieces and all(p.kind == "code" or (p.kind == "text" and not p.text.strip()) for p in pieces) \
-            and any(p.kind == "code" for p in pieces) and level is None:
+    breaks = ("\n", "\\\n")
+    if not code_block and level is None and any(p.kind == "code" for p in pieces) and all(
+            p.kind == "code" or (p.kind == "text" and not p.text.strip()) or p.text in breaks for p in pieces):
         code_block = True  # every run in a monospace font: a code line
-        pieces = [Piece("text", p.text) for p in pieces]
-    if code_block:
-        return Block("code", "".join(p.text for p in pieces if p.kind in ("text", "code", "atom")).replace("\\\n", "\n"))
+    if code_block:  # its characters as they are, lines broken where Word breaks them (no anchors, no pictures)
+        return Block("code", "".join("\n" if p.kind == "atom" else p.text for p in pieces
+                                     if p.kind in ("text", "code") or p.text in breaks))
     if not pieces:
         return None
     if level is not None:
