@@ -11,9 +11,11 @@ from typing import Callable
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"}
 _LIGATURE_RE = re.compile("|".join(_LIGATURES))
-#: Layout, and the invisible characters text extraction drops: joiners (U+200C, U+200D) and the
-#: variation selectors that choose an emoji's look (U+FE0F in "⚡️").
-_DROPPED = re.compile("[\\s\u00ad\\-\u2010\u2011\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
+#: Layout, and the invisible characters text extraction drops: joiners (U+200C, U+200D), the
+#: variation selectors that choose an emoji's look (U+FE0F in "⚡️"), and the marks and controls
+#: that only steer the direction of a line (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069:
+#: "Arabic&rlm;" in free-programming-books' Arabic lists), which no PDF shows as text.
+_DROPPED = re.compile("[\\s\u00ad\\-\u2010\u2011\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
 
 
 #: Brackets a right-to-left line draws with its pair's glyph (Unicode's Bidi_Mirroring_Glyph): a PDF

@@ -819,3 +819,21 @@ def test_an_accent_with_no_letter_of_its_own_may_come_after_the_letter_it_is_dra
     assert body == ("body", "ok", "")
     lost, _ = _body(tmp_path, source, ["Haskell Tutorial - Hal Daum e\r\nIII (PDF)"], fmt="pdf")
     assert lost[1] == "missing"  # the accent itself is still text that must be there
+
+
+def test_direction_marks_that_no_pdf_shows_are_layout_not_text(tmp_path):
+    # free-programming-books, courses/free-courses-ar.md lines 59-62 (links left out): "&rlm;" after
+    # Latin titles steers the line's direction; the PDF has no character for it, and the Arabic item
+    # after them was looked for too early in the text and refused
+    source = ("---\ntitle: T\n---\n\n"
+              "* سلسة الخوارزميات وحل المشاكل المستوى الاول - Programming Advices\n"
+              "* Algorithms - Full Coures In Arabic&rlm; - Hard-Code&rlm;\n"
+              "* Algorithms Design & Analysis&rlm; - FCI-Career-Build&rlm;\n"
+              "* C++ Data Structures -&rlm; تراكيب البيانات - محمد الدسوقي\n")
+    shown = ["سلسة الخوارزميات وحل المشاكل المستوى الاول -", "Programming Advices",
+             "Algorithms - Full Coures In Arabic - HardCode", "Algorithms Design & Analysis - FCI-CareerBuild",
+             "C++ Data Structures -البيانات تراكيب - محمد", "الدسوقي"]
+    body, _ = _body(tmp_path, source, shown, fmt="pdf")
+    assert body == ("body", "ok", "")
+    lost, _ = _body(tmp_path, source, shown[:4] + ["C++ Data Structures - محمد", "الدسوقي"], fmt="pdf")
+    assert lost[1] == "missing"
