@@ -97,6 +97,15 @@ def test_the_merged_pdf_reads_as_the_one_piece_layout_page_for_page(parted: Path
     assert _texts(parted) == _texts(whole)
 
 
+def test_every_page_is_drawn_as_in_one_piece(parted: Path, whole: Path) -> None:
+    pictures = []
+    for path in (parted, whole):
+        document = pypdfium2.PdfDocument(str(path))
+        pictures.append([document[i].render(scale=0.5).to_pil().tobytes() for i in range(len(document))])
+    assert len(pictures[0]) == len(pictures[1])
+    assert [i for i, (a, b) in enumerate(zip(*pictures)) if a != b] == []
+
+
 def test_footnotes_are_numbered_on_across_parts(parted: Path) -> None:
     notes = re.findall(r"(\d+)\.\s*A note of chapter (\d+)", "".join(_texts(parted)))
     assert notes == [(str(n), str(n)) for n in range(1, len(CHAPTERS) + 1)]
