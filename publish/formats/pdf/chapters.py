@@ -126,7 +126,10 @@ def chaptered(page: str) -> Chaptered | None:
         return None
     top = min(levels)
     starts = [at for at, level in zip(cuts, levels) if level == top]
-    starts[0] = opening.end()  # what comes before the first heading belongs to the first chapter
+    if page[opening.end():starts[0]].strip():  # what comes before the first heading is a chapter of its own
+        starts.insert(0, opening.end())
+    else:
+        starts[0] = opening.end()
     bounds = [*starts, end]
     chapters = tuple(page[a:b] for a, b in zip(bounds, bounds[1:]))
     head, tail = page[: opening.start()], page[end + len("</div>"):]
