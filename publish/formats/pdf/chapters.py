@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from ..job import Job
 
 #: Documents of more words than this are set as chapters (and laid out in parts when there are
-#: cores for it): below it one layout costs less than the parts' own start and the merge.
-LONG_WORDS = 20_000
+#: cores for it). About 120 pages of the default theme (a 150,000-word book has 291): a shorter
+#: document gets the hyphenation passes of fit.py (up to three layouts of the whole), which a
+#: chaptered one, laid out once, goes without; longer ones went without them anyway.
+LONG_WORDS = 60_000
 
 _BODY_OPEN = re.compile(r'<div class="body">')
 _TOKENS = re.compile(r"<(style|script)\b.*?</\1\s*>|<!--.*?-->|<(/?)([a-zA-Z][\w:-]*)[^>]*?(/?)>|[^<]+|<", re.S)
