@@ -30,6 +30,7 @@ from ..formats.readback import Unreadable, xml
 from ..formats.zipfiles import Container
 from ..model import Node
 from ..read.article import read_document
+from ..read.extensions import parse_attrs
 from . import review
 from .review import Remark
 
@@ -126,7 +127,7 @@ def _read_package(path: Path, track: str) -> Edited:
     body = document.find(W + "body")
     if body is None:
         raise ImportRefused("is not a Word document (its word/document.xml has no body)", path)
-    remarks = review.read_remarks(body, comments, extended)
+    remarks = review.read_remarks([body] + ([notes] if notes is not None else []), comments, extended)
     if track != "keep":
         for root in (body, notes):
             if root is not None:
@@ -137,7 +138,7 @@ def _read_package(path: Path, track: str) -> Edited:
 
 def _comments(body: Any, comments: Any) -> list[str]:
     """Each comment of a comments part as a note naming its author and the text it is on."""
-    return _comment_notes(review.read_remarks(body, comments, None), "accept")
+    return _comment_notes(review.read_remarks([body], comments, None), "accept")
 
 
 def _comment_notes(remarks: dict[str, Remark], track: str) -> list[str]:
@@ -482,6 +483,8 @@ class _Writer:
             return self._joined(self.paragraphs(paras, line))
         if kind == "heading":
             attrs = re.search(r"\s+\{[^{}]*\}\s*$", first) if first.lstrip().startswith("#") else None
+            if attrs and parse_attrs(attrs.group(0).strip()) is None:
+                attrs = None  # a CriticMarkup mark or other braces that end the heading: its text, not its attributes
             texts = self.paragraphs(paras, line)
             if texts and not texts[0].startswith("#"):
                 texts[0] = "#" * int(node.attrs.get("level", 1)) + " " + texts[0]
@@ -853,10 +856,11 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     credits = [by_prefix[h] for h in sorted((h for h in names if re.fullmatch(PREFIX + r"Fcredit\d+", h)),
                                             key=lambda h: int(h[len(PREFIX) + 7:]))]
     after = _front_matter(after, doc, changed_fields, changed_props, edited, source, nl, credits)
-    return Imported(into or source, before, after, notes, _review(edited_path, source, project, edited, groups))
+    return Imported(into or source, before, after, notes, _review(edited_path, source, project, edited, groups, doc))
 
 
-def _review(copy: Path, source: Path, project: Path, edited: Edited, groups: list[tuple[str | None, list[Any]]]) -> tuple[Path, str] | None:
+def _review(copy: Path, source: Path, project: Path, edited: Edited, groups: list[tuple[str | None, list[Any]]],
+            doc: Any) -> tuple[Path, str] | None:
     """The side report of the copy's comments, each at its paragraph's source line."""
     if not edited.remarks:
         return None
@@ -871,8 +875,20 @@ def _review(copy: Path, source: Path, project: Path, edited: Edited, groups: lis
         found = re.fullmatch(re.escape(PREFIX) + r"L(\d+)_\d+", head)
         if found:
             return f"{shown.as_posix()}:{found.group(1)}"
+        note = _note_line(paragraph, doc)
+        if note:
+            return f"the footnote at {shown.as_posix()}:{note}"
         return f"the {head[len(PREFIX) + 1:]} field" if head.startswith(PREFIX + "F") else "a paragraph added in Word"
     return review.report_path(copy), review.report(copy, shown, edited.remarks, line_of)
+
+
+def _note_line(paragraph: Any, doc: Any) -> int | None:
+    """The source line of the footnote a paragraph of the notes part belongs to (by the note's mark)."""
+    note = next(paragraph.iterancestors(W + "footnote"), None)
+    mark = next((b.get(W + "name") for b in note.iter(W + "bookmarkStart")
+                 if (b.get(W + "name") or "").startswith(PREFIX + "N")), None) if note is not None else None
+    number = _split(mark)[0][len(PREFIX) + 1:] if mark else None
+    return next((f.line for f in doc.footnotes if str(f.n) == number), None)
 
 
 def _rewrite_note(lines: list[bytes], footnote: Any, paras: list[Any], edited: Edited, source: Path, whole: str) -> None:

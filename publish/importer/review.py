@@ -46,8 +46,8 @@ def attributes(author: str, date: str) -> str:
     return "{" + " ".join(parts) + "}" if parts else ""
 
 
-def read_remarks(body: Any, comments: Any, extended: Any) -> dict[str, Remark]:
-    """Every comment of comments.xml by its w:id, with its anchor in ``body`` and its replies
+def read_remarks(roots: list[Any], comments: Any, extended: Any) -> dict[str, Remark]:
+    """Every comment of comments.xml by its w:id, with its anchor in the body or the notes (``roots``) and its replies
     (commentsExtended.xml's w15:paraIdParent), in the order of the comments part."""
     if comments is None:
         return {}
@@ -70,7 +70,8 @@ def read_remarks(body: Any, comments: Any, extended: Any) -> dict[str, Remark]:
             top = found[top.parent]
         if top is not remark:
             top.replies.append(remark)
-    _anchors(body, found)
+    for root in roots:
+        _anchors(root, found)
     return found
 
 

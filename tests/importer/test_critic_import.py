@@ -237,3 +237,18 @@ def test_keep_marks_a_paragraph_deleted_and_one_inserted_whole_with_their_paragr
     stamp_md = '{author="Ed" date=2026-12-05T08:00:00Z}'
     assert article.read_text("utf-8") == before.replace(
         old, "{--" + old + "--}" + stamp_md + "\n\n{++A new paragraph.++}" + stamp_md)
+
+
+def test_a_heading_with_an_insertion_is_accepted_without_it_taken_for_attributes_and_a_note_comment_names_its_note(tmp_path: Path) -> None:
+    (tmp_path / "publish.yaml").write_text("", "utf-8")
+    article = tmp_path / "a.md"
+    article.write_text("---\ntitle: Notes\n---\n\nText with a note.[^n]\n\n"
+                       '[^n]: The note {==says==}{>>Really?<<}{author="B" date=2026-01-02} so.\n\n'
+                       '# Heading {++more++}{author="A"}\n', "utf-8")
+    build([article], formats=["docx"], out=tmp_path / "dist", project=tmp_path)
+    done = _publish(tmp_path, "import", "dist/a.docx", "--into", "accepted.md")
+    assert done.returncode == 0, done.stderr
+    accepted = (tmp_path / "accepted.md").read_text("utf-8")
+    assert accepted.endswith("\n# Heading more\n") and "[^n]: The note says so." in accepted
+    review = (tmp_path / "dist" / "a.review.md").read_text("utf-8")
+    assert "1. **B**, 2026-01-02, on “says” (the footnote at a.md:7):\n   Really?" in review
