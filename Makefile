@@ -59,7 +59,7 @@ ace: $(ACE)
 
 
 test: $(TEST_STAMP) $(STAMP) browser-tools ace
-	$(BIN)/python -m pytest -q -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup
 
 MUTATE_STAMP := $(VENV)/.installed-mutate
 

@@ -64,3 +64,17 @@ def article_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(cwd)
     return out
+
+
+#: Files whose tests share nothing costly (each builds on its own): spread over the workers one by
+#: one rather than kept together, so that the 60 corpus builds do not all wait for one core.
+SPREAD = {"tests/test_corpus.py"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup` (make test), a file's tests run on one worker, as `loadfile` would,
+    so module fixtures are built once; the files in SPREAD are the exception."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid if path in SPREAD else path))
