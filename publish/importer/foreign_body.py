@@ -55,6 +55,8 @@ class Block:
     level: int = 0
     list: ListLevel | None = None
     image_only: bool = False
+    #: a table's text without its Markdown (what a table inside a table cell becomes)
+    plain: str = ""
 
 
 @dataclass
@@ -80,6 +82,11 @@ def anchor_id(name: str) -> str:
 
 def _text_of(element: Any) -> str:
     return "".join(t.text or "" for t in element.iter(W + "t", M + "t"))
+
+
+def _paragraphs_text(element: Any) -> str:
+    """The text of the paragraphs in an element (a table, a cell), a space between them."""
+    return " ".join(" ".join(_text_of(p).split()) for p in element.iter(W + "p") if _text_of(p).strip())
 
 
 def _where(ctx: Context, para: Any) -> str:
@@ -429,6 +436,8 @@ def table(ctx: Context, tbl: Any, convert: Callable[[Any], list[Block]]) -> Bloc
             span = tcpr.find(W + "gridSpan") if tcpr is not None else None
             merge = tcpr.find(W + "vMerge") if tcpr is not None else None
             blocks = convert(tc)
+            if any(block.kind == "table" for block in blocks):
+                ctx.warn(f"a table inside a table cell is imported as its text (“{_paragraphs_text(tc)[:40]}”)")
             cells.append({"span": int(span.get(W + "val", "1")) if span is not None and (span.get(W + "val") or "").isdigit() else 1,
                           "merge": None if merge is None else (merge.get(W + "val") or "continue"),
                           "blocks": blocks, "rows": 1})
@@ -449,9 +458,10 @@ def table(ctx: Context, tbl: Any, convert: Callable[[Any], list[Block]]) -> Bloc
             at += cell["span"]
     simple = all(cell["span"] == 1 and cell["merge"] is None for cells in rows for cell in cells) \
         and len({len(cells) for cells in rows}) <= 1
+    plain = _paragraphs_text(tbl)
     if simple and rows:
-        return Block("table", _pipe_table(rows, max(header_rows, 1)))
-    return Block("table", _html_table(rows, header_rows))
+        return Block("table", _pipe_table(rows), plain=plain)
+    return Block("table", _html_table(rows, header_rows), plain=plain)
 
 
 def _cell_text(cell: dict[str, Any], separator: str) -> str:
@@ -460,18 +470,17 @@ def _cell_text(cell: dict[str, Any], separator: str) -> str:
         if block.kind == "code":
             parts.append(code_span(block.text.replace("\n", " ")) if block.text.strip() else "")
         elif block.kind == "table":
-            parts.append(" ".join(block.text.split()))
+            parts.append(escape(block.plain))
         else:
             parts.append(block.text.replace("\\\n", separator).replace("\n", " "))
     return separator.join(p for p in parts if p)
 
 
-def _pipe_table(rows: list[list[dict[str, Any]]], header_rows: int) -> str:
+def _pipe_table(rows: list[list[dict[str, Any]]]) -> str:
+    """The first row as the header (a pipe table has one), the others as its body."""
     texts = [[_cell_text(cell, "<br>").replace("|", "\\|").replace("\\\\|", "\\|") for cell in cells] for cells in rows]
     width = max(len(cells) for cells in texts)
     texts = [cells + [""] * (width - len(cells)) for cells in texts]
-    if header_rows > 1:  # a pipe table has one header row: the others become body rows
-        header_rows = 1
     lines = ["| " + " | ".join(texts[0]) + " |", "|" + "|".join(["---"] * width) + "|"]
     lines += ["| " + " | ".join(cells) + " |" for cells in texts[1:]]
     return "\n".join(lines)

@@ -391,6 +391,17 @@ def test_numbering_start_values_indented_quotes_bookmarks_and_link_fields_are_ke
     assert 'id="here"' in (project / "dist" / "n.html").read_text("utf-8")
 
 
+def test_a_table_inside_a_table_cell_is_its_text_with_a_warning(project, monkeypatch):
+    inner = '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>in|ner</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>b</w:t></w:r></w:p></w:tc></w:tr></w:tbl>'
+    body = (f'<w:tbl><w:tr><w:tc><w:p><w:r><w:t>head</w:t></w:r></w:p></w:tc></w:tr><w:tr><w:tc>{inner}<w:p/></w:tc></w:tr></w:tbl>')
+    _zip(project / "t.docx", _minimal(body=body))
+    result = publish_import(project, monkeypatch, "t.docx", "--into", "t.md")
+    assert result.exit_code == 0, result.output
+    assert "| head |\n|---|\n| in\\|ner b |" in (project / "t.md").read_text("utf-8")
+    assert "warning: a table inside a table cell is imported as its text (“in|ner b”)" in result.stderr
+    build([project / "t.md"], formats=["html"], out=project / "dist", project=project)  # verify on
+
+
 MATH = 'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math"'
 
 
