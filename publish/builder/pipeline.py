@@ -470,8 +470,12 @@ def _worker_part(kind: str, token: str, *args: Any) -> Any:
         from ..media.hyphenation import install
 
         install(patterns)
-        return pdf_parts.lay_out(_WORKER_JOB[key], index, page)
-    return pdf_parts.finish(_WORKER_JOB[key], *args)
+        job = _WORKER_JOB[key]
+        with _watchdog("pdf", job.doc.path):  # each step of a part within the time a whole format has
+            return pdf_parts.lay_out(job, index, page)
+    job = _WORKER_JOB[key]
+    with _watchdog("pdf", job.doc.path):
+        return pdf_parts.finish(job, *args)
 
 
 def _worker_render(key: tuple[str, int], payload: bytes | None, fmt: str, temp: str, ahead: _Ahead | None, verify: bool) -> Rendered:

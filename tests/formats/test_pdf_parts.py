@@ -227,3 +227,20 @@ def test_a_part_count_from_the_environment_that_is_not_a_number_is_a_clear_error
     monkeypatch.setenv("PUBLISH_PDF_PARTS", "two")
     with pytest.raises(PublishError, match="PUBLISH_PDF_PARTS must be a number of parts, not 'two'"):
         build([source], formats=["pdf"], out=tmp_path, project=source.parent, options={"long_words": 500}, force=True)
+
+
+def test_a_part_whose_layout_never_ends_is_stopped_by_the_watchdog(source: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from publish.builder import pipeline
+    from publish.errors import OutputError
+    from publish.formats.pdf import parts
+
+    def forever(*args: object) -> None:
+        while True:
+            pass
+
+    monkeypatch.setattr(pipeline, "FORMAT_SECONDS", 2.0)
+    monkeypatch.setattr(parts, "lay_out", forever)  # the workers are forked after this, so they loop too
+    with pytest.raises(OutputError, match="the PDF did not finish in 2 s"):
+        _build(source, tmp_path / "out")
+    assert not (tmp_path / "out" / "long.pdf").exists()
