@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..formats.docx.marks import M, R, W, WP
+from ..media.assets import LINK_SCHEMES
 from ..media.texmath import check as check_tex
 from .foreign_inline import Piece, code_span, escape, render, tidy
 from .foreign_math import omml_tex
@@ -178,6 +179,11 @@ class _Runs:
         self._link(target, inner.out())
 
     def _link(self, target: str, children: list[Piece]) -> None:
+        scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", target)
+        if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+            self.warn(f"a link to {target[:60]!r} is left out (publish links only to {', '.join(sorted(LINK_SCHEMES))}); "
+                      "its text is kept")
+            target = ""
         if not target or self.code_block:
             for piece in children:
                 self.emit(piece)

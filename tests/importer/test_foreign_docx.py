@@ -409,12 +409,18 @@ def test_what_cannot_be_mapped_is_a_warning_naming_its_paragraph(project, monkey
     body = ('<w:p><w:r><w:t>Before </w:t></w:r><w:r><w:sym w:font="Wingdings" w:char="F04A"/></w:r></w:p>'
             f'<w:p><w:r><w:t xml:space="preserve">Sum </w:t></w:r><m:oMath {MATH}><m:nary><m:naryPr><m:chr m:val="⨁"/>'
             '</m:naryPr><m:sub/><m:sup/><m:e><m:r><m:t>Vi</m:t></m:r></m:e></m:nary></m:oMath></w:p>')
-    _zip(project / "odd.docx", _minimal(body=body))
+    rels = ('<Relationship Id="rIdL" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+            'Target="file:///C:/Users/ed/notes.docx" TargetMode="External"/>')
+    body += '<w:p><w:hyperlink r:id="rIdL"><w:r><w:t>my notes</w:t></w:r></w:hyperlink></w:p>'
+    _zip(project / "odd.docx", _minimal(rels, body))
     result = publish_import(project, monkeypatch, "odd.docx", "--into", "odd.md")
     assert result.exit_code == 0, result.output
     assert "odd.docx: warning: paragraph 1 (“Before”): a symbol (font Wingdings, character F04A) is not imported" in result.stderr
     assert "odd.docx: warning: paragraph 2 (“Sum Vi”): an equation is imported as plain text" in result.stderr
-    assert "Sum Vi" in (project / "odd.md").read_text("utf-8")
+    assert "odd.docx: warning: paragraph 3 (“my notes”): a link to 'file:///C:/Users/ed/notes.docx' is left out" in result.stderr
+    text = (project / "odd.md").read_text("utf-8")
+    assert "Sum Vi" in text and "\nmy notes\n" in text
+    build([project / "odd.md"], formats=["html"], out=project / "dist", project=project)  # verify on
 
 
 def test_word_equations_become_tex_math_inline_and_displayed(project, monkeypatch):
