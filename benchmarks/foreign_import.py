@@ -2,7 +2,10 @@
 ``publish import X.docx --into source/X.md``, built (every format, verify on), and its words counted
 against pandoc's plain-text reading of the DOCX and of the original document.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/foreign_import.py [--formats docx,html] [NAME...]
+    PYTHONPATH=. .venv/bin/python benchmarks/foreign_import.py [--formats docx,html] [--libreoffice] [NAME...]
+
+With --libreoffice each DOCX is opened and saved again by LibreOffice (``soffice --convert-to
+docx``) before it is imported, so that the file imported is one LibreOffice wrote.
 
 Prints one row a document and the totals (tab-separated); writes nothing outside a temporary folder.
 """
@@ -40,7 +43,7 @@ def plain(path: Path, source_format: str) -> str:
                           text=True, timeout=120, cwd=path.parent).stdout
 
 
-def one(source: Path, work: Path, formats: list[str]) -> dict[str, object]:
+def one(source: Path, work: Path, formats: list[str], libreoffice: bool = False) -> dict[str, object]:
     row: dict[str, object] = {"document": source.parent.name}
     docx = work / "draft.docx"
     made = subprocess.run([PANDOC, str(source), "-f", "markdown", "-t", "docx", "-o", str(docx),
@@ -48,6 +51,15 @@ def one(source: Path, work: Path, formats: list[str]) -> dict[str, object]:
     if made.returncode != 0 or not docx.is_file():
         row["result"] = "pandoc failed: " + (made.stderr.strip().splitlines() or ["?"])[-1]
         return row
+    if libreoffice:
+        saved = work / "saved"
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "docx",
+                        "--outdir", str(saved), str(docx)], capture_output=True, timeout=600)
+        if not (saved / "draft.docx").is_file():
+            row["result"] = "LibreOffice did not save it"
+            return row
+        docx.unlink()
+        (saved / "draft.docx").rename(docx)
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     publish = [sys.executable, "-m", "publish"]
     imported = subprocess.run([*publish, "import", str(docx), "--into", "source/draft.md"], cwd=work, env=env,
@@ -72,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("names", nargs="*")
     parser.add_argument("--formats", default="pdf,epub,docx,html")
+    parser.add_argument("--libreoffice", action="store_true", help="import the DOCX as LibreOffice saves it again")
     args = parser.parse_args()
     rows = []
     for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
@@ -81,7 +94,7 @@ def main() -> None:
         work = Path(tempfile.mkdtemp(prefix="foreign-"))
         try:
             (work / "publish.yaml").write_text("", "utf-8")
-            row = one(source, work, args.formats.split(","))
+            row = one(source, work, args.formats.split(","), args.libreoffice)
         finally:
             shutil.rmtree(work, ignore_errors=True)
         rows.append(row)
