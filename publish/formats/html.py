@@ -168,14 +168,19 @@ class HtmlRenderer:
         inner = self.inlines(node.children)
         if node.kind == "comment":
             by = f'<span class="critic-by">{escape(said)}:</span> ' if said else ""
-            return f'<span class="critic-comment"{data}>{by}{inner}</span>'
+            # isolated in its own direction: an English note in an Arabic line keeps its colon after the name
+            way = self._isolated(text_direction(said + " " + plain_text(node.children)) or self.direction)
+            return f'<span class="critic-comment"{data}{way}>{by}{inner}</span>'
         tag = {"insert": "ins", "delete": "del", "highlight": "mark"}[node.kind]
         return f'<{tag} class="critic"{title}{data}>{inner}</{tag}>'
 
     def legend(self) -> str:
         """The paragraph that says this copy shows revisions, and how each kind looks."""
         label = lambda key: escape(str(self.labels.get(key, "")))  # noqa: E731 (the theme's labels)
-        return (f'<p class="revisions-legend">{label("revisions")} <ins class="critic">{label("revision_inserted")}</ins>, '
+        # an English legend in an Arabic article reads left to right, its colon at its end
+        found = text_direction(str(self.labels.get("revisions", ""))) or self.direction
+        way = f' dir="{found}"' if found != self.direction else ""
+        return (f'<p class="revisions-legend"{way}>{label("revisions")} <ins class="critic">{label("revision_inserted")}</ins>, '
                 f'<del class="critic">{label("revision_deleted")}</del>, '
                 f'<span class="critic-comment">{label("revision_comment")}</span></p>')
 

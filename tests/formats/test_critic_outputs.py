@@ -118,3 +118,15 @@ def test_the_word_copy_with_revisions_is_the_same_bytes_on_a_rebuild(built: Path
     (tmp_path / "article.md").write_text(SOURCE, "utf-8")
     build([tmp_path / "article.md"], formats=["docx"], out=tmp_path / "dist", project=tmp_path)
     assert (tmp_path / "dist" / "article.docx").read_bytes() == (built / "article.docx").read_bytes()
+
+
+def test_an_english_legend_and_note_in_a_right_to_left_article_read_left_to_right() -> None:
+    from publish.formats.html import HtmlRenderer
+    from publish.model import Node
+
+    renderer = HtmlRenderer(direction="rtl", labels={"revisions": "This copy shows revisions:"})
+    assert renderer.legend().startswith('<p class="revisions-legend" dir="ltr">This copy shows revisions:')
+    note = Node("comment", [Node("text", text="a remark")], attrs={"kv": {"author": "Rev"}})
+    assert renderer.inline(note).startswith('<span class="critic-comment" data-author="Rev" dir="ltr">')
+    arabic = Node("comment", [Node("text", text="ملاحظة")], attrs={"kv": {"author": "ليلى"}})
+    assert 'dir=' not in renderer.inline(arabic)
