@@ -66,20 +66,19 @@ def body_paragraphs(doc: Document) -> list[tuple[int | None, str]]:
 Paragraph = tuple[int | None, str, tuple[bool, bool]]
 
 
-def _paragraphs(doc: Document) -> list[Paragraph]:
-    found: list[Paragraph] = []
-    _visit(doc.blocks, found)
-    for note in doc.footnotes:
-        _visit(note.blocks, found)
-    return found
+def _paragraphs(doc: Document, rows: bool = False) -> list[Paragraph]:
+    """The paragraphs to look for; with ``rows``, each table row as one (see _visit)."""
+    return _paragraphs_of([*doc.blocks, *(block for note in doc.footnotes for block in note.blocks)], rows)
 
 
-def _visit(nodes: list[Node], found: list[Paragraph]) -> None:
+def _visit(nodes: list[Node], found: list[Paragraph], rows: bool = False) -> None:
     for node in nodes:
-        if node.kind in ("paragraph", "heading", "figure", "cell", "term", "summary"):
+        if node.kind in ("paragraph", "heading", "figure", "cell", "term", "summary") or (rows and node.kind == "row"):
             # a formula and an image inside text are pictures or math markup in the outputs, not text:
-            # the text on each side of them is compared
-            text = plain_text(node.children, note_mark="\0", opaque=_NOT_TEXT).strip()
+            # the text on each side of them is compared. With ``rows`` (a right-to-left PDF, whose
+            # reader gives a row's cells in visual order, the last first) a row is one paragraph
+            children = [c for cell in node.children for c in (*cell.children, Node("text", text=" "))] if node.kind == "row" else node.children
+            text = plain_text(children, note_mark="\0", opaque=_NOT_TEXT).strip()
             if node.kind == "figure" and node.attrs.get("title"):
                 text = f"{text} {node.attrs['title']}".strip()
             # formats show a note's call differently (a number, a symbol, a Word field):
@@ -93,7 +92,7 @@ def _visit(nodes: list[Node], found: list[Paragraph]) -> None:
                 if line.strip():
                     found.append((node.line, line, (True, True)))
         else:
-            _visit(node.children, found)
+            _visit(node.children, found, rows)
 
 
 #: A picture the article shows: its source line, its path, its alternative text, and whether it is the cover.
@@ -444,11 +443,37 @@ def _letters(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c)[0] in "LN" and c != "\u0640")  # not the tatweel, a stretch
 
 
-def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 0) -> tuple[int, int]:
+def _row_headers(doc: Document) -> dict[tuple[int | None, str], int]:
+    """For each body row of a table with a header, as _visit gives it with ``rows``: the length of the
+    header's key (a PDF repeats the header where the table goes on in another column or page)."""
+    found: dict[tuple[int | None, str], int] = {}
+    for table in (n for block in doc.blocks for n in block.walk() if n.kind == "table"):
+        head = [n for n in table.children if n.kind == "thead"]
+        if not head:
+            continue
+        room = sum(len(layout_key(text)) for _, text, _ in _paragraphs_of(head, rows=True))
+        for line, text, _ in _paragraphs_of([n for n in table.children if n.kind != "thead"], rows=True):
+            found[(line, text)] = room
+    return found
+
+
+def _paragraphs_of(nodes: list[Node], rows: bool = False) -> list[Paragraph]:
+    found: list[Paragraph] = []
+    _visit(nodes, found, rows)
+    return found
+
+
+#: The bullets themes draw before list items (as _MARKS has them).
+_BULLETS = "•◦▪‣⁃∙·●○■□"
+
+
+def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 0, room: int = 0) -> tuple[int, int]:
     """Where a paragraph of a shaped script is in a PDF's key from ``start``: the place by which
     half of its letters were seen (the next paragraph is looked for from there) and the place by
     which all were, or (-1, -1). The span looked in ends 30% and 20 characters past the
-    paragraph's length after ``reach`` (where the paragraph before was seen whole).
+    paragraph's length after ``reach`` (where the paragraph before was seen whole), and further
+    by the list bullets in it and by ``room`` (a table's header, repeated before a row where the
+    table goes on in the next column or page).
 
     A right-to-left paragraph must have every letter there, in any order (PDFium orders each line's
     runs visually and reverses a lam-alef's letters). Another shaped script's letters must come in
@@ -459,7 +484,12 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
     if not source:
         return -1, -1
     text = got.key
-    end = min(len(text), max(start, reach) + int(1.3 * len(key)) + 20)
+    end = min(len(text), max(start, reach) + int(1.3 * len(key)) + 20 + room)
+    for _ in range(4):  # list bullets PDFium reads in a run (a column's markers, drawn at its end) take no room
+        wider = min(len(text), max(start, reach) + int(1.3 * len(key)) + 20 + room + sum(text.count(b, max(start, reach), end) for b in _BULLETS))
+        if wider == end:
+            break
+        end = wider
     places = [(index, letter) for index in range(start, end) for letter in _letters(text[index])]
     half_at = len(source) // 2
     if script in RTL_SCRIPTS:
@@ -601,7 +631,9 @@ def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
     remarks: list[str] = []
     position = 0
     reach = 0  # where the last paragraph of a shaped script was seen whole (see find_shaped)
-    paragraphs = _paragraphs(doc)
+    rows = fmt == "pdf" and view.dir == "rtl"
+    paragraphs = _paragraphs(doc, rows=rows)
+    headers = _row_headers(doc) if rows else {}
     unchecked = 0
     for number, (line, paragraph, edges) in enumerate(paragraphs):
         if len(lost) >= MAX_LOST:  # a large loss: each search would scan the whole output; say so and stop
@@ -628,7 +660,7 @@ def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
             # "<br>" after an Arabic line of code), which the paragraph before it used up: look a
             # little before the place reached
             back = RTL_BACK if script in RTL_SCRIPTS else 0
-            middle, end = find_shaped(got, key, max(0, position - back), script, reach)
+            middle, end = find_shaped(got, key, max(0, position - back), script, reach, headers.get((line, paragraph), 0))
             if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
                 middle, end = find_shaped_anywhere(got, key, script)
             if end >= 0:

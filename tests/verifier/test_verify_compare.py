@@ -837,3 +837,34 @@ def test_direction_marks_that_no_pdf_shows_are_layout_not_text(tmp_path):
     assert body == ("body", "ok", "")
     lost, _ = _body(tmp_path, source, shown[:4] + ["C++ Data Structures - محمد", "الدسوقي"], fmt="pdf")
     assert lost[1] == "missing"
+
+
+# PDFium's reading of right-to-left tables, as it gave them (visual order: a row's cells from the left)
+_AR_TABLE = ("---\ntitle: T\nlang: ar\n---\n\n"  # trekhleb/javascript-algorithms README.ar-AR.md lines 292-299
+             "| Data Structure | Access | Search | Insertion | Deletion | Comments |\n| --- | :-: | :-: | :-: | :-: | :-- |\n"
+             "| **Linked List** | n | n | 1 | n | |\n"
+             "| **Hash Table** | - | n | n | n |في حالة وجود تكاليف دالة تجزئة مثالية ستكون O (1)|\n"
+             "| **Binary Search Tree** | n | n | n | n | |\n")
+_AR_SHOWN = ["Comments Deletion Insertion Search Access Structure Data", "Linked List n n 1 n",
+             "في حالة وجود تكاليف دالة تجزئة مثالية ستكون O n n n - Table Hash", ")1(", "Binary Search", "Tree", "n n n n"]
+_FA_TABLE = ("---\ntitle: T\nlang: fa\n---\n\n"  # javascript-tutorial/fa.javascript.info 1-js/05-data-types/02-number lines 146-151
+             "|   | `Math.floor` | `Math.ceil` | `Math.round` | `Math.trunc` |\n|---|---------|--------|---------|---------|\n"
+             "|`۳.۱`|  `۳`    |   `۴`  |    `۳`  |   `۳`   |\n|`۳.۶`|  `۳`    |   `۴`  |    `۴`  |   `۳`   |\n"
+             "|`-۱.۱`|  `-۲`    |   `-۱`  |    `-۱`  |   `-۱`   |\n")
+# the table goes on in the next column: its header again, after the bullets of a list beside it
+_FA_SHOWN = ["Math.trunc Math.round Math.ceil Math.floor", "۳ ۳ ۴ ۳ ۳.۱", "• ", "• ", "• ",
+             "Math.trunc Math.round Math.ceil Math.floor", "۳ ۴ ۴ ۳ ۳.۶", "-۱ -۱ -۱ -۲ -۱.۱"]
+
+
+@pytest.mark.parametrize(("source", "shown"), [(_AR_TABLE, _AR_SHOWN), (_FA_TABLE, _FA_SHOWN)], ids=["ar", "fa"])
+def test_a_right_to_left_tables_rows_are_found_with_their_cells_in_visual_order(tmp_path, source, shown):
+    body, _ = _body(tmp_path, source, shown, fmt="pdf")
+    assert body == ("body", "ok", "")
+
+
+@pytest.mark.parametrize(("source", "shown", "cut"), [(_AR_TABLE, _AR_SHOWN, ("في حالة وجود تكاليف دالة تجزئة مثالية ستكون ", "")),
+                                                      (_FA_TABLE, _FA_SHOWN, ("۳ ۴ ۴ ۳ ۳.۶", ""))], ids=["ar", "fa"])
+def test_a_right_to_left_row_that_lost_a_cell_is_still_missing(tmp_path, source, shown, cut):
+    damaged = [line.replace(*cut) for line in shown]
+    body, _ = _body(tmp_path, source, damaged, fmt="pdf")
+    assert body[1] == "missing", body
