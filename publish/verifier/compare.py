@@ -663,6 +663,12 @@ def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
             middle, end = find_shaped(got, key, max(0, position - back), script, reach, headers.get((line, paragraph), 0))
             if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
                 middle, end = find_shaped_anywhere(got, key, script)
+            elif end < 0 and script not in RTL_SCRIPTS and position > 0:
+                # a heading whose glyphs read as other text is found as a word of the paragraph after
+                # it (Obsidian's Bengali "সীমাবদ্ধতা", a link in the next line): that paragraph may start
+                # before the place reached
+                middle, end = find_shaped(got, key, max(0, position - len(key)), script, position)
+                middle = max(middle, position) if end >= 0 else middle
             if end >= 0:
                 position, reach = middle, end
                 continue

@@ -868,3 +868,16 @@ def test_a_right_to_left_row_that_lost_a_cell_is_still_missing(tmp_path, source,
     damaged = [line.replace(*cut) for line in shown]
     body, _ = _body(tmp_path, source, damaged, fmt="pdf")
     assert body[1] == "missing", body
+
+
+_BN = ("---\ntitle: T\nlang: bn\n---\n\n## সীমাবদ্ধতা\n\n"  # obsidianmd/obsidian-help, bn/Obsidian Sync/শেয়ার্ড ভল্টে সহযোগিতা করুন.md lines 49-51
+       "মনে রাখবেন Obsidian Sync-এর সীমাবদ্ধতা রয়েছে যা আপনার টিমকে প্রভাবিত করতে পারে:\n")
+#: PDFium's reading: some glyphs map to other text (ো for া in the heading, { for ে)
+_BN_SHOWN = ["সীমোবদ্ধতা", "ম{নি রাখ{বনি Obsidian Sync-এর সীমাবদ্ধতা র{য়{ছে যা", "আপনিার টিম{ক প্রভা²বত কর{ত পা{র:"]
+
+
+def test_a_shaped_paragraph_is_found_when_the_heading_before_it_was_found_as_its_word(tmp_path):
+    body, _ = _body(tmp_path, _BN, _BN_SHOWN, fmt="pdf")
+    assert body == ("body", "ok", "")
+    lost, _ = _body(tmp_path, _BN, [_BN_SHOWN[0], "সীমাবদ্ধতা র{য়{ছে যা", _BN_SHOWN[2]], fmt="pdf")
+    assert lost[1] == "missing"
