@@ -90,7 +90,10 @@ def main() -> None:
     for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir()):
         if args.names and folder.name not in args.names:
             continue
-        [source] = [p for p in folder.iterdir() if p.suffix in SUFFIXES]
+        found = [p for p in folder.iterdir() if p.suffix in SUFFIXES]
+        if len(found) != 1:  # not a corpus document (a folder being added, say)
+            continue
+        source = found[0]
         work = Path(tempfile.mkdtemp(prefix="foreign-"))
         try:
             (work / "publish.yaml").write_text("", "utf-8")
