@@ -722,7 +722,8 @@ def read_edits(edited_path: Path, project: Path, into: Path | None = None, track
     changed_fields: dict[str, list[Any] | None] = {}
     for head in [h for h in names if h.startswith(PREFIX + "F")]:
         paras = by_prefix[head]
-        if marks.content_hash(paras, edited.code, edited.target, edited.keep) != _split(names[head])[1]:
+        # a comment on the notice or the title is no edit of it (it goes to the review report)
+        if marks.content_hash(paras, edited.code, edited.target, edited.keep, comments=False) != _split(names[head])[1]:
             changed_fields[head[len(PREFIX) + 1:]] = paras
     recorded_fields = dict(item.split("=", 1) for item in (edited.custom.get(marks.FIELDS_PROPERTY) or "").split(";") if "=" in item)
     changed_props: dict[str, str] = {}

@@ -252,3 +252,20 @@ def test_a_heading_with_an_insertion_is_accepted_without_it_taken_for_attributes
     assert accepted.endswith("\n# Heading more\n") and "[^n]: The note says so." in accepted
     review = (tmp_path / "dist" / "a.review.md").read_text("utf-8")
     assert "1. **B**, 2026-01-02, on “says” (the footnote at a.md:7):\n   Really?" in review
+
+
+def test_a_comment_on_the_rights_notice_is_no_edit_of_it_under_keep_and_the_review_names_the_field(tmp_path: Path) -> None:
+    article = _project(tmp_path)
+    before = article.read_bytes()
+    copy = Copy(tmp_path / "dist" / "article.docx")
+    _comment(copy, copy.paragraph("caixinglobal.com is the English"), "authorized", [("Legal", "2026-12-01T10:00:00Z", "Still valid?", None)])
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx", "--track-changes", "keep")
+    assert done.returncode == 0, done.stderr
+    assert article.read_bytes() == before
+    review = (tmp_path / "dist" / "article.review.md").read_text("utf-8")
+    assert "1. **Legal**, 2026-12-01T10:00:00Z, on “authorized” (the rights field):\n   Still valid?" in review
+    _tracked(copy.paragraph("caixinglobal.com is the English"), "reprint", "copy")  # a tracked edit of it still is one
+    copy.save()
+    done = _publish(tmp_path, "import", "dist/article.docx", "--track-changes", "keep")
+    assert done.returncode == 1 and "rights notice" in done.stderr

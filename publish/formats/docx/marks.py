@@ -214,12 +214,30 @@ def paragraphs_of(elements: Iterable[Any]) -> list[Any]:
 
 
 def content_hash(paras: list[Any], code_styles: frozenset[str], link_target: Callable[[str], str],
-                 revisions: bool = False) -> str:
+                 revisions: bool = False, comments: bool = True) -> str:
     """Eight hex digits of the paragraphs' text and inline formatting (with ``revisions``, their
-    tracked changes and where their comments are, not which number Word gives a comment)."""
+    tracked changes and where their comments are, not which number Word gives a comment; without
+    ``comments``, as if the paragraphs had none: a comment is no edit of the text)."""
     data = [[(OBJECT + "comment" if text.startswith(OBJECT + "comment:") else text, flags)
              for text, flags in runs(p, code_styles, link_target, revisions=revisions)] for p in paras]
+    if not comments:
+        data = [_uncommented(items) for items in data]
     return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()[:8]
+
+
+def _uncommented(items: Items) -> Items:
+    """A paragraph's pieces without its comments: their references gone, the text they were on
+    joined again with its neighbours of the same formatting (as ``runs`` joins them)."""
+    out: Items = []
+    for text, flags in items:
+        if text == OBJECT + "comment":
+            continue
+        key = tuple(f for f in flags if f != "hl")
+        if out and out[-1][1] == key and not text.startswith(OBJECT) and not out[-1][0].startswith(OBJECT):
+            out[-1] = (out[-1][0] + text, key)
+        else:
+            out.append((text, key))
+    return out
 
 
 def value_hash(name: str, text: str) -> str:
