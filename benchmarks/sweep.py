@@ -4,6 +4,7 @@
     python benchmarks/sweep.py --mirror DIR            # every source of benchmarks/sweep-sources.tsv
     python benchmarks/sweep.py --mirror DIR --only fa  # the sources whose repository or language has 'fa'
     make sweep MIRROR=DIR
+    python benchmarks/sweep.py --mirror DIR --list benchmarks/holdout-sources.tsv   # the hold-out set
 
 DIR holds one bare snapshot per repository, ``DIR/<owner>+<name>/repo`` (what the search tool's
 ``fetch`` brings). Each is checked out whole into the work folder (its images come along), the
@@ -19,6 +20,10 @@ signal, or another exit code), ``timeout``. Beside each: pandoc's plain-text rea
 file (did it read it, how many words) and the words publish's PDF shows (pdftotext).
 
 Writes benchmarks/sweep-results.tsv (one row a document) and benchmarks/sweep.md (the tables).
+With ``--list FILE-sources.tsv`` (rows of repository, commit, kind, language, path: one document
+each) it builds exactly those documents and writes FILE-results.tsv and FILE.md beside the list; a
+path with ``*`` names one document made of its sorted matches joined in order (a book's chapters),
+written beside them as ``_joined-<n>.md``.
 """
 from __future__ import annotations
 
@@ -83,6 +88,27 @@ def read_sources(path: Path) -> list[Source]:
         repo, commit, kind, lang, take, patterns = line.split("\t")
         rows.append(Source(repo, commit, kind, lang, int(take), patterns.split()))
     return rows
+
+
+def read_list(path: Path) -> list[tuple[Source, str]]:
+    """The rows of a hold-out list: each names one document (a path, or a pattern whose matches are joined)."""
+    rows = []
+    for line in path.read_text("utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        repo, commit, kind, lang, doc = line.split("\t")
+        rows.append((Source(repo, commit, kind, lang, 1, [doc]), doc))
+    return rows
+
+
+def listed(tree: Path, doc: str, index: int) -> Path:
+    """The document a list row names; a pattern's sorted matches joined into one file beside them."""
+    if "*" not in doc:
+        return tree / doc
+    parts = sorted(p for p in tree.glob(doc) if p.is_file())
+    joined = parts[0].parent / f"_joined-{index}.md"
+    joined.write_text("\n\n".join(p.read_text("utf-8").strip("\n") for p in parts) + "\n", "utf-8")
+    return joined
 
 
 def checkout(mirror: Path, source: Source, work: Path) -> Path:
@@ -269,8 +295,8 @@ def _pandoc() -> str | None:
         return shutil.which("pandoc")
 
 
-def write_results(results: list[Result]) -> None:
-    with RESULTS.open("w", encoding="utf-8", newline="") as handle:
+def write_results(results: list[Result], path: Path = RESULTS) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle, delimiter="\t", lineterminator="\n")
         out.writerow(["repo", "kind", "path", "lang", "source_words", "outcome", "seconds", "pdf_words", "pandoc_ok", "pandoc_words", "first_line"])
         for r in results:
@@ -282,17 +308,18 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "–"
 
 
-def report(results: list[Result], sources: list[Source], elapsed: float) -> str:
+def report(results: list[Result], sources: list[Source], elapsed: float, title: str = "The sweep",
+           made_by: str = "`benchmarks/sweep.py` (`make sweep MIRROR=DIR`); the sources and commits are in `benchmarks/sweep-sources.tsv`, "
+                          "every document's row in `benchmarks/sweep-results.tsv`") -> str:
     total = len(results)
     by_class = Counter(r.outcome for r in results)
     built = [r for r in results if r.outcome in ("built", "warnings")]
     lines = [
-        "# The sweep",
+        f"# {title}",
         "",
         f"{total} documents from {len({r.repo for r in results})} repositories in {len({r.lang for r in results})} languages, "
         f"each built as it is with `publish build DOC --out DIR` (verify on), {elapsed / 60:.1f} min on this machine. "
-        "Made by `benchmarks/sweep.py` (`make sweep MIRROR=DIR`); the sources and commits are in `benchmarks/sweep-sources.tsv`, "
-        "every document's row in `benchmarks/sweep-results.tsv`.",
+        f"Made by {made_by}.",
         "",
         "| outcome | documents | share |",
         "|---|---:|---:|",
@@ -337,6 +364,7 @@ def main() -> int:
     parser.add_argument("--mirror", type=Path, required=True, help="folder of snapshots, DIR/<owner>+<name>/repo")
     parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "publish-sweep")
     parser.add_argument("--sources", type=Path, default=SOURCES)
+    parser.add_argument("--list", type=Path, help="a list of single documents (NAME-sources.tsv); writes NAME.md and NAME-results.tsv")
     parser.add_argument("--only", default="", help="only sources whose repository or language contains this")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--timeout", type=float, default=180.0)
@@ -344,12 +372,24 @@ def main() -> int:
     parser.add_argument("--no-pandoc", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print the report; leave the committed files alone")
     args = parser.parse_args()
-    sources = [s for s in read_sources(args.sources) if args.only in s.repo or args.only == s.lang]
     pandoc = None if args.no_pandoc else _pandoc()
     plan = []
-    for source in sources:
-        tree = checkout(args.mirror, source, args.work)
-        plan.extend((doc, tree, source) for doc in pick(tree, source))
+    if args.list:
+        rows = [(s, d) for s, d in read_list(args.list) if args.only in s.repo or args.only == s.lang]
+        sources = list({s.repo: s for s, _ in rows}.values())
+        for index, (source, doc) in enumerate(rows):
+            tree = checkout(args.mirror, source, args.work)
+            plan.append((listed(tree, doc, index), tree, source))
+        stem = args.list.name.removesuffix("-sources.tsv").removesuffix(".tsv")
+        report_path, results_path = args.list.parent / f"{stem}.md", args.list.parent / f"{stem}-results.tsv"
+        title, made_by = f"The {stem} set", (f"`benchmarks/sweep.py --mirror DIR --list {args.list.name}`; the documents and commits "
+                                             f"are in `{args.list.name}`, every document's row in `{results_path.name}`")
+    else:
+        sources = [s for s in read_sources(args.sources) if args.only in s.repo or args.only == s.lang]
+        for source in sources:
+            tree = checkout(args.mirror, source, args.work)
+            plan.extend((doc, tree, source) for doc in pick(tree, source))
+        report_path, results_path, title, made_by = REPORT, RESULTS, "The sweep", None
     print(f"{len(plan)} documents from {len(sources)} sources", file=sys.stderr)
     started = time.perf_counter()
     results: list[Result] = []
@@ -360,13 +400,14 @@ def main() -> int:
             r = future.result()
             results.append(r)
             print(f"[{n}/{len(plan)}] {r.outcome:9} {r.seconds:6.1f}s {r.repo}: {r.path}  {r.first[:120]}", file=sys.stderr)
-    text = report(results, sources, time.perf_counter() - started)
+    elapsed = time.perf_counter() - started
+    text = report(results, sources, elapsed, title, made_by) if made_by else report(results, sources, elapsed)
     if args.no_write:
         print(text)
     else:
-        write_results(results)
-        REPORT.write_text(text, "utf-8")
-        print(f"wrote {REPORT.relative_to(ROOT)} and {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+        write_results(results, results_path)
+        report_path.write_text(text, "utf-8")
+        print(f"wrote {report_path} and {results_path}", file=sys.stderr)
     return 0
 
 
