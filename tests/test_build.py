@@ -142,7 +142,7 @@ def test_the_command_exits_with_mains_code_after_flushing_its_output(monkeypatch
     class Exited(Exception):
         pass
 
-    def main() -> None:
+    def main(standalone_mode: bool = True) -> None:
         print("wrote dist/article.pdf")
         if raised is not None:
             raise raised

@@ -27,7 +27,6 @@ from markupsafe import escape
 
 from ...errors import OutputError, warn
 from ...model import Document
-from ...read.language import cjk_fonts
 from ..collection import PERMISSIONS, CollectionView, Entry as Article, RenderedArticle, collection_view, part_id
 from ..html import Heading, consecutive_levels, render_body
 from ..job import Job
@@ -295,8 +294,7 @@ def write_collection(job: Job) -> bytes:
     book = epub.EpubBook()
     _metadata(book, view, a11y)
     _collection_metadata(book, view, doc)
-    scripts = script_faces(shared_characters(doc, frozenset()), job.theme.options.get("font_scripts") or {},
-                           cjk_fonts(doc.meta.lang, job.theme.options["font_cjk"]))
+    scripts = script_faces(shared_characters(doc, frozenset()), job.theme.options.get("font_scripts") or {})
     css, fonts = package_fonts(_CollectionSheets(job.theme), view.dir, scripts)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []

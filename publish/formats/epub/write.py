@@ -18,7 +18,6 @@ from ...media.font_embed import characters, font_face_file, read_face, shared_ch
 from ...media.script_fonts import ScriptFace, css_family, families, script_faces, with_families
 from ..job import Job
 from ...model import Document, Node, plain_text
-from ...read.language import cjk_fonts
 from ...theme.env import page_line_where
 from ..zipfiles import normalize
 from .summary import sentences
@@ -493,8 +492,7 @@ def write(job: Job) -> bytes:
     book = epub.EpubBook()
     _metadata(book, view, a11y)
     # the installed fonts the PDF draws the article's scripts with, by the scripts of its source
-    scripts = script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {},
-                           cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"]))
+    scripts = script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {})
     css, fonts = package_fonts(job.theme, view.dir, scripts)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []
