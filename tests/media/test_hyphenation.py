@@ -85,7 +85,7 @@ def test_the_pdf_worker_is_sent_its_page_and_patterns_and_the_light_formats_are_
             worker = type("Worker", (), {"holds": set()})
             for tasks in queues.values():
                 for task in tasks:
-                    _key, _payload, fmt, _temp, ahead, _verify = message(task, worker())
+                    _kind, _key, _payload, fmt, _temp, ahead, _verify = message(task, worker())
                     events.append(("sent", fmt, ahead))
                     done(task, (1, "0" * 64, 0.0, [], [], 0.0))
             for call in meanwhile:
