@@ -103,7 +103,7 @@ def test_a_second_build_into_the_same_folder_waits_for_the_first(tmp_path: Path)
     source.write_text(ARTICLE.format(n=1), "utf-8")
     out = tmp_path / "dist"
     out.mkdir()
-    holder = _hold(out, 2.0)
+    holder = _hold(out, 5.0)  # longer than a loaded machine takes to start the build and reach the lock
     try:
         started = time.monotonic()
         result = subprocess.run([sys.executable, "-m", "publish", "build", str(source), "--out", str(out), "--format", "html",
