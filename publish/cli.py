@@ -409,7 +409,8 @@ def run() -> None:
     are shut down. Streams are flushed first. An unexpected exception still ends as usual.
     """
     try:
-        code: Any = main(standalone_mode=False)
+        returned = main(standalone_mode=False)  # a command's return value (None), or --help's exit code
+        code: Any = returned if isinstance(returned, int) else 0
     except SystemExit as exc:
         code = exc.code
     except click.ClickException as exc:  # a usage error: click's own message and code
