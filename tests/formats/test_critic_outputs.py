@@ -130,3 +130,17 @@ def test_an_english_legend_and_note_in_a_right_to_left_article_read_left_to_righ
     assert renderer.inline(note).startswith('<span class="critic-comment" data-author="Rev" dir="ltr">')
     arabic = Node("comment", [Node("text", text="ملاحظة")], attrs={"kv": {"author": "ليلى"}})
     assert 'dir=' not in renderer.inline(arabic)
+
+
+@pytest.mark.parametrize("lang, legend", [
+    ("fr", "Cette copie montre des révisions\u00a0:"),
+    ("ar", "تعرض هذه النسخة المراجعات:"),
+    ("zh-Hans", "此副本显示修订："),
+])
+def test_the_revisions_legend_is_in_the_articles_language(tmp_path: Path, lang: str, legend: str) -> None:
+    (tmp_path / "publish.yaml").write_text("", "utf-8")
+    (tmp_path / "article.md").write_text(SOURCE.replace("title: Revised", f"title: Revised\nlang: {lang}"), "utf-8")
+    build([tmp_path / "article.md"], formats=["html"], out=tmp_path / "dist", project=tmp_path)
+    page = (tmp_path / "dist" / "article.html").read_text("utf-8")
+    shown = re.search(r'<p class="revisions-legend"[^>]*>(.*?)</p>', page).group(1)
+    assert shown.startswith(legend) and "This copy" not in shown
