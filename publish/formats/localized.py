@@ -68,3 +68,19 @@ def list_separators(count: int, lang: str) -> tuple[str, ...]:
 def join_names(names: list[str], lang: str) -> str:
     """Names joined as the language lists them: "A, B, and C" (en), "A وB وC" (ar), "A、B、C" (ja)."""
     return "".join(sep + name for sep, name in zip(list_separators(len(names), lang), names))
+
+
+@lru_cache(maxsize=256)
+def item_separator(lang: str) -> str:
+    """What stands between items of an unordered list of topics: the language's list pattern's
+    first separator, without its "and" (", " in en, "، " in ar, "、" in ja and zh)."""
+    return list_separators(3, lang)[1]
+
+
+def join_items(items: list[str], lang: str) -> str:
+    """Topics (keywords) joined as the language separates list items; when an item holds that
+    separator itself ("harbour, renewal"), a semicolon keeps one from the next."""
+    sep = item_separator(lang)
+    if any(sep.strip() and sep.strip() in item for item in items):
+        sep = "\uff1b" if sep.strip() in "\u3001\uff0c" else "; "
+    return sep.join(items)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from ..model import Blocks, Document, Metadata, Person, Rich
 from ..theme.labels import labels_for
 from .html import blocks_html, rich_html
-from .localized import format_date, list_separators
+from .localized import format_date, join_items, list_separators
 
 _NAMESPACE = uuid.UUID("9b0f3a52-4f36-5a1e-9d8c-5075626c6973")
 
@@ -149,6 +149,11 @@ class View:
         """The keywords as one field (PDF Info, DOCX core properties): comma separated, or
         semicolon separated when a keyword has a comma of its own ("harbour, renewal")."""
         return ("; " if any("," in k for k in self.keywords) else ", ").join(self.keywords)
+
+    @property
+    def keywords_shown(self) -> str:
+        """The keywords as the end matter shows them: joined as the article's language lists topics."""
+        return join_items(self.keywords, self.lang)
 
 
 def _field(value: Rich | None, direction: str = "ltr") -> Field | None:

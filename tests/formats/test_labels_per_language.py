@@ -97,6 +97,10 @@ CASES = {
 }
 
 
+#: the keywords ["x1", "y2"] as the end matter shows them: joined as the language separates list items
+KEYWORDS = {"ar": "x1 وy2", "ja": "x1、y2", "ru": "x1, y2"}
+
+
 @pytest.mark.parametrize("lang", sorted(CASES))
 def test_labels_date_and_byline_are_in_the_articles_language_in_every_format(tmp_path, lang) -> None:
     title, authors, body, byline, date, folio = CASES[lang]
@@ -112,11 +116,12 @@ def test_labels_date_and_byline_are_in_the_articles_language_in_every_format(tmp
     assert "Reprinted from" not in pdf and "Page 2" not in pdf
     epub = _zip_text(out[".epub"], r"\.x?html$")
     for shown in (words["contents"], words["landmarks"], words["end_matter"], words["callout_note"], date,
-                  f'{words["publisher"]} Example Press'):
+                  f'{words["publisher"]} Example Press', f'{words["keywords"]} {KEYWORDS[lang]}'):
         assert shown in epub, (lang, shown)
     word = docx.Document(str(out[".docx"]))
     paragraphs = "\n".join(p.text for p in word.paragraphs)
-    for shown in (f"{words['source']} Example Daily", words["callout_note"], byline, date):
+    for shown in (f"{words['source']} Example Daily", words["callout_note"], byline, date,
+                  f"{words['keywords']} {KEYWORDS[lang]}"):
         assert shown in paragraphs, (lang, shown)
     footer = word.sections[-1].footer.paragraphs[0].text  # the words around the PAGE and NUMPAGES fields
     assert footer == "Example Press  \u00b7  " + folio_text(words["folio"], "", ""), (lang, footer)

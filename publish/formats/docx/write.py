@@ -712,7 +712,7 @@ class DocxWriter:
         if view.publisher:
             self.paragraph(story, "End Matter", text=f"{view.labels['publisher']} {view.publisher}")
         if view.keywords:
-            self.paragraph(story, "End Matter", text=f"{view.labels['keywords']} {', '.join(view.keywords)}")
+            self.paragraph(story, "End Matter", text=f"{view.labels['keywords']} {view.keywords_shown}")
 
     def properties(self) -> None:
         view = self.job.view
