@@ -42,7 +42,10 @@ def _wiki(match: re.Match[str], notes: frozenset[str]) -> str:
         alt = "" if shown is None or shown.strip().isdigit() or re.fullmatch(r"\d+x\d+", shown.strip()) else shown.strip()
         return f"![{alt}](<{target}>)"
     note, _, heading = target.partition("#")
-    if note.strip().casefold() not in notes:
+    # a note is named by its path in the vault too ("[[folder/Note]]", "[[Note.md]]"): its file's name is what counts
+    name = note.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    name = name[:-3] if name.casefold().endswith(".md") else name
+    if name.casefold() not in notes:
         return match.group(0)
     if shown is not None and shown.strip():
         return shown.strip()

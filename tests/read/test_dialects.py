@@ -134,6 +134,7 @@ def test_a_keyword_with_a_comma_is_one_keyword_in_the_pdf_and_docx_and_verify_pa
     ("![[pic.png|300]]", "![](<pic.png>)"),
     ("![[pic.png|A caption]]", "![A caption](<pic.png>)"),
     ("![[Some note]]", "Some note"),  # an embedded note is named, not inlined
+    ("[[Plugins/Note|the plugin]] and [[Plugins/Note.md]]", "the plugin and Plugins/Note.md"),  # a note by its vault path
     ("code `[[x]]` stays", "code `[[x]]` stays"),
 ])
 def test_an_obsidian_wiki_link_reads_as_obsidian_shows_it(written: str, meant: str) -> None:
