@@ -480,7 +480,11 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
     their order, each within a few letters of the one before, but for SHAPED_SLACK of them (the
     glyphs WeasyPrint maps to other text): marks are left out, as Indic vowel signs are drawn before
     their consonants."""
-    source = _letters(key)
+    source, letters, share = _letters(key), _letters, RTL_SLACK
+    if not source and script in RTL_SCRIPTS:
+        # a paragraph of signs only ("*/!*" between Urdu paragraphs): the line draws its run
+        # reversed, so its characters are looked for as a right-to-left word's letters, all of them
+        source, letters, share = key, str, 0.0
     if not source:
         return -1, -1
     text = got.key
@@ -490,11 +494,11 @@ def find_shaped(got: Extracted, key: str, start: int, script: str, reach: int = 
         if wider == end:
             break
         end = wider
-    places = [(index, letter) for index in range(start, end) for letter in _letters(text[index])]
+    places = [(index, letter) for index in range(start, end) for letter in letters(text[index])]
     half_at = len(source) // 2
     if script in RTL_SCRIPTS:
         need = Counter(source)
-        wanted = len(source) - _slack(len(source), RTL_SLACK)
+        wanted = len(source) - _slack(len(source), share)
         covered, half = 0, -1
         for index, letter in places:
             if need[letter] > 0:
@@ -659,7 +663,7 @@ def _compare_one(doc: Document, view: View, fmt: str, got: Extracted,
             # a right-to-left line may be read from a left-to-right run drawn at its left end (the
             # "<br>" after an Arabic line of code), which the paragraph before it used up: look a
             # little before the place reached
-            back = RTL_BACK if script in RTL_SCRIPTS else 0
+            back = RTL_BACK if script in RTL_SCRIPTS and _letters(key) else 0  # signs only: the signs before are another paragraph's
             middle, end = find_shaped(got, key, max(0, position - back), script, reach, headers.get((line, paragraph), 0))
             if end < 0 and position == 0 and reach == 0:  # the body's first paragraph: after a title block of any length
                 middle, end = find_shaped_anywhere(got, key, script)

@@ -881,3 +881,17 @@ def test_a_shaped_paragraph_is_found_when_the_heading_before_it_was_found_as_its
     assert body == ("body", "ok", "")
     lost, _ = _body(tmp_path, _BN, [_BN_SHOWN[0], "সীমাবদ্ধতা র{য়{ছে যা", _BN_SHOWN[2]], fmt="pdf")
     assert lost[1] == "missing"
+
+
+# javascript-tutorial/ur.javascript.info, 1-js/02-first-steps/01-hello-world: the `*!*` and `*/!*`
+# highlight marks, made paragraphs of their own (as a Word copy of the chapter has them)
+_UR_SIGNS = "---\ntitle: T\nlang: ur\n---\n\nسکرپٹ سے پہلے۔۔۔\n\n\\*!\\*\n\nیہ ایک جملہ ہے۔\n\n\\*/!\\*\n\nسکرپٹ کے بعد۔۔۔ (a/b)\n"
+#: PDFium's reading: a right-to-left line draws a run of signs reversed
+_UR_SIGNS_SHOWN = ["سکرپٹ سے پہلے۔۔۔", "*!*", "یہ ایک جملہ ہے۔", "*!/*", "(a/b) سکرپٹ کے بعد۔۔۔"]
+
+
+def test_a_right_to_left_paragraph_of_signs_only_is_found_reversed_and_still_missing_when_lost(tmp_path):
+    body, _ = _body(tmp_path, _UR_SIGNS, _UR_SIGNS_SHOWN, fmt="pdf")
+    assert body == ("body", "ok", "")
+    lost, _ = _body(tmp_path, _UR_SIGNS, [line for line in _UR_SIGNS_SHOWN if line != "*!/*"], fmt="pdf")
+    assert lost[1] == "missing" and "line 12" in lost[2], lost
