@@ -38,8 +38,9 @@ $(AXE):
 
 # Debian packages the tests use when present (each test skips, saying why, without its tool):
 # Chromium (web page and Ace), poppler-utils (pdfinfo, an independent PDF reader), fonts-noto-cjk
-# (CJK articles), fonts-noto-core (Arabic, Hebrew, Indic, Thai articles) and libharfbuzz-subset0 (WeasyPrint's fast subsetter).
-TEST_DEBS := chromium poppler-utils fonts-noto-core fonts-noto-cjk libharfbuzz-subset0
+# (CJK articles), fonts-noto-core (Arabic, Hebrew, Indic, Thai articles), libharfbuzz-subset0 (WeasyPrint's fast subsetter)
+# and libreoffice-writer-nogui with libreoffice-math-nogui (reads the Word copy back and re-saves it, math included, in the round-trip tests).
+TEST_DEBS := chromium poppler-utils fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 libreoffice-writer-nogui libreoffice-math-nogui
 
 browser-tools: $(AXE)
 	-@missing=""; for deb in $(TEST_DEBS); do dpkg -s $$deb >/dev/null 2>&1 || missing="$$missing $$deb"; done; \
