@@ -24,7 +24,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     if not installed_family("Noto Naskh Arabic"):
         pytest.skip("no Arabic-script font is installed (Debian: apt install fonts-noto-core)")
     out = tmp_path_factory.mktemp("urdu")
-    return {r.path.suffix[1:]: r.path for r in build([SOURCE], out=out, project=ROOT / "tests" / "corpus")}
+    return {r.path.suffix[1:]: r.path for r in build([SOURCE], out=out, project=SOURCE.parent)}  # its folder is its project
 
 
 def test_the_urdu_articles_pdf_starts_its_text_on_the_right_in_an_embedded_arabic_face(outputs) -> None:
