@@ -131,14 +131,14 @@ def _tag(name: str) -> int:
 
 
 @lru_cache(maxsize=32)
-def _sfnt_subset(path: str, mtime_ns: int, chars: frozenset[str], hinting: bool) -> bytes:
+def _sfnt_subset(path: str, mtime_ns: int, chars: frozenset[str], hinting: bool, index: int = 0) -> bytes:
     """HarfBuzz's subsetter (a hundred times faster than fontTools' on a font with large layout
     tables such as Charis SIL): the glyphs of ``chars`` and what the kept layout features reach,
     the standard name records (the SIL OFL asks for the licence to stay), the outline of .notdef,
     the font's own timestamp."""
     import uharfbuzz as hb
 
-    face = hb.Face(hb.Blob.from_file_path(path))
+    face = hb.Face(hb.Blob.from_file_path(path), index)  # ``index``: the face of a collection (.ttc)
     request = hb.SubsetInput()
     request.unicode_set.update(sorted(ord(c) for c in chars))
     # every standard name (copyright, licence and its URL...) in every language; the names of
@@ -156,8 +156,9 @@ def _sfnt_subset(path: str, mtime_ns: int, chars: frozenset[str], hinting: bool)
     return bytes(hb.subset(face, request).blob.data)
 
 
-def _make_subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> bytes:
-    data = _sfnt_subset(path, mtime_ns, chars, hinting)
+def _make_subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool,
+                 index: int = 0) -> bytes:
+    data = _sfnt_subset(path, mtime_ns, chars, hinting, index)
     if truetype and data[:4] == b"OTTO":
         from fontTools.ttLib import TTFont
 
@@ -215,19 +216,20 @@ def _versions() -> str:
     return f"{_CACHE_FORMAT} hb {uharfbuzz.version_string()} uhb {uharfbuzz.__version__} ft {fontTools.version} br {brotli_version}"
 
 
-def _cache_key(path: str, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool) -> str:
+def _cache_key(path: str, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool, index: int = 0) -> str:
     info = os.stat(path)
+    face = [f"face {index}"] if index else []  # the first face of a file keeps the key it always had
     spec = "\n".join([_versions(), _file_sha(path, info.st_mtime_ns, info.st_size), str(flavor), str(truetype), str(hinting),
-                       "".join(sorted(chars))])
+                       *face, "".join(sorted(chars))])
     return hashlib.sha256(spec.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @lru_cache(maxsize=32)
 def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None, truetype: bool, hinting: bool,
-            folder: Path | None) -> bytes:
+            folder: Path | None, index: int = 0) -> bytes:
     if folder is None:
-        return _make_subset(path, mtime_ns, chars, flavor, truetype, hinting)
-    key = _cache_key(path, chars, flavor, truetype, hinting)
+        return _make_subset(path, mtime_ns, chars, flavor, truetype, hinting, index)
+    key = _cache_key(path, chars, flavor, truetype, hinting, index)
     kept = folder / f"{key}.{flavor or 'sfnt'}"
     try:
         data = kept.read_bytes()
@@ -235,7 +237,7 @@ def _subset(path: str, mtime_ns: int, chars: frozenset[str], flavor: str | None,
             return data[32:]
     except OSError:
         pass
-    data = _make_subset(path, mtime_ns, chars, flavor, truetype, hinting)
+    data = _make_subset(path, mtime_ns, chars, flavor, truetype, hinting, index)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         temp = folder / f".{key}.{os.getpid()}.tmp"
@@ -261,13 +263,28 @@ def _prune(folder: Path) -> None:
 
 
 def subset_font(path: Path, chars: frozenset[str], flavor: str | None = None, truetype: bool = False,
-                hinting: bool = True) -> bytes:
+                hinting: bool = True, index: int = 0) -> bytes:
     """The font file cut down to the glyphs of ``chars`` (and what its layout features reach),
     with its names and licence; ``flavor`` 'woff2' (or 'woff') compresses it for the web and
     e-readers, ``truetype`` turns PostScript (CFF) outlines into TrueType ones for Word, and
     ``hinting`` False drops the hints screens no longer use. Same input, same bytes; the same
-    call twice in one process costs nothing the second time."""
-    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype, hinting, CACHE_FOLDER)
+    call twice in one process costs nothing the second time. ``index`` picks a face of a font
+    collection (.ttc: Noto CJK's JP, KR, SC, TC and HK faces share a file)."""
+    return _subset(str(path), path.stat().st_mtime_ns, chars, flavor, truetype, hinting, CACHE_FOLDER, index)
+
+
+def face_index(path: Path, family: str) -> int | None:
+    """Which face of a font file (a .ttc holds several) is ``family`` (name ID 1), or None."""
+    import uharfbuzz as hb
+
+    try:
+        blob = hb.Blob.from_file_path(str(path))
+        for index in range(hb.Face(blob).count):  # the number of faces in the file
+            if (hb.Face(blob, index).get_name(1) or "").casefold() == family.casefold():
+                return index
+    except Exception:  # a broken font file has no face; the PDF's fontconfig reports it
+        return None
+    return None
 
 
 def shared_characters(doc: Any, own: frozenset[str]) -> frozenset[str]:

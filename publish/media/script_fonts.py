@@ -1,7 +1,8 @@
-"""Fonts for the scripts an article is written in (Arabic, Hebrew, Devanagari, Thai...) that travel
-inside the EPUB and the web page: the installed faces of the theme's ``font_scripts`` family the
-PDF draws the script with (the first of the script's list fontconfig finds), subset to the
-article's characters of that script, declared with ``@font-face`` rules whose ``unicode-range``
+"""Fonts for the scripts an article is written in (Arabic, Hebrew, Devanagari, Thai, Chinese,
+Japanese, Korean...) that travel inside the EPUB and the web page: the installed faces of the
+theme's ``font_scripts`` family (``font_cjk`` for Han, kana and hangul, in the faces of the
+article's region) the PDF draws the script with (the first of the list fontconfig finds), subset to
+the article's characters of that script, declared with ``@font-face`` rules whose ``unicode-range``
 keeps them to it, so a reading system without the font still shows the text."""
 from __future__ import annotations
 
@@ -12,8 +13,12 @@ from typing import Iterable
 
 from ..errors import warn
 from ..theme.options import _GENERIC
-from .font_embed import read_face, subset_font
+from .font_embed import face_index, read_face, subset_font
 from .fonts import FC_BOLD, FC_REGULAR, SCRIPT_LETTERS, installed_family
+from ..read.language import cjk_region, language_script
+
+#: The code of the Han, kana and hangul a CJK font draws, as ``font_scripts`` codes the others.
+CJK = "Hani"
 
 #: The Unicode blocks each script's font draws: its letters, marks, digits and punctuation.
 SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
@@ -24,6 +29,10 @@ SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {
     "Taml": ((0x0B80, 0x0BFF), (0x11FC0, 0x11FFF)),
     "Thai": ((0x0E00, 0x0E7F),),
     "Khmr": ((0x1780, 0x17FF), (0x19E0, 0x19FF)),
+    # what the theme's font_cjk draws: Han, kana, hangul, bopomofo, their punctuation and full-width forms
+    CJK: ((0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x31FF), (0x3200, 0x33FF),
+          (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xA960, 0xA97F), (0xAC00, 0xD7FF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F),
+          (0xFF00, 0xFFEF), (0x20000, 0x3134F)),
 }
 #: Drawn by the script's font too, inside a word of it: the joiners that choose a letter's form or
 #: a conjunct, and the dotted circle a shaper shows a stray mark on.
@@ -44,11 +53,17 @@ class ScriptFace:
     family: str
     weight: int
     path: Path
+    #: the face's number in its file (a .ttc holds Noto CJK's JP, KR, SC, TC and HK faces)
+    index: int = 0
 
     @property
     def stem(self) -> str:
-        """A file name for the face without suffix (NotoNaskhArabic-Regular)."""
-        return self.path.stem
+        """A file name for the face without suffix (NotoNaskhArabic-Regular, NotoSerifCJKjp-Regular)."""
+        if self.path.suffix.lower() != ".ttc":
+            return self.path.stem
+        region = self.family.rsplit(" ", 1)[-1].lower()
+        name, _, style = self.path.stem.partition("-")
+        return f"{name}{region}-{style}" if style else f"{name}{region}"
 
     def keep(self, chars: Iterable[str]) -> frozenset[str]:
         """The characters of ``chars`` the face draws in the output: those of its script, and the
@@ -59,7 +74,7 @@ class ScriptFace:
     def data(self, chars: Iterable[str], flavor: str = "woff2") -> bytes:
         """The face subset to the characters of ``chars`` in its script, unhinted (as screens draw),
         compressed as ``flavor``: the same characters give the same bytes."""
-        return subset_font(self.path, self.keep(chars), flavor=flavor, hinting=False)
+        return subset_font(self.path, self.keep(chars), flavor=flavor, hinting=False, index=self.index)
 
     @property
     def unicode_range(self) -> str:
@@ -92,34 +107,70 @@ def article_scripts(chars: Iterable[str]) -> list[str]:
     return [script for script in SCRIPT_LETTERS if any(_in_script(c, script) and c not in _SHAPING for c in codes)]
 
 
-def script_faces(chars: Iterable[str], font_scripts: dict[str, list[str]]) -> list[ScriptFace]:
+def script_faces(chars: Iterable[str], font_scripts: dict[str, list[str]], font_cjk: list[str] | None = None) -> list[ScriptFace]:
     """The installed regular and bold faces of the first family of each script of ``chars`` that
-    fontconfig finds among the theme's ``font_scripts`` (the one the PDF draws it with), whose
-    licence (OS/2 fsType) lets it be embedded and subset; a family whose licence forbids it is
-    left out with a warning naming its file. Empty for a script no listed family is installed for
-    (the build's glyph check names the package to install)."""
+    fontconfig finds among the theme's ``font_scripts`` (the one the PDF draws it with), and, for
+    Han, kana and hangul, among ``font_cjk`` (the theme's CJK list in the faces of the article's
+    region, read.language.cjk_fonts), whose licence (OS/2 fsType) lets it be embedded and subset;
+    a family whose licence forbids it is left out with a warning naming its file. Empty for a
+    script no listed family is installed for (the build's glyph check names the package to install)."""
+    chars = frozenset(chars)
+    lists = {script: font_scripts.get(script) or [] for script in article_scripts(chars)}
+    if font_cjk and has_cjk(chars):
+        lists[CJK] = font_cjk
     faces: list[ScriptFace] = []
-    for script in article_scripts(chars):
-        for family in font_scripts.get(script) or []:
+    for script, names in lists.items():
+        for family in names:
             files = installed_family(family)
             if FC_REGULAR not in files:
                 continue
-            chosen = []
-            for weight, css_weight in _WEIGHTS.items():
-                if weight not in files:
-                    continue
-                face = read_face(files[weight])
-                if face is None:
-                    continue
-                if not (face.embeddable and face.subsettable):
-                    warn(f"the font's licence (OS/2 fsType {face.fs_type:#06x}) does not allow carrying a subset of it: "
-                         f"the EPUB and the web page name '{family}' without carrying it", face.path)
-                    chosen = []
-                    break
-                chosen.append(ScriptFace(script, family, css_weight, files[weight]))
-            faces.extend(chosen)
+            faces.extend(_faces(script, family, files))
             break
     return faces
+
+
+def _faces(script: str, family: str, files: dict[int, Path]) -> list[ScriptFace]:
+    """The regular and bold faces of an installed family, or none when its licence forbids carrying a subset."""
+    chosen = []
+    for weight, css_weight in _WEIGHTS.items():
+        if weight not in files:
+            continue
+        face = read_face(files[weight])
+        index = face_index(files[weight], family) if face is not None else None
+        if face is None or index is None:
+            continue
+        if not (face.embeddable and face.subsettable):
+            warn(f"the font's licence (OS/2 fsType {face.fs_type:#06x}) does not allow carrying a subset of it: "
+                 f"the EPUB and the web page name '{family}' without carrying it", face.path)
+            return []
+        chosen.append(ScriptFace(script, family, css_weight, files[weight], index))
+    return chosen
+
+
+def has_cjk(chars: Iterable[str]) -> bool:
+    """Whether ``chars`` has Han, kana or hangul letters (not only CJK punctuation)."""
+    return any(c.isalpha() and _in_script(ord(c), CJK) and ord(c) not in _SHAPING for c in chars if len(c) == 1)
+
+
+def language_script_code(lang: str) -> str | None:
+    """The ``font_scripts`` code (or CJK) of the script a language tag is written in when Latin
+    fonts lack it: ``ar`` Arab, ``ja`` and ``zh-Hant`` CJK, ``en`` None."""
+    return CJK if cjk_region(lang) else language_script(lang)
+
+
+def faces_of_languages(faces: Iterable[ScriptFace], langs: Iterable[str]) -> list[ScriptFace]:
+    """The faces of the scripts ``langs`` are written in: an EPUB carries the font of its
+    articles' own script, and leaves a passage in another script (the Chinese sentence of an
+    English article) to the reading system's fonts, as it does the Latin text."""
+    codes = {language_script_code(lang) for lang in langs}
+    return [face for face in faces if face.script in codes]
+
+
+def language_selector(script: str, langs: Iterable[str], element: str = "body") -> str:
+    """The CSS selector of ``element`` in each of ``langs`` written in ``script``
+    (``body:lang(ar)``): a font named there is inherited by the text, and yields to the rules
+    that name a font of their own (headings, code)."""
+    return ", ".join(f"{element}:lang({lang})" for lang in dict.fromkeys(langs) if language_script_code(lang) == script)
 
 
 def families(faces: Iterable[ScriptFace]) -> list[str]:

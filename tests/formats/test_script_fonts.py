@@ -45,6 +45,12 @@ ARTICLES = {
 }
 
 
+def body_font_list(css: str, lang: str) -> str:
+    """The font list the stylesheet gives the body of a page in ``lang`` (``body:lang(ar)``), or ''."""
+    rule = re.search(r"(?:^|\n)[^{}\n]*body:lang\(" + re.escape(lang) + r"\)[^{}]*\{[^}]*font-family:\s*([^;}]*)", css)
+    return rule.group(1) if rule else ""
+
+
 def _source(lang: str, body: str) -> str:
     title = body.split(" ")[0] + " " + body.split(" ")[1]
     return (f"---\ntitle: {title}\nlang: {lang}\ndate: 2025-10-30\n---\n\n"
@@ -189,8 +195,8 @@ def test_epub_carries_the_script_font_for_every_letter_it_shows(built, name) -> 
     assert len(fonts[400].getGlyphOrder()) < 400 and installed > 20_000
     # the family is named where the body text and the headings take their font
     stacks = re.findall(r"font-family:\s*([^;}]*)", css)
-    body_rule = re.search(r"(?:^|\n)body\s*\{[^}]*font-family:\s*([^;}]*)", css)
-    assert body_rule and f'"{family}"' in body_rule.group(1), "the body's font list names the script's font"
+    lang = opf.findtext(".//{http://purl.org/dc/elements/1.1/}language")
+    assert f'"{family}"' in body_font_list(css, lang), "the body's font list names the script's font"
     assert any(f'"{family}"' in s and s.index(f'"{family}"') > 0 for s in stacks), "the headings' list names it after the theme's font"
 
 
@@ -360,23 +366,31 @@ def bare_browser(tmp_path_factory: pytest.TempPathFactory):
         yield browser
 
 
+def drawn_fonts(browser, paths: dict[str, Path], kind: str, folder: Path, selectors: tuple[str, ...]) -> dict[str, dict[str, bool]]:
+    """The fonts the browser draws each selector's element of the EPUB's page or the web page with:
+    family -> whether it came from the page (an @font-face) rather than the system."""
+    if kind == "epub":
+        with zipfile.ZipFile(paths["epub"]) as book:
+            book.extractall(folder)
+        url = next(folder.rglob("article.xhtml")).as_uri()
+    else:
+        url = paths["html"].as_uri()
+    page = browser.open(url, 375)
+    page.send("DOM.enable")
+    page.send("CSS.enable")
+    document = page.send("DOM.getDocument")["root"]["nodeId"]
+    found = {}
+    for selector in selectors:
+        node = page.send("DOM.querySelector", {"nodeId": document, "selector": selector})["nodeId"]
+        fonts = page.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+        found[selector] = {f["familyName"]: f["isCustomFont"] for f in fonts}
+    return found
+
+
 @pytest.mark.parametrize("kind", ["epub", "html"])
 @pytest.mark.parametrize("name", CASES)
 def test_a_reader_without_the_script_fonts_draws_titles_and_headings_with_the_embedded_ones(built, bare_browser, name, kind, tmp_path) -> None:
     paths, _, family = _case(built, name)
-    if kind == "epub":
-        with zipfile.ZipFile(paths["epub"]) as book:
-            book.extractall(tmp_path)
-        url = next(tmp_path.rglob("article.xhtml")).as_uri()
-    else:
-        url = paths["html"].as_uri()
-    page = bare_browser.open(url, 375)
-    page.send("DOM.enable")
-    page.send("CSS.enable")
-    document = page.send("DOM.getDocument")["root"]["nodeId"]
-    for selector in ("h1", "h2"):  # the title and a heading, in the script alone
-        node = page.send("DOM.querySelector", {"nodeId": document, "selector": selector})["nodeId"]
-        fonts = page.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
-        drawn = {f["familyName"]: f["isCustomFont"] for f in fonts}
+    for selector, drawn in drawn_fonts(bare_browser, paths, kind, tmp_path, ("h1", "h2")).items():  # the title and a heading
         assert drawn.get(family) is True, f"{selector} is drawn with {drawn}, not the embedded {family}"
         assert all(drawn.values()), f"{selector} falls back to the reader's own fonts: {drawn}"

@@ -150,12 +150,14 @@ def test_fonts_are_embedded_subset_to_the_characters_the_page_uses(constructs_pa
     from fontTools.ttLib import TTFont
 
     fonts = _fonts(constructs_page)
-    assert len(fonts) == 4  # Charis SIL regular, italic, bold, bold italic
+    # Charis SIL regular, italic, bold, bold italic, and the CJK face's regular and bold for its Chinese sentence
+    assert len(fonts) == 6
     original = TTFont(ROOT / "themes" / "default" / "fonts" / "CharisSIL-Regular.ttf")
     text = read_back(constructs_page).text
     subsets = [TTFont(io.BytesIO(data)) for data in fonts]
     assert all(font.flavor == "woff2" for font in subsets)
-    regular = next(f for f in subsets if f["name"].getDebugName(2) == "Regular")
+    assert sum("CJK" in f["name"].getDebugName(1) for f in subsets) == 2
+    regular = next(f for f in subsets if f["name"].getDebugName(1) == "Charis SIL" and f["name"].getDebugName(2) == "Regular")
     cmap = regular.getBestCmap()
     assert len(cmap) < len(original.getBestCmap()) / 10
     wanted = {ord(c) for c in text if ord(c) in original.getBestCmap()}
@@ -194,7 +196,7 @@ def test_web_folder_writes_index_and_assets_and_drops_unused_ones(tmp_path: Path
     [image] = root.xpath("//img/@src")
     assets = result.path.parent / "assets"
     assert (result.path.parent / sheet).is_file() and (result.path.parent / image).is_file()
-    assert sorted(p.suffix for p in assets.iterdir()) == [".css", ".png", ".woff2", ".woff2", ".woff2", ".woff2"]
+    assert sorted(p.suffix for p in assets.iterdir()) == [".css", ".png", *[".woff2"] * 6]  # Charis SIL's four faces, CJK's two
     assert verify_outputs([source], project / "dist", formats=["html"], web_folder=True).ok
     # a new image: the old one is no longer used and goes; the page finds the new one
     (project / "images" / "diagram.png").write_bytes((ROOT / "docs" / "gallery-default-pdf.png").read_bytes())
@@ -281,7 +283,7 @@ def test_fonts_fall_back_to_woff_without_brotli(tmp_path: Path, monkeypatch: pyt
     [result] = build([CONSTRUCTS], ["html"], out=tmp_path, project=ROOT, parallel=False)
     style = "".join(_root(result.path).xpath("//style/text()"))
     fonts = re.findall(r'url\("data:font/woff;base64,([A-Za-z0-9+/=]+)"\) format\("woff"\)', style)
-    assert len(fonts) == 4 and "woff2" not in style
+    assert len(fonts) == 6 and "woff2" not in style  # the theme's four faces and the CJK regular and bold
     assert all(TTFont(io.BytesIO(base64.b64decode(data))).flavor == "woff" for data in fonts)
 
 

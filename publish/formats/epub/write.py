@@ -15,9 +15,10 @@ from ...media.assets import Asset, for_format
 from ..view import View, build_date
 from ...errors import OutputError, ThemeError, warn
 from ...media.font_embed import characters, font_face_file, read_face, shared_characters, subset_font
-from ...media.script_fonts import ScriptFace, css_family, families, script_faces, with_families
+from ...media.script_fonts import ScriptFace, css_family, faces_of_languages, families, language_selector, script_faces, with_families
 from ..job import Job
 from ...model import Document, Node, plain_text
+from ...read.language import cjk_fonts
 from ...theme.env import page_line_where
 from ..zipfiles import normalize
 from .summary import sentences
@@ -113,7 +114,8 @@ class Font:
             raise ThemeError(f"cannot subset the font file: {exc}", self.path) from None
 
 
-def package_fonts(theme: Any, direction: str = "ltr", scripts: list[ScriptFace] | None = None) -> tuple[str, list[Font]]:
+def package_fonts(theme: Any, direction: str = "ltr", scripts: list[ScriptFace] | None = None,
+                  langs: list[str] | None = None) -> tuple[str, list[Font]]:
     """The EPUB stylesheet, and the theme font files its ``@font-face`` rules name: each URL,
     relative to its stylesheet, must be a font file inside the theme chain; it is packaged
     under ``fonts/`` and the URL rewritten to reach it from ``css/epub.css``. A theme packages
@@ -144,7 +146,7 @@ def package_fonts(theme: Any, direction: str = "ltr", scripts: list[ScriptFace] 
 
         sheets.append(_FONT_FACE.sub(lambda face: _URL.sub(packaged, face.group(0)), text))
     if scripts:
-        sheets.insert(0, script_stylesheet(scripts, fonts))
+        sheets.insert(0, script_stylesheet(scripts, fonts, langs or []))
     return "\n".join(sheets), sorted(fonts.values(), key=lambda f: f.href)
 
 
@@ -158,17 +160,20 @@ def _font_name(fonts: dict[Path, Font], stem: str, suffix: str) -> tuple[str, st
     return "font-" + re.sub(r"[^A-Za-z0-9_.-]", "-", href[len("fonts/"):].rsplit(".", 1)[0]), href
 
 
-def script_stylesheet(scripts: list[ScriptFace], fonts: dict[Path, Font]) -> str:
+def script_stylesheet(scripts: list[ScriptFace], fonts: dict[Path, Font], langs: list[str]) -> str:
     """The rules that carry the article's script fonts (added to ``fonts``, packaged as WOFF2
-    subsets): an ``@font-face`` for each face, limited to its script's characters, and the body's
-    font list naming them, which a theme's own body rule (later) overrides; the theme's
-    font_body and font_heading name them after their first font, as its print.css does."""
+    subsets): an ``@font-face`` for each face, limited to its script's characters, and the body of
+    each page in a language of that script (``body:lang(ar)``) naming them, which a theme's own
+    body rule (later) overrides; the theme's font_body and font_heading name them after their
+    first font, as its print.css does."""
     rules = ["/* The fonts of the article's script, from the system (publish, script_fonts) */"]
     for face in scripts:
         ident, href = _font_name(fonts, face.stem, ".woff2")
         fonts[face.path] = Font(id=ident, href=href, path=face.path, subset=True, script=face)
         rules.append(face.font_face(f"../{href}"))
-    rules.append("body { font-family: " + ", ".join(css_family(name) for name in families(scripts)) + "; }")
+    for script in dict.fromkeys(face.script for face in scripts):
+        named = ", ".join(css_family(name) for name in families(f for f in scripts if f.script == script))
+        rules.append(f"{language_selector(script, langs)} {{ font-family: {named}; }}")
     return "\n".join(rules)
 
 
@@ -492,8 +497,9 @@ def write(job: Job) -> bytes:
     book = epub.EpubBook()
     _metadata(book, view, a11y)
     # the installed fonts the PDF draws the article's scripts with, by the scripts of its source
-    scripts = script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {})
-    css, fonts = package_fonts(job.theme, view.dir, scripts)
+    scripts = faces_of_languages(script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {},
+                                              cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])), [view.lang])
+    css, fonts = package_fonts(job.theme, view.dir, scripts, [view.lang])
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []
     landmarks: list[tuple[str, str, str]] = []

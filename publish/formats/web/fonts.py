@@ -15,6 +15,7 @@ from ...errors import ThemeError
 from ...media.font_embed import ALWAYS, font_face_file, shared_characters, subset_font
 from ...media.font_embed import characters as embed_characters
 from ...media.script_fonts import script_faces
+from ...read.language import cjk_fonts
 
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}", re.IGNORECASE)
 _URL = re.compile(r"""url\(\s*(["']?)([^"')]*)\1\s*\)""")
@@ -108,7 +109,8 @@ def script_font_faces(job: Any, text: frozenset[str], url_for: Callable[[SubsetF
     the page's characters of its script; the theme's web.css names them in its font lists."""
     kind = flavor()
     rules = []
-    for face in script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {}):
+    cjk = cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])  # the faces of the article's region
+    for face in script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {}, cjk):
         try:
             font = SubsetFont(face.path, face.data(text, kind), kind)
         except (TTLibError, OSError, ValueError, KeyError, AssertionError, RuntimeError) as exc:
