@@ -15,7 +15,6 @@ from ..errors import warn
 from ..theme.options import _GENERIC
 from .font_embed import face_index, read_face, subset_font
 from .fonts import FC_BOLD, FC_REGULAR, SCRIPT_LETTERS, installed_family
-from ..read.language import cjk_region, language_script
 
 #: The code of the Han, kana and hangul a CJK font draws, as ``font_scripts`` codes the others.
 CJK = "Hani"
@@ -152,25 +151,13 @@ def has_cjk(chars: Iterable[str]) -> bool:
     return any(c.isalpha() and _in_script(ord(c), CJK) and ord(c) not in _SHAPING for c in chars if len(c) == 1)
 
 
-def language_script_code(lang: str) -> str | None:
-    """The ``font_scripts`` code (or CJK) of the script a language tag is written in when Latin
-    fonts lack it: ``ar`` Arab, ``ja`` and ``zh-Hant`` CJK, ``en`` None."""
-    return CJK if cjk_region(lang) else language_script(lang)
-
-
-def faces_of_languages(faces: Iterable[ScriptFace], langs: Iterable[str]) -> list[ScriptFace]:
-    """The faces of the scripts ``langs`` are written in: an EPUB carries the font of its
-    articles' own script, and leaves a passage in another script (the Chinese sentence of an
-    English article) to the reading system's fonts, as it does the Latin text."""
-    codes = {language_script_code(lang) for lang in langs}
-    return [face for face in faces if face.script in codes]
-
-
-def language_selector(script: str, langs: Iterable[str], element: str = "body") -> str:
-    """The CSS selector of ``element`` in each of ``langs`` written in ``script``
-    (``body:lang(ar)``): a font named there is inherited by the text, and yields to the rules
-    that name a font of their own (headings, code)."""
-    return ", ".join(f"{element}:lang({lang})" for lang in dict.fromkeys(langs) if language_script_code(lang) == script)
+def faces_of_scripts(faces: Iterable[ScriptFace], codes: Iterable[str | None]) -> list[ScriptFace]:
+    """The faces of the scripts ``codes`` (read.language.language_script_code of each article's
+    language): an EPUB carries the font of its articles' own script, and leaves a passage in
+    another script (the Chinese sentence of an English article) to the reading system's fonts, as
+    it does the Latin text."""
+    wanted = set(codes)
+    return [face for face in faces if face.script in wanted]
 
 
 def families(faces: Iterable[ScriptFace]) -> list[str]:

@@ -234,3 +234,16 @@ def cjk_fonts(lang: str, fonts: list[str]) -> list[str]:
         if name not in chosen:
             chosen.append(name)
     return chosen
+
+
+def language_script_code(lang: str) -> str | None:
+    """The ``font_scripts`` code (or Hani, for the CJK font) of the script a language tag is written
+    in when Latin fonts lack it: ``ar`` Arab, ``ja`` and ``zh-Hant`` Hani, ``en`` None."""
+    return "Hani" if cjk_region(lang) else language_script(lang)
+
+
+def language_selector(script: str, langs: Iterable[str], element: str = "body") -> str:
+    """The CSS selector of ``element`` in each of ``langs`` written in ``script``
+    (``body:lang(ar)``): a font named there is inherited by the text, and yields to the rules
+    that name a font of their own (headings, code)."""
+    return ", ".join(f"{element}:lang({lang})" for lang in dict.fromkeys(langs) if language_script_code(lang) == script)

@@ -27,7 +27,7 @@ from markupsafe import escape
 
 from ...errors import OutputError, warn
 from ...model import Document
-from ...read.language import cjk_fonts
+from ...read.language import cjk_fonts, language_script_code
 from ..collection import PERMISSIONS, CollectionView, Entry as Article, RenderedArticle, collection_view, part_id
 from ..html import Heading, consecutive_levels, render_body
 from ..job import Job
@@ -279,7 +279,7 @@ def _summary(job: Job, summary: str) -> str:
 def write_collection(job: Job) -> bytes:
     """Render a collection to EPUB bytes: the same input always gives the same bytes."""
     from ...media.font_embed import shared_characters
-    from ...media.script_fonts import faces_of_languages, script_faces
+    from ...media.script_fonts import faces_of_scripts, script_faces
 
     view, doc = job.view, job.doc
     labels = _labels(view)
@@ -296,8 +296,8 @@ def write_collection(job: Job) -> bytes:
     _metadata(book, view, a11y)
     _collection_metadata(book, view, doc)
     langs = list(dict.fromkeys([view.lang, *(part.doc.meta.lang for part in doc.parts)]))  # each page's language
-    scripts = faces_of_languages(script_faces(shared_characters(doc, frozenset()), job.theme.options.get("font_scripts") or {},
-                                              cjk_fonts(doc.meta.lang, job.theme.options["font_cjk"])), langs)
+    scripts = faces_of_scripts(script_faces(shared_characters(doc, frozenset()), job.theme.options.get("font_scripts") or {},
+                                            cjk_fonts(doc.meta.lang, job.theme.options["font_cjk"])), map(language_script_code, langs))
     css, fonts = package_fonts(_CollectionSheets(job.theme), view.dir, scripts, langs)
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []

@@ -15,10 +15,10 @@ from ...media.assets import Asset, for_format
 from ..view import View, build_date
 from ...errors import OutputError, ThemeError, warn
 from ...media.font_embed import characters, font_face_file, read_face, shared_characters, subset_font
-from ...media.script_fonts import ScriptFace, css_family, faces_of_languages, families, language_selector, script_faces, with_families
+from ...media.script_fonts import ScriptFace, css_family, faces_of_scripts, families, script_faces, with_families
 from ..job import Job
 from ...model import Document, Node, plain_text
-from ...read.language import cjk_fonts
+from ...read.language import cjk_fonts, language_script_code, language_selector
 from ...theme.env import page_line_where
 from ..zipfiles import normalize
 from .summary import sentences
@@ -497,8 +497,8 @@ def write(job: Job) -> bytes:
     book = epub.EpubBook()
     _metadata(book, view, a11y)
     # the installed fonts the PDF draws the article's scripts with, by the scripts of its source
-    scripts = faces_of_languages(script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {},
-                                              cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])), [view.lang])
+    scripts = faces_of_scripts(script_faces(shared_characters(job.doc, frozenset()), job.theme.options.get("font_scripts") or {},
+                                            cjk_fonts(job.doc.meta.lang, job.theme.options["font_cjk"])), [language_script_code(view.lang)])
     css, fonts = package_fonts(job.theme, view.dir, scripts, [view.lang])
     book.add_item(_item("style", STYLESHEET, "text/css", css.encode("utf-8")))
     spine: list[epub.EpubItem] = []
