@@ -20,6 +20,8 @@ _SHOWN = 8
 
 #: The letters of the scripts Latin fonts lack (ISO 15924 codes, as a theme's ``font_scripts``
 #: names them), as regular-expression character classes.
+#: The code of the Han, kana and hangul a CJK font draws, as ``font_scripts`` codes the others.
+CJK = "Hani"
 SCRIPT_LETTERS = {
     "Arab": "\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9\ufb50-\ufdff\ufe70-\ufefc",
     "Hebr": "\u05d0-\u05f2\ufb1d-\ufb4f",

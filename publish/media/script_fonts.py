@@ -14,10 +14,8 @@ from typing import Iterable
 from ..errors import warn
 from ..theme.options import _GENERIC
 from .font_embed import face_index, read_face, subset_font
-from .fonts import FC_BOLD, FC_REGULAR, SCRIPT_LETTERS, installed_family
+from .fonts import CJK, FC_BOLD, FC_REGULAR, SCRIPT_LETTERS, installed_family
 
-#: The code of the Han, kana and hangul a CJK font draws, as ``font_scripts`` codes the others.
-CJK = "Hani"
 
 #: The Unicode blocks each script's font draws: its letters, marks, digits and punctuation.
 SCRIPT_RANGES: dict[str, tuple[tuple[int, int], ...]] = {

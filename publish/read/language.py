@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..media.fonts import SCRIPT_LETTERS
+from ..media.fonts import CJK, SCRIPT_LETTERS
 from ..model import Metadata, Node
 
 _KANA = re.compile("[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff9d]")
@@ -239,7 +239,7 @@ def cjk_fonts(lang: str, fonts: list[str]) -> list[str]:
 def language_script_code(lang: str) -> str | None:
     """The ``font_scripts`` code (or Hani, for the CJK font) of the script a language tag is written
     in when Latin fonts lack it: ``ar`` Arab, ``ja`` and ``zh-Hant`` Hani, ``en`` None."""
-    return "Hani" if cjk_region(lang) else language_script(lang)
+    return CJK if cjk_region(lang) else language_script(lang)
 
 
 def language_selector(script: str, langs: Iterable[str], element: str = "body") -> str:
